@@ -1,0 +1,335 @@
+"""The registry's tables (SQLAlchemy 2 typed ORM).
+
+Current-state tables (jurisdictions, commitments, milestones) are updated in place by seed reloads;
+history tables (status changes, progress reports, milestone revisions) are append-only: a correction is
+a new row that points at the row it corrects. `monitor.db.guard` refuses updates and deletes of history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from monitor.db.types import ExactDecimal, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime,
+        Decimal: ExactDecimal,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Jurisdiction(Base):
+    __tablename__ = "jurisdictions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name_ko: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"))
+
+    parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id])
+
+    def name(self, lang: str) -> str:
+        return self.name_ko if lang == "ko" else self.name_en
+
+
+class SourceDocument(Base):
+    """A public document seed records are cited from."""
+
+    __tablename__ = "source_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file: Mapped[str] = mapped_column(String(255), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The document's text as loaded, so a citation can be shown (and checked) from the database alone.
+    text: Mapped[str] = mapped_column(Text)
+    seed_file: Mapped[str] = mapped_column(String(255))
+
+    def excerpt(self, first: int, last: int) -> str:
+        return "\n".join(self.text.split("\n")[first - 1 : last])
+
+
+class CommitmentParty(Base):
+    """Every jurisdiction a commitment belongs to (an agreement belongs to all its parties)."""
+
+    __tablename__ = "commitment_parties"
+
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True
+    )
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), primary_key=True, index=True)
+
+
+class Commitment(Base):
+    __tablename__ = "commitments"
+    __table_args__ = (
+        CheckConstraint(
+            "period_start IS NULL OR period_end IS NULL OR period_start <= period_end", name="period"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(String(200))
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    # The line's published 총계 (budget tables), kept as published even when its parts disagree.
+    budget_total: Mapped[Decimal | None]
+    non_budget: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
+    source_line: Mapped[int] = mapped_column(Integer)
+    source_end_line: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    retired_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    parent: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Commitment]] = relationship(back_populates="parent", order_by="Commitment.position")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    parties: Mapped[list[Jurisdiction]] = relationship(
+        secondary="commitment_parties", order_by="Jurisdiction.id"
+    )
+    source: Mapped[SourceDocument] = relationship()
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="commitment", order_by="Milestone.position"
+    )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="commitment", order_by="(StatusChange.as_of, StatusChange.id)"
+    )
+
+
+class StatusChange(Base):
+    """Official status history (append-only). The latest by as-of date is the current status."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    as_of: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(default=list)
+    reporter: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(32))
+    entered_at: Mapped[datetime]
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("status_changes.id"))
+    seed_key: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="status_changes")
+
+
+class Milestone(Base):
+    """A dated target of a commitment. Columns used depend on `kind` (see the check constraints)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("commitment_id", "key", name="uq_milestones_commitment_key"),
+        CheckConstraint("kind <> 'quantity' OR unit IS NOT NULL", name="quantity_unit"),
+        CheckConstraint(
+            "kind <> 'budget' OR (planned_amount IS NOT NULL AND fiscal_year_start IS NOT NULL"
+            " AND fiscal_year_end IS NOT NULL AND fiscal_year_start <= fiscal_year_end)",
+            name="budget_fields",
+        ),
+        CheckConstraint(
+            "kind <> 'event' OR (starts_at IS NOT NULL AND ends_at IS NOT NULL AND starts_at <= ends_at)",
+            name="event_window",
+        ),
+        CheckConstraint(
+            "kind <> 'payment' OR (target_value IS NOT NULL AND cadence IS NOT NULL)", name="payment"
+        ),
+        Index("ix_milestones_due_at_active", "due_at", "retired_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(96), unique=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    target_value: Mapped[Decimal | None]
+    target_max: Mapped[Decimal | None]
+    unit: Mapped[str | None] = mapped_column(String(16))
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=True)
+    baseline: Mapped[Decimal | None]
+    fiscal_year_start: Mapped[int | None] = mapped_column(Integer)
+    fiscal_year_end: Mapped[int | None] = mapped_column(Integer)
+    planned_amount: Mapped[Decimal | None]
+    funding_source: Mapped[str | None] = mapped_column(String(32))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    cadence: Mapped[str | None] = mapped_column(String(16))
+    source_line: Mapped[int] = mapped_column(Integer)
+    source_end_line: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    retired_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    commitment: Mapped[Commitment] = relationship(back_populates="milestones")
+    reports: Mapped[list[ProgressReport]] = relationship(
+        back_populates="milestone", order_by="(ProgressReport.as_of, ProgressReport.id)"
+    )
+    revisions: Mapped[list[MilestoneRevision]] = relationship(
+        back_populates="milestone", order_by="MilestoneRevision.id"
+    )
+
+
+class MilestoneRevision(Base):
+    """A change of a milestone's target or deadline made by a seed reload (append-only).
+
+    A changed target is news in itself: pledges may only change through a published procedure.
+    """
+
+    __tablename__ = "milestone_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    changed_at: Mapped[datetime]
+    changes: Mapped[dict[str, Any]] = mapped_column()
+    seed_file: Mapped[str] = mapped_column(String(255))
+
+    milestone: Mapped[Milestone] = relationship(back_populates="revisions")
+
+
+class ProgressReport(Base):
+    """What an official (or a seed document) reported about a milestone or commitment (append-only)."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (
+        CheckConstraint(
+            "value IS NOT NULL OR status IS NOT NULL"
+            " OR executed_amount IS NOT NULL OR secured_amount IS NOT NULL",
+            name="has_content",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"), index=True)
+    value: Mapped[Decimal | None]
+    status: Mapped[str | None] = mapped_column(String(32))
+    secured_amount: Mapped[Decimal | None]
+    executed_amount: Mapped[Decimal | None]
+    as_of: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(default=list)
+    reporter: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(32))
+    entered_at: Mapped[datetime] = mapped_column(index=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    # Reports that come from a seed document carry a stable key so reloads can recognise them.
+    seed_key: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    milestone: Mapped[Milestone | None] = relationship(back_populates="reports")
+    commitment: Mapped[Commitment] = relationship()
+    corrects: Mapped[ProgressReport | None] = relationship(remote_side=[id])
+
+
+class ReferenceItem(Base):
+    """Reference data published alongside commitments (e.g. a programme's partner institutions)."""
+
+    __tablename__ = "reference_items"
+    __table_args__ = (UniqueConstraint("list_key", "position", name="uq_reference_items_list_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_key: Mapped[str] = mapped_column(String(96), index=True)
+    list_title: Mapped[str] = mapped_column(Text)
+    group_label: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
+    source_line: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    source: Mapped[SourceDocument] = relationship()
+
+
+class PublishedTotal(Base):
+    """A total row of a published table, kept exactly as published (it may not add up)."""
+
+    __tablename__ = "published_totals"
+    __table_args__ = (
+        UniqueConstraint("source_id", "label", "column_label", name="uq_published_totals_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    label: Mapped[str] = mapped_column(String(200))
+    column_label: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[Decimal]
+    source_line: Mapped[int] = mapped_column(Integer)
+
+    source: Mapped[SourceDocument] = relationship()
+
+
+class Finding(Base):
+    """A consistency finding from the last load of a seed file (derived; replaced on every load)."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seed_file: Mapped[str] = mapped_column(String(255), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    records: Mapped[list[str]] = mapped_column()
+    column_label: Mapped[str | None] = mapped_column(String(64))
+    published: Mapped[str | None] = mapped_column(Text)
+    computed: Mapped[str | None] = mapped_column(Text)
+    difference: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(255))
+
+
+class Meta(Base):
+    """Key/value facts about the database itself (e.g. the time zone due instants were computed in)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

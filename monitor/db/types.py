@@ -1,0 +1,65 @@
+"""Column types that keep the database portable between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, Numeric, String
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware instant stored in UTC.
+
+    SQLite keeps no time zone, so values are written as naive UTC and read back as aware UTC;
+    PostgreSQL gets `timestamp with time zone`. A naive datetime is refused on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"refusing to store naive datetime {value!r}; pass an aware instant")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """An exact decimal (amounts in 백만원, measured quantities), digits kept as published.
+
+    PostgreSQL gets an unconstrained NUMERIC, which keeps the scale it is given ("873.20" stays
+    "873.20"). SQLite's NUMERIC affinity would turn the value into a binary float, so there it is
+    stored as text. Arithmetic happens in Python on `Decimal`, never on floats.
+    """
+
+    impl = Numeric(asdecimal=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal | int):
+            raise TypeError(
+                f"refusing to store {type(value).__name__} {value!r} as an exact amount; use Decimal"
+            )
+        return str(value) if dialect.name == "sqlite" else Decimal(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))

@@ -1,0 +1,42 @@
+"""Typed errors. Each says what went wrong and what to do; the CLI prints them on one line."""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base for errors caused by the user's input or environment (no stack trace shown)."""
+
+    exit_code = 1
+
+
+class SettingsError(MonitorError):
+    """A configuration value is invalid. Exit code 2, as for any usage error."""
+
+    exit_code = 2
+
+
+class DatabaseError(MonitorError):
+    """The database cannot be reached or is not initialised."""
+
+
+class NotFoundError(MonitorError):
+    """A code or slug given on the command line does not exist."""
+
+
+class SeedError(MonitorError):
+    """Seed files failed schema validation; nothing was written.
+
+    `problems` holds one `file:line: message` string per problem.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = len(problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the seed files; nothing was written. "
+            "Fix them and run again."
+        )
+
+
+class HistoryIsAppendOnly(MonitorError):
+    """Code tried to change or delete a history row (progress report, status change)."""

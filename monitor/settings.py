@@ -1,0 +1,174 @@
+"""Configuration: environment (`MONITOR_*`), an optional `.env` file and an optional TOML file.
+
+Precedence, highest first: environment, `.env`, the TOML file (`--config` or `MONITOR_CONFIG`),
+built-in defaults. Settings are built once in the entry point and passed down; nothing here runs at
+import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import AfterValidator, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from monitor.errors import SettingsError
+
+ENV_PREFIX = "MONITOR_"
+
+
+def default_database_url() -> str:
+    """SQLite file in the per-user data directory (e.g. ~/.local/share/pledge-monitor/)."""
+    path = platformdirs.user_data_path("pledge-monitor") / "monitor.sqlite3"
+    return f"sqlite:///{path}"
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)") from exc
+    return name
+
+
+def _check_database_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(
+            "not a database URL (expected e.g. sqlite:///path or postgresql+psycopg://…)"
+        ) from exc
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ValueError(f"unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)")
+    return url
+
+
+def _check_token(token: SecretStr | None) -> SecretStr | None:
+    # The value itself must never be echoed, so the message names only the expected shape.
+    if token is None or token.get_secret_value() == "":
+        return None
+    head, _, tail = token.get_secret_value().partition(":")
+    if not head.isdigit() or len(tail) < 30:
+        raise ValueError("does not look like a bot token from @BotFather (digits:secret)")
+    return token
+
+
+def _check_base_url(url: str | None) -> str | None:
+    if url in (None, ""):
+        return None
+    assert url is not None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return url
+
+
+class Settings(BaseSettings):
+    """Every setting of the monitor. See the README's configuration table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
+
+    database_url: Annotated[str, AfterValidator(_check_database_url)] = Field(
+        default_factory=default_database_url,
+        description="SQLAlchemy URL; default is a SQLite file in the user data directory.",
+    )
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+        default="Asia/Seoul", description="Time zone in which calendar-date deadlines end."
+    )
+    language: Literal["ko", "en"] = Field(default="ko", description="Language of user-facing text.")
+    telegram_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = Field(
+        default=None, description="Bot token; without it alerts go to the console and a file."
+    )
+    telegram_base_url: Annotated[str | None, AfterValidator(_check_base_url)] = Field(
+        default=None, description="Bot API server URL (tests, local Bot API server)."
+    )
+    seeds_dir: Path = Field(default=Path("seeds"), description="Folder with the structured seed files.")
+    jobs_dir: Path = Field(default=Path("jobs"), description="Folder with the job definitions.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(
+            f"{path}: configuration file not found (check --config / MONITOR_CONFIG)"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    unknown = sorted(set(data) - set(Settings.model_fields))
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (see config/monitor.example.toml)")
+    return data
+
+
+def _where(field: str, config_file: Path | None, env_file: Path | None) -> str:
+    """Name the place a bad value most likely came from, as the user would type it."""
+    env_name = ENV_PREFIX + field.upper()
+    if env_name in os.environ:
+        return env_name
+    if env_file is not None and env_file.is_file():
+        text = env_file.read_text(encoding="utf-8")
+        if any(line.strip().upper().startswith(env_name + "=") for line in text.splitlines()):
+            return f"{env_name} in {env_file}"
+    if config_file is not None:
+        return f"{field!r} in {config_file}"
+    return env_name
+
+
+def load_settings(
+    config_file: Path | None = None, env_file: Path | None = Path(".env"), **overrides: Any
+) -> Settings:
+    """Build the settings; raise `SettingsError` with a one-line, secret-free message on a bad value."""
+    if config_file is None and os.environ.get(ENV_PREFIX + "CONFIG"):
+        config_file = Path(os.environ[ENV_PREFIX + "CONFIG"])
+    settings_cls: type[Settings] = Settings
+    if config_file is not None:
+        _read_config_file(config_file)
+        # A subclass carries the file path into the TOML source without any module-level state.
+        settings_cls = type(
+            "Settings",
+            (Settings,),
+            {"model_config": SettingsConfigDict(**Settings.model_config, toml_file=config_file)},
+        )
+    try:
+        return settings_cls(_env_file=env_file, **overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{_where(field, config_file, env_file)}: {message}") from None

@@ -1,0 +1,36 @@
+"""Seed files: read and validate (`validate`), find published inconsistencies (`consistency`), load
+into the database idempotently (`load`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.seeds.consistency import Finding, find_inconsistencies
+from monitor.seeds.load import LoadSummary, load_bundle
+from monitor.seeds.validate import SeedBundle, read_bundle
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    bundle: SeedBundle
+    findings: list[Finding]
+    summary: LoadSummary
+
+
+def validate_seeds(paths: list[Path]) -> tuple[SeedBundle, list[Finding]]:
+    """Check seed files without touching the database. Raises `SeedError` on schema problems."""
+    bundle = read_bundle(paths)
+    return bundle, find_inconsistencies(bundle)
+
+
+def load_seeds(sessions: sessionmaker[Session], paths: list[Path], tz: ZoneInfo, now: datetime) -> SeedResult:
+    """Validate, then load in one transaction: on any problem nothing is written."""
+    bundle, findings = validate_seeds(paths)
+    with sessions.begin() as session:
+        summary = load_bundle(session, bundle, findings, tz, now)
+    return SeedResult(bundle=bundle, findings=findings, summary=summary)

@@ -1,0 +1,76 @@
+"""The `monitor` command line: a thin layer over the library (settings, seeds, registry).
+
+Every command and option has `--help`. User mistakes end with a one-line `error:` message and a
+non-zero exit code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from monitor.cli.context import AppContext
+from monitor.errors import MonitorError, SeedError
+
+
+class MonitorGroup(click.Group):
+    """Turns `MonitorError`s and unreachable databases into one-line messages with an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SeedError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except MonitorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except OperationalError as exc:
+            app = ctx.find_object(AppContext)
+            where = (
+                make_url(app.settings.database_url).render_as_string(hide_password=True)
+                if app
+                else "database"
+            )
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            click.echo(f"error: cannot use {where}: {reason} (check MONITOR_DATABASE_URL)", err=True)
+            ctx.exit(1)
+
+
+@click.group(
+    cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML configuration file (default: $MONITOR_CONFIG; see config/monitor.example.toml).",
+)
+@click.option(
+    "--lang", type=click.Choice(["ko", "en"]), help="Language of the output (default: the language setting)."
+)
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@click.version_option(package_name="pledge-monitor")
+@click.pass_context
+def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose: int) -> None:
+    """공약 이행 모니터 — pledge implementation monitor.
+
+    Stores the milestone targets of public pledges, lets officials log progress and reports what is
+    overdue, due soon or inconsistent. Configuration comes from MONITOR_* environment variables, a .env
+    file and an optional TOML file; see the README.
+    """
+    ctx.obj = AppContext(config_file=config_file, lang=lang, verbose=verbose)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    from monitor.cli import registry_cmds, seed_cmds
+
+    seed_cmds.register(cli)
+    registry_cmds.register(cli)
+    cli(prog_name="monitor")

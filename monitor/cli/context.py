@@ -1,0 +1,69 @@
+"""What every command needs, built lazily from the options of the `monitor` group.
+
+Nothing is built at import time, and `--help` works even when the configuration is broken.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.db import migrate
+from monitor.db.engine import make_engine, make_session_factory
+from monitor.errors import DatabaseError
+from monitor.logs import configure_logging
+from monitor.settings import Settings, load_settings
+from monitor.vocab import Lang
+
+
+class AppContext:
+    def __init__(self, config_file: Path | None, lang: Lang | None, verbose: int) -> None:
+        self.config_file = config_file
+        self._lang = lang
+        self.verbose = verbose
+        self.console = Console(soft_wrap=False)
+        self.err = Console(stderr=True)
+
+    @cached_property
+    def settings(self) -> Settings:
+        settings = load_settings(self.config_file)
+        level = "DEBUG" if self.verbose > 1 else "INFO" if self.verbose else settings.log_level
+        token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+        configure_logging(level, secrets=[token])
+        return settings
+
+    @property
+    def lang(self) -> Lang:
+        return self._lang or self.settings.language
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    def database_label(self) -> str:
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+    def require_schema(self) -> sessionmaker[Session]:
+        """Sessions on a database whose schema is current; otherwise say to run `monitor init`."""
+        current, head = migrate.current_revision(self.engine), migrate.head_revision()
+        if current is None:
+            raise DatabaseError(f"database {self.database_label()} is not initialised: run `monitor init`")
+        if current != head:
+            raise DatabaseError(
+                f"database schema is at {current}, this version needs {head}: run `monitor init`"
+            )
+        return self.sessions
+
+    def now(self) -> datetime:
+        """The one place the CLI reads the wall clock; everything below receives the instant."""
+        return datetime.now(UTC)

@@ -1,0 +1,53 @@
+"""Rendering rows as a rich table, JSON or CSV on standard output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+FORMATS = ("table", "json", "csv")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices or FORMATS),
+        default=default,
+        show_default=True,
+        help="Output format: a table for people, JSON or CSV for programs.",
+    )
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+
+
+def print_table(
+    console: Console, rows: Sequence[Sequence[Any]], headers: Sequence[str], title: str | None = None
+) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        # Text, not markup: seed titles contain brackets such as "[비공개]".
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+    console.print(table)

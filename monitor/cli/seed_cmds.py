@@ -1,0 +1,159 @@
+"""`monitor init`, `monitor seed`, `monitor validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.cli.context import AppContext
+from monitor.cli.output import format_option, print_json
+from monitor.db import migrate
+from monitor.errors import SeedError
+from monitor.i18n import MESSAGES, amount, t
+from monitor.seeds import SeedResult, load_seeds, validate_seeds
+from monitor.seeds.consistency import Finding
+from monitor.seeds.expand import all_milestones
+from monitor.seeds.validate import SeedBundle
+from monitor.vocab import Lang
+
+pass_app = click.make_pass_decorator(AppContext)
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def finding_message(finding: Finding, lang: Lang) -> str:
+    column = (
+        t(f"field.{finding.column}", lang) if f"field.{finding.column}" in MESSAGES else finding.column or ""
+    )
+    return t(
+        f"finding.{finding.rule}",
+        lang,
+        records=", ".join(finding.records[:1]),
+        column=column,
+        published=_figure(finding.published),
+        computed=_figure(finding.computed),
+        difference=_figure(finding.difference) if finding.difference else "",
+    )
+
+
+def _figure(text: str | None) -> str:
+    try:
+        return amount(text)
+    except ArithmeticError:
+        return text or ""
+
+
+def finding_json(finding: Finding, lang: Lang) -> dict[str, object]:
+    return {
+        "rule": finding.rule,
+        "records": list(finding.records),
+        "column": finding.column,
+        "published": finding.published,
+        "computed": finding.computed,
+        "difference": finding.difference,
+        "source": finding.source,
+        "seed_file": finding.seed_file,
+        "message": finding_message(finding, lang),
+    }
+
+
+def _counts(bundle: SeedBundle) -> dict[str, int]:
+    commitments = list(bundle.commitments())
+    milestones = sum(len(all_milestones(r, d.model.budget_columns)) for d, r in commitments)
+    return {"files": len(bundle.documents), "commitments": len(commitments), "milestones": milestones}
+
+
+def _report_load(app: AppContext, result: SeedResult) -> None:
+    summary = result.summary
+    parts = [f"+{n} {kind}" for kind, n in sorted(summary.created.items())]
+    parts += [f"~{n} {kind}" for kind, n in sorted(summary.updated.items())]
+    parts += [f"-{n} {kind} retired" for kind, n in sorted(summary.retired.items())]
+    changes = ", ".join(parts) if parts else t("summary.none", app.lang)
+    click.echo(t("summary.loaded", app.lang, changes=changes, **_counts(result.bundle)))
+    if result.findings:
+        click.echo(t("summary.findings", app.lang, count=len(result.findings)))
+
+
+def _seed_paths(app: AppContext, paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or [app.settings.seeds_dir]
+
+
+@click.command()
+@click.option(
+    "--seeds",
+    "seeds",
+    type=click.Path(path_type=Path),
+    help="Seed folder or file (default: seeds_dir setting).",
+)
+@click.option("--no-seed", is_flag=True, help="Only create or upgrade the database schema.")
+@pass_app
+def init(app: AppContext, seeds: Path | None, no_seed: bool) -> None:
+    """Create or upgrade the database, then load the seeds.
+
+    Safe to run again: the schema is only upgraded (data is kept) and reloading unchanged seeds changes
+    nothing.
+    """
+    _before, after = migrate.upgrade(app.engine)
+    click.echo(t("summary.database", app.lang, url=app.database_label(), revision=after))
+    if not no_seed:
+        _report_load(
+            app,
+            load_seeds(app.sessions, _seed_paths(app, (seeds,) if seeds else ()), app.settings.tz, app.now()),
+        )
+
+
+@click.command()
+@PATHS
+@pass_app
+def seed(app: AppContext, paths: tuple[Path, ...]) -> None:
+    """Validate and load seed files (default: the seeds_dir setting) into the database.
+
+    Records are matched by code: edited records are updated in place and keep their progress reports;
+    records removed from the files are retired, not deleted. On any schema problem nothing is written.
+    """
+    sessions = app.require_schema()
+    _report_load(app, load_seeds(sessions, _seed_paths(app, paths), app.settings.tz, app.now()))
+
+
+@click.command()
+@PATHS
+@format_option("table", "json")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there are consistency findings.")
+@pass_app
+def validate(app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check seed files without touching the database.
+
+    Schema problems (missing field, bad date, duplicate code, unknown parent or unit, a figure not on its
+    cited line) are printed as file:line and exit with status 1. Consistency findings — published
+    figures that do not add up, one fact stated twice differently — are reported but are not errors.
+    """
+    try:
+        bundle, findings = validate_seeds(_seed_paths(app, paths))
+    except SeedError as exc:
+        if fmt != "json":
+            raise
+        print_json({"problems": exc.problems, "findings": []})
+        raise SystemExit(exc.exit_code) from None
+    if fmt == "json":
+        print_json(
+            {**_counts(bundle), "problems": [], "findings": [finding_json(f, app.lang) for f in findings]}
+        )
+    else:
+        click.echo(t("summary.valid", app.lang, **_counts(bundle)))
+        if findings:
+            click.echo(f"\n{t('heading.findings', app.lang)} ({len(findings)})")
+        for finding in findings:
+            records = ", ".join(finding.records[:4]) + (
+                f" … ({len(finding.records)})" if len(finding.records) > 4 else ""
+            )
+            click.echo(
+                f"- [{finding.rule}] {finding.source}\n  {finding_message(finding, app.lang)}\n"
+                f"  {t('col.records', app.lang)}: {records}"
+            )
+    if strict and findings:
+        raise SystemExit(1)
+
+
+def register(group: click.Group) -> None:
+    for command in (init, seed, validate):
+        group.add_command(command)

@@ -1,0 +1,99 @@
+"""User-facing text, Korean first with English available (`language` setting, `--lang`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from monitor.vocab import Lang
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # column headers
+    "col.code": ("코드", "Code"),
+    "col.title": ("제목", "Title"),
+    "col.commitment": ("공약", "Commitment"),
+    "col.jurisdiction": ("지자체", "Jurisdiction"),
+    "col.kind": ("종류", "Kind"),
+    "col.due": ("기한", "Due"),
+    "col.target": ("목표", "Target"),
+    "col.source": ("출처", "Source"),
+    "col.status": ("공식 상태", "Official status"),
+    "col.category": ("분야", "Category"),
+    "col.period": ("기간", "Period"),
+    "col.department": ("소관부서", "Department"),
+    "col.parties": ("당사자", "Parties"),
+    "col.parent": ("상위", "Parent"),
+    "col.as_of": ("기준일", "As of"),
+    "col.value": ("값", "Value"),
+    "col.reporter": ("보고자", "Reporter"),
+    "col.note": ("비고", "Note"),
+    "col.evidence": ("근거", "Evidence"),
+    "col.rule": ("검사", "Check"),
+    "col.records": ("대상", "Records"),
+    "col.column": ("열", "Column"),
+    "col.published": ("공표값", "Published"),
+    "col.computed": ("계산값", "Computed"),
+    "col.difference": ("차이", "Difference"),
+    "col.description": ("설명", "Description"),
+    # field names inside messages
+    "field.title": ("제목", "title"),
+    "field.description": ("설명", "description"),
+    "field.start": ("시작 시각", "start time"),
+    "field.end": ("종료 시각", "end time"),
+    # headings and summaries
+    "heading.milestones": ("마일스톤", "Milestones"),
+    "heading.children": ("하위 공약", "Sub-commitments"),
+    "heading.status_history": ("공식 상태 이력", "Official status history"),
+    "heading.progress": ("진행 보고", "Progress reports"),
+    "heading.revisions": ("목표 변경 이력", "Target revisions"),
+    "heading.source_text": ("출처 원문", "Source text"),
+    "heading.findings": ("일관성 점검 결과", "Consistency findings"),
+    "status.unreported": ("미보고", "unreported"),
+    "summary.none": ("변경 없음", "no changes"),
+    "summary.loaded": (
+        "시드 적재: {files}개 파일, 공약 {commitments}건, 마일스톤 {milestones}건 ({changes})",
+        "Seeds loaded: {files} files, {commitments} commitments, {milestones} milestones ({changes})",
+    ),
+    "summary.findings": (
+        "일관성 점검: {count}건 (monitor validate 로 자세히 보기)",
+        "Consistency findings: {count} (see monitor validate)",
+    ),
+    "summary.valid": (
+        "스키마 오류 없음: {files}개 파일, 공약 {commitments}건, 마일스톤 {milestones}건",
+        "No schema problems: {files} files, {commitments} commitments, {milestones} milestones",
+    ),
+    "summary.database": ("데이터베이스: {url} (스키마 {revision})", "Database: {url} (schema {revision})"),
+    "summary.no_rows": ("조건에 맞는 마일스톤이 없습니다.", "No milestones match."),
+    # findings
+    "finding.budget_row_total": (
+        "{records}: 연차별 금액 합계 {computed}이(가) 공표된 총계 {published}와 다릅니다 (차이 {difference})",
+        "{records}: the year columns add up to {computed}, the published total is {published} (difference {difference})",
+    ),
+    "finding.budget_children": (
+        "{records}: 하위 사업의 {column} 합계 {computed}이(가) 상위 금액 {published}와 다릅니다 (차이 {difference})",
+        "{records}: the children's {column} add up to {computed}, the parent says {published} (difference {difference})",
+    ),
+    "finding.budget_published_total": (
+        "최상위 사업의 {column} 합계 {computed}이(가) 공표된 {records} {published}와 다릅니다 (차이 {difference})",
+        "the top-level lines' {column} add up to {computed}, the published {records} is {published} (difference {difference})",
+    ),
+    "finding.conflicting_statement": (
+        "{records}: 같은 문서 안에서 {column}이(가) 다르게 적혀 있습니다: {published} / {computed}",
+        "{records}: the source states {column} twice, differently: {published} / {computed}",
+    ),
+    "finding.published_count": (
+        "{records}: 공표된 개수 {published}, 실제 목록 {computed} (차이 {difference})",
+        "{records}: published count {published}, listed {computed} (difference {difference})",
+    ),
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    ko, en = MESSAGES[key]
+    return (ko if lang == "ko" else en).format(**values)
+
+
+def amount(value: Decimal | str | None) -> str:
+    """A figure with thousands separators, digits as published: 57421.40 → 57,421.40."""
+    if value is None:
+        return ""
+    return f"{Decimal(value):,}"

@@ -163,7 +163,7 @@ def load_settings(
         settings_cls = type(
             "Settings",
             (Settings,),
-            {"model_config": SettingsConfigDict(**Settings.model_config, toml_file=config_file)},
+            {"model_config": SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})},
         )
     try:
         return settings_cls(_env_file=env_file, **overrides)

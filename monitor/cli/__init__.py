@@ -68,9 +68,12 @@ def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose:
     ctx.obj = AppContext(config_file=config_file, lang=lang, verbose=verbose)  # type: ignore[arg-type]
 
 
-def main() -> None:
-    from monitor.cli import registry_cmds, seed_cmds
+# Commands live in one module per area; importing them here builds the command tree.
+from monitor.cli import registry_cmds, seed_cmds  # noqa: E402
 
-    seed_cmds.register(cli)
-    registry_cmds.register(cli)
+seed_cmds.register(cli)
+registry_cmds.register(cli)
+
+
+def main() -> None:
     cli(prog_name="monitor")

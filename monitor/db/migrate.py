@@ -41,3 +41,11 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     if before != after:
         log.info("database schema upgraded from %s to %s", before or "empty", after)
     return before, after
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` ("base" drops everything). For developers and tests."""
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

@@ -26,10 +26,10 @@ from monitor.timeutil import due_instant
 from monitor.vocab import Channel
 
 SEED_REPORTER = "seed"
-# A change to any of these is a change of target or deadline, kept as a MilestoneRevision.
+# A change to any of these is a change of target or deadline, kept as a MilestoneRevision. (due_at
+# is left out: it also moves when the configured time zone changes, which changes no pledge.)
 REVISED_FIELDS = (
     "due_date",
-    "due_at",
     "target_value",
     "target_max",
     "unit",

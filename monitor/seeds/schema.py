@@ -105,6 +105,7 @@ class DocumentInfo(Record):
     published_on: date | None = None
     as_of: date | None = None
     url: str | None = None
+    sha256: str | None = None  # of the source file: a seed is bound to the exact text it cites
 
 
 class BudgetColumn(Record):

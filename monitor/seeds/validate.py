@@ -24,6 +24,7 @@ from monitor.seeds.schema import (
     TOTAL_COLUMN,
     CommitmentRecord,
     DocumentFile,
+    DocumentInfo,
     JurisdictionRecord,
     JurisdictionsFile,
     MilestoneRecord,
@@ -116,15 +117,28 @@ def _parse(path: Path, model: type[BaseModel], problems: _Problems) -> Any:
         return None
 
 
-def _read_source(path: Path, file: str, problems: _Problems, line: int) -> SourceText | None:
-    source_path = path.parent / SOURCES_DIR / file
+def _read_source(path: Path, info: DocumentInfo, problems: _Problems) -> SourceText | None:
+    source_path = path.parent / SOURCES_DIR / info.file
     try:
         data = source_path.read_bytes()
     except OSError:
-        problems.add(path, line, f"document.file: source {display_path(source_path)} not found")
+        problems.add(path, info.yaml_line, f"document.file: source {display_path(source_path)} not found")
         return None
-    text = data.decode("utf-8")
-    return SourceText(file=file, lines=text.split("\n"), sha256=hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    if info.sha256 is not None and info.sha256 != digest:
+        problems.add(
+            path,
+            info.yaml_line,
+            f"document.sha256: {display_path(source_path)} is not the text this seed "
+            "cites (its digest changed); re-check the citations, then update sha256",
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, info.yaml_line, f"document.file: {display_path(source_path)} is not UTF-8 text")
+        return None
+    return SourceText(file=info.file, lines=text.split("\n"), sha256=digest)
 
 
 def read_bundle(paths: list[Path]) -> SeedBundle:
@@ -145,7 +159,7 @@ def read_bundle(paths: list[Path]) -> SeedBundle:
         doc = _parse(path, DocumentFile, problems)
         if doc is None:
             continue
-        source = _read_source(path, doc.document.file, problems, doc.document.yaml_line)
+        source = _read_source(path, doc.document, problems)
         if source is not None:
             documents.append(SeedDocument(path=path, model=doc, source=source))
     _check_jurisdictions(jurisdictions, documents, problems)

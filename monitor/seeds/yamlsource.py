@@ -41,8 +41,18 @@ class _LineLoader(yaml.SafeLoader):
     def construct_yaml_float(self, node: ScalarNode) -> Decimal:  # type: ignore[override]
         return Decimal(str(self.construct_scalar(node)).replace("_", ""))
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            # e.g. 2030-06-31: report it at its line like any other syntax problem
+            raise yaml.MarkedYAMLError(
+                problem=f"bad date {node.value!r} ({exc})", problem_mark=node.start_mark
+            ) from exc
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_yaml_float)
 
 
@@ -63,7 +73,10 @@ def read_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line) from exc
+        message = exc.problem or exc.context or "unreadable"
+        raise YamlProblem(
+            message if message.startswith("bad date") else f"YAML syntax: {message}", line
+        ) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc}", 1) from exc
 

@@ -1,0 +1,153 @@
+"""Schema problems stop a load with file:line messages, and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from monitor.db import models as m
+from monitor.errors import SeedError
+from monitor.seeds import load_seeds, validate_seeds
+from tests.factories import (
+    MINI_BUDGET,
+    MINI_COMMITMENTS,
+    NOW,
+    SEOUL,
+    migrated_engine,
+    mini_seeds,
+    run_cli,
+    sessions_for,
+)
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(SeedError) as caught:
+        validate_seeds([folder])
+    return caught.value.problems
+
+
+def _mini_with(tmp_path: Path, old: str, new: str) -> Path:
+    body = MINI_BUDGET + MINI_COMMITMENTS
+    assert old in body
+    return mini_seeds(tmp_path, body.replace(old, new))
+
+
+def test_mini_seed_is_valid(tmp_path: Path) -> None:
+    bundle, findings = validate_seeds([mini_seeds(tmp_path)])
+    assert [r.code for _, r in bundle.commitments()] == ["T-1-1", "T-1-1-1", "T-1-1-2", "T-2-1", "T-3"]
+    assert findings == []
+
+
+def test_missing_field_names_file_line_and_field(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "kind: pledge, line: 5, title: 둘째 사업,", "kind: pledge, line: 5,")
+    assert _problems(folder) == [f"{folder}/mini.yaml:16: commitments[3].title: Field required"]
+
+
+def test_bad_date_names_its_line(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "due: 2030-06-30}", "due: 2030-06-31}")
+    [problem] = _problems(folder)
+    assert problem == f"{folder}/mini.yaml:22: bad date '2030-06-31' (day is out of range for month)"
+
+
+def test_duplicate_code_points_at_the_first(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "code: T-2-1,", "code: T-1-1-2,")
+    assert _problems(folder) == [
+        f"{folder}/mini.yaml:16: duplicate code 'T-1-1-2' (first at {folder}/mini.yaml:15)"
+    ]
+
+
+def test_unknown_parent(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "parent: T-1-1, kind: item, line: 4", "parent: T-9, kind: item, line: 4")
+    assert _problems(folder) == [f"{folder}/mini.yaml:15: parent: unknown parent code 'T-9'"]
+
+
+def test_unknown_unit(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "unit: 호", "unit: 채")
+    [problem] = _problems(folder)
+    assert problem.startswith(f"{folder}/mini.yaml:22: commitments[4].milestones[0]: unknown unit '채'")
+
+
+def test_unknown_jurisdiction_and_parent_cycle(tmp_path: Path) -> None:
+    body = MINI_BUDGET + MINI_COMMITMENTS.replace(
+        "code: T-1-1, kind: pledge", "code: T-1-1, parent: T-1-1-1, kind: pledge"
+    )
+    folder = mini_seeds(
+        tmp_path, body.replace("kind: pledge, line: 5,", "kind: pledge, jurisdiction: atlantis, line: 5,")
+    )
+    problems = _problems(folder)
+    assert any("unknown jurisdiction 'atlantis'" in p and ":16:" in p for p in problems)
+    assert any("T-1-1 is its own ancestor" in p for p in problems)
+
+
+def test_figure_not_on_cited_line_is_a_problem(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "target: 5000", "target: 6000")
+    assert _problems(folder) == [f"{folder}/mini.yaml:22: 6000 is not on the cited line mini.txt:7"]
+
+
+def test_title_not_on_cited_line_is_a_problem(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "line: 5, title: 둘째 사업", "line: 4, title: 둘째 사업")
+    problems = _problems(folder)
+    assert f"{folder}/mini.yaml:16: '둘째 사업' is not on the cited line mini.txt:4" in problems
+
+
+def test_line_past_end_of_source(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "line: 7\n", "line: 70\n")
+    assert _problems(folder) == [
+        f"{folder}/mini.yaml:17: line 70 is past the end of mini.txt (10 lines)",
+        f"{folder}/mini.yaml:22: line 70 is past the end of mini.txt (10 lines)",
+    ]
+
+
+def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "  - code: T-3\n", "  - code: T-3\n   bad: [\n")
+    [problem] = _problems(folder)
+    assert problem.startswith(f"{folder}/mini.yaml:") and "YAML syntax" in problem
+
+
+def test_edited_source_is_detected_by_its_digest(tmp_path: Path) -> None:
+    folder = mini_seeds(tmp_path)
+    header = (folder / "mini.yaml").read_text(encoding="utf-8")
+    (folder / "mini.yaml").write_text(
+        header.replace("publisher: 시험시", "publisher: 시험시\n  sha256: '" + "0" * 64 + "'"),
+        encoding="utf-8",
+    )
+    [problem] = _problems(folder)
+    assert "is not the text this seed cites" in problem
+
+
+def test_failed_load_writes_nothing(tmp_path: Path, sqlite_url: str) -> None:
+    engine = migrated_engine(sqlite_url)
+    sessions = sessions_for(engine)
+    load_seeds(sessions, [mini_seeds(tmp_path / "good")], SEOUL, NOW)
+    bad = _mini_with(tmp_path / "bad", "title: 첫째 사업,", "title: 첫째 사업 (개정),").parent
+    (bad / "seeds" / "mini.yaml").write_text(
+        (bad / "seeds" / "mini.yaml").read_text(encoding="utf-8").replace("unit: 호", "unit: 채"),
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError):
+        load_seeds(sessions, [bad / "seeds"], SEOUL, NOW)
+    with sessions() as session:
+        assert session.scalar(select(m.Commitment.title).where(m.Commitment.code == "T-1-1")) == "첫째 사업"
+        assert session.scalar(select(func.count()).select_from(m.Milestone)) == 9
+    engine.dispose()
+
+
+def test_cli_validate_prints_file_line_errors_and_exits_1(tmp_path: Path) -> None:
+    folder = _mini_with(tmp_path, "unit: 호", "unit: 채")
+    result = run_cli(["validate", str(folder)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"error: {folder}/mini.yaml:22: ")
+    assert lines[-1] == "error: 1 problem in the seed files; nothing was written. Fix them and run again."
+    assert "Traceback" not in result.output
+
+
+def test_cli_validate_json_lists_problems(tmp_path: Path) -> None:
+    import json
+
+    folder = _mini_with(tmp_path, "unit: 호", "unit: 채")
+    result = run_cli(["validate", str(folder), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["problems"][0].startswith(f"{folder}/mini.yaml:22:")

@@ -1,0 +1,196 @@
+"""The database layer: migrations, exact decimals, UTC instants, constraints, append-only history."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+
+from monitor.db import migrate
+from monitor.db import models as m
+from monitor.db.engine import make_engine
+from monitor.errors import HistoryIsAppendOnly
+from tests.factories import NOW, load_shipped_seeds, migrated_engine, sessions_for
+
+TABLES = {
+    "jurisdictions",
+    "source_documents",
+    "commitments",
+    "commitment_parties",
+    "status_changes",
+    "milestones",
+    "milestone_revisions",
+    "progress_reports",
+    "reference_items",
+    "published_totals",
+    "findings",
+    "meta",
+}
+
+
+def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
+    engine = make_engine(db_url)
+    before, after = migrate.upgrade(engine)
+    assert (before, after) == (None, migrate.head_revision())
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    engine.dispose()
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), m.Base.metadata
+        )
+    assert diff == []
+    engine.dispose()
+
+
+def test_upgrade_again_keeps_data(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    load_shipped_seeds(sessions_for(engine))
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT count(*) FROM milestones")).scalar_one()
+    assert migrate.upgrade(engine) == (migrate.head_revision(), migrate.head_revision())
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM milestones")).scalar_one() == before
+    engine.dispose()
+
+
+def test_downgrade_to_empty_and_up_again(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    migrate.downgrade(engine, "base")
+    assert not TABLES & set(inspect(engine).get_table_names())
+    migrate.upgrade(engine)
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    engine.dispose()
+
+
+def test_amounts_keep_their_published_digits(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with sessions() as session:
+        tranche = session.scalar(select(m.Milestone).where(m.Milestone.code == "SEOGU-3-3.2022-2023"))
+        total = session.scalar(select(m.PublishedTotal).where(m.PublishedTotal.column_label == "2022~2023"))
+    assert tranche is not None and total is not None
+    assert str(tranche.planned_amount) == "873.20"
+    assert total.amount == Decimal("57421.4")
+    engine.dispose()
+
+
+def test_floats_are_refused_as_amounts(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with pytest.raises(StatementError, match="use Decimal"), sessions.begin() as session:
+        milestone = session.scalar(select(m.Milestone).where(m.Milestone.code == "DJ-9-3.youth-housing"))
+        assert milestone is not None
+        milestone.target_value = 5000.5  # type: ignore[assignment]
+    engine.dispose()
+
+
+def test_instants_come_back_aware_in_utc(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with sessions() as session:
+        event = session.scalar(select(m.Milestone).where(m.Milestone.code == "SEOUL-SEJONG-2023.signing"))
+    assert event is not None and event.starts_at is not None
+    assert event.starts_at.tzinfo is UTC
+    assert event.starts_at == datetime(2023, 4, 10, 11, 10, tzinfo=timezone(timedelta(hours=9)))
+    assert event.due_at == event.ends_at
+    engine.dispose()
+
+
+def test_naive_instants_are_refused(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with pytest.raises(StatementError, match="naive datetime"), sessions.begin() as session:
+        milestone = session.scalar(select(m.Milestone).where(m.Milestone.code == "DJ-9-3.youth-housing"))
+        assert milestone is not None
+        milestone.due_at = datetime(2030, 6, 30)  # noqa: DTZ001 - the point of the test
+    engine.dispose()
+
+
+def test_quantity_milestone_needs_a_unit(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        commitment = session.scalar(select(m.Commitment).where(m.Commitment.code == "DJ-9-3"))
+        session.add(
+            m.Milestone(
+                commitment=commitment,
+                code="DJ-9-3.x",
+                key="x",
+                kind="quantity",
+                title="x",
+                due_at=NOW,
+                source_line=1,
+                source_end_line=1,
+                position=9,
+                attributes={},
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    engine.dispose()
+
+
+def _a_report(session: Session, code: str) -> m.ProgressReport:
+    report = session.scalar(select(m.ProgressReport).join(m.Milestone).where(m.Milestone.code == code))
+    assert report is not None
+    return report
+
+
+def test_progress_history_cannot_be_updated_or_deleted(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with pytest.raises(HistoryIsAppendOnly), sessions.begin() as session:
+        _a_report(session, "DG-2021-1.members").value = Decimal(999)
+    with pytest.raises(HistoryIsAppendOnly), sessions.begin() as session:
+        session.delete(_a_report(session, "DG-2021-1.members"))
+    with sessions() as session:
+        assert _a_report(session, "DG-2021-1.members").value == Decimal(656)
+    engine.dispose()
+
+
+def test_correction_is_a_new_row_pointing_at_the_corrected_one(db_url: str) -> None:
+    engine = migrated_engine(db_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    with sessions.begin() as session:
+        original = _a_report(session, "DG-2021-1.members")
+        session.add(
+            m.ProgressReport(
+                commitment_id=original.commitment_id,
+                milestone_id=original.milestone_id,
+                value=Decimal(660),
+                as_of=date(2021, 12, 31),
+                evidence=[],
+                reporter="official",
+                channel="cli",
+                entered_at=NOW,
+                corrects=original,
+            )
+        )
+    with sessions() as session:
+        rows = list(
+            session.scalars(
+                select(m.ProgressReport)
+                .where(m.ProgressReport.value.in_([656, 660]))
+                .order_by(m.ProgressReport.id)
+            )
+        )
+    assert [r.value for r in rows] == [Decimal(656), Decimal(660)]
+    assert rows[1].corrects_id == rows[0].id
+    engine.dispose()

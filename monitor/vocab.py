@@ -13,52 +13,44 @@ Lang = Literal["ko", "en"]
 
 
 class Labelled(StrEnum):
-    """A StrEnum whose members carry (Korean, English) labels in `_labels`."""
+    """A StrEnum whose members are declared as (stored key, Korean label, English label)."""
 
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {}
+    _value_: str
+    ko: str
+    en: str
+
+    def __new__(cls, value: str, ko: str = "", en: str = "") -> Labelled:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.ko, member.en = ko, en
+        return member
 
     def label(self, lang: Lang = "ko") -> str:
-        ko, en = self._label_table()[self.value]
-        return ko if lang == "ko" else en
+        return self.ko if lang == "ko" else self.en
 
 
 class Status(Labelled):
     """Official status, Korea Manifesto Center standard."""
 
-    DONE = "done"
-    CONTINUING = "continuing"
-    ON_TRACK = "on_track"
-    PARTIAL = "partial"
-    ON_HOLD = "on_hold"
-    DROPPED = "dropped"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return _STATUS_LABELS
+    DONE = "done", "완료", "completed"
+    CONTINUING = "continuing", "이행후 계속추진", "delivered, continuing"
+    ON_TRACK = "on_track", "정상추진", "on track"
+    PARTIAL = "partial", "일부추진", "partly under way"
+    ON_HOLD = "on_hold", "보류", "on hold"
+    DROPPED = "dropped", "폐기", "abandoned"
 
     @classmethod
     def parse(cls, text: str) -> Status:
         """Accept a key, a Korean label or another evaluator's variant; spacing is ignored."""
         squeezed = re.sub(r"\s+", "", text).lower()
         for status in cls:
-            if squeezed in (status.value, re.sub(r"\s+", "", status.label("ko")), status.label("en").lower()):
+            if squeezed in (status.value, re.sub(r"\s+", "", status.ko), status.en.lower()):
                 return status
         if squeezed in STATUS_VARIANTS:
             return STATUS_VARIANTS[squeezed]
-        known = ", ".join(s.label("ko") for s in cls)
+        known = ", ".join(s.ko for s in cls)
         raise ValueError(f"unknown status {text!r} (use one of: {known})")
 
-
-_STATUS_LABELS = {
-    "done": ("완료", "completed"),
-    "continuing": ("이행후 계속추진", "delivered, continuing"),
-    "on_track": ("정상추진", "on track"),
-    "partial": ("일부추진", "partly under way"),
-    "on_hold": ("보류", "on hold"),
-    "dropped": ("폐기", "abandoned"),
-}
 
 # Other evaluators' vocabularies (keys without spaces). 미이행 has no Manifesto equivalent; it is
 # read as 보류 because the pledge stands but nothing is being done, which is what 보류 reports.
@@ -74,107 +66,53 @@ STATUS_VARIANTS: dict[str, Status] = {
 
 
 class CommitmentKind(Labelled):
-    AREA = "area"
-    STRATEGY = "strategy"
-    VISION = "vision"
-    FLAGSHIP = "flagship"
-    PLEDGE = "pledge"
-    ITEM = "item"
-    AGENDA = "agenda"
-    AGREEMENT = "agreement"
-    AGREEMENT_AREA = "agreement_area"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "area": ("분야", "area"),
-            "strategy": ("전략", "strategy"),
-            "vision": ("비전", "vision"),
-            "flagship": ("핵심공약", "flagship pledge"),
-            "pledge": ("공약", "pledge"),
-            "item": ("세부과제", "item"),
-            "agenda": ("의제", "agenda"),
-            "agreement": ("협약", "agreement"),
-            "agreement_area": ("협력분야", "cooperation area"),
-        }
+    AREA = "area", "분야", "area"
+    STRATEGY = "strategy", "전략", "strategy"
+    VISION = "vision", "비전", "vision"
+    FLAGSHIP = "flagship", "핵심공약", "flagship pledge"
+    PLEDGE = "pledge", "공약", "pledge"
+    ITEM = "item", "세부과제", "item"
+    AGENDA = "agenda", "의제", "agenda"
+    AGREEMENT = "agreement", "협약", "agreement"
+    AGREEMENT_AREA = "agreement_area", "협력분야", "cooperation area"
 
     @property
     def is_grouping(self) -> bool:
         """Groupings organise other commitments and are not themselves expected to report progress."""
-        return self in {
-            CommitmentKind.AREA,
-            CommitmentKind.STRATEGY,
-            CommitmentKind.VISION,
-            CommitmentKind.AGREEMENT,
-        }
+        return self in _GROUPINGS
+
+
+_GROUPINGS = {CommitmentKind.AREA, CommitmentKind.STRATEGY, CommitmentKind.VISION, CommitmentKind.AGREEMENT}
 
 
 class MilestoneKind(Labelled):
-    COMPLETION = "completion"
-    QUANTITY = "quantity"
-    BUDGET = "budget"
-    EVENT = "event"
-    PAYMENT = "payment"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "completion": ("완료 기한", "completion by date"),
-            "quantity": ("수량 목표", "quantity target"),
-            "budget": ("예산 연차", "budget tranche"),
-            "event": ("일정", "scheduled event"),
-            "payment": ("정기 지급", "recurring payment"),
-        }
+    COMPLETION = "completion", "완료 기한", "completion by date"
+    QUANTITY = "quantity", "수량 목표", "quantity target"
+    BUDGET = "budget", "예산 연차", "budget tranche"
+    EVENT = "event", "일정", "scheduled event"
+    PAYMENT = "payment", "정기 지급", "recurring payment"
 
 
 class FundingSource(Labelled):
-    NATIONAL = "national"
-    PROVINCIAL = "provincial"
-    CITY = "city"
-    DISTRICT = "district"
-    OTHER = "other"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "national": ("국비", "national"),
-            "provincial": ("도비", "provincial"),
-            "city": ("시비", "city"),
-            "district": ("구비", "district"),
-            "other": ("기타", "other"),
-        }
+    NATIONAL = "national", "국비", "national"
+    PROVINCIAL = "provincial", "도비", "provincial"
+    CITY = "city", "시비", "city"
+    DISTRICT = "district", "구비", "district"
+    OTHER = "other", "기타", "other"
 
 
 class Cadence(Labelled):
-    ONCE = "once"
-    MONTHLY = "monthly"
-    SEMIANNUAL = "semiannual"
-    YEARLY = "yearly"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "once": ("1회", "once"),
-            "monthly": ("매월", "monthly"),
-            "semiannual": ("반기별", "every half-year"),
-            "yearly": ("매년", "yearly"),
-        }
+    ONCE = "once", "1회", "once"
+    MONTHLY = "monthly", "매월", "monthly"
+    SEMIANNUAL = "semiannual", "반기별", "every half-year"
+    YEARLY = "yearly", "매년", "yearly"
 
 
 class Channel(Labelled):
-    SEED = "seed"
-    CLI = "cli"
-    TELEGRAM = "telegram"
-    IMPORT = "import"
-
-    @classmethod
-    def _label_table(cls) -> dict[str, tuple[str, str]]:
-        return {
-            "seed": ("시드 자료", "seed data"),
-            "cli": ("명령줄", "command line"),
-            "telegram": ("텔레그램", "Telegram"),
-            "import": ("일괄 입력", "bulk import"),
-        }
+    SEED = "seed", "시드 자료", "seed data"
+    CLI = "cli", "명령줄", "command line"
+    TELEGRAM = "telegram", "텔레그램", "Telegram"
+    IMPORT = "import", "일괄 입력", "bulk import"
 
 
 # Units a quantity or payment may be measured in: Korean unit → English.

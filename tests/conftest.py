@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.factories import load_shipped_seeds, migrated_engine, sessions_for
 
 POSTGRES_ENV = "MONITOR_TEST_POSTGRES_URL"
 
@@ -51,3 +54,23 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: os.PathLike
         if name.startswith("MONITOR_") and name != POSTGRES_ENV:
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated, empty database (disposed afterwards, so PostgreSQL schemas can be dropped)."""
+    migrated = migrated_engine(db_url)
+    yield migrated
+    migrated.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessions_for(engine)
+
+
+@pytest.fixture
+def seeded(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions on a database holding the shipped seeds."""
+    load_shipped_seeds(sessions)
+    return sessions

@@ -9,11 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
 from monitor.seeds import load_seeds
-from tests.factories import NOW, SEOUL, copy_seeds, load_shipped_seeds, migrated_engine, sessions_for
+from tests.factories import NOW, SEOUL, copy_seeds, load_shipped_seeds
 
 LATER = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -40,9 +40,7 @@ def _milestone(session: Session, code: str) -> m.Milestone:
     return found
 
 
-def test_loading_all_seeds_creates_every_commitment_and_milestone(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
+def test_loading_all_seeds_creates_every_commitment_and_milestone(sessions: sessionmaker[Session]) -> None:
     result = load_shipped_seeds(sessions)
     assert result.summary.created["commitment"] == 259
     assert result.summary.created["milestone"] == 277
@@ -56,25 +54,17 @@ def test_loading_all_seeds_creates_every_commitment_and_milestone(db_url: str) -
         assert session.scalar(select(func.count()).select_from(m.ProgressReport)) == 14
         assert session.scalar(select(func.count()).select_from(m.ReferenceItem)) == 53 + 13
         assert session.scalar(select(func.count()).select_from(m.Finding)) == 5
-    engine.dispose()
 
 
-def test_second_load_changes_nothing(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
+def test_second_load_changes_nothing(engine: Engine, seeded: sessionmaker[Session]) -> None:
     before = _snapshot(engine)
-    again = load_shipped_seeds(sessions, now=LATER)
+    again = load_shipped_seeds(seeded, now=LATER)
     assert not again.summary.changed
     assert _snapshot(engine) == before
-    engine.dispose()
 
 
-def test_agreement_and_its_areas_belong_to_every_party(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with sessions() as session:
+def test_agreement_and_its_areas_belong_to_every_party(seeded: sessionmaker[Session]) -> None:
+    with seeded() as session:
         for code, parties in (
             ("SEOUL-SEJONG-2023", ["seoul", "sejong"]),
             ("SEOUL-SEJONG-2023-5", ["seoul", "sejong"]),
@@ -85,12 +75,11 @@ def test_agreement_and_its_areas_belong_to_every_party(db_url: str) -> None:
             assert commitment is not None
             assert sorted(j.slug for j in commitment.parties) == sorted(parties)
             assert commitment.jurisdiction.slug == parties[0]
-    engine.dispose()
 
 
-def test_edited_seed_updates_in_place_and_keeps_progress(db_url: str, tmp_path: Path) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
+def test_edited_seed_updates_in_place_and_keeps_progress(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
     seeds = copy_seeds(tmp_path)
     load_seeds(sessions, [seeds], SEOUL, NOW)
     with sessions.begin() as session:
@@ -127,12 +116,9 @@ def test_edited_seed_updates_in_place_and_keeps_progress(db_url: str, tmp_path: 
         [revision] = housing.revisions
         assert revision.changes == {"due_date": ["2030-06-30", "2029-12-31"]}
         assert revision.changed_at == LATER
-    engine.dispose()
 
 
-def test_removed_records_are_retired_and_come_back(db_url: str, tmp_path: Path) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
+def test_removed_records_are_retired_and_come_back(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     seeds = copy_seeds(tmp_path)
     load_seeds(sessions, [seeds], SEOUL, NOW)
     path = seeds / "daejeon-2026-pledges.yaml"
@@ -149,12 +135,11 @@ def test_removed_records_are_retired_and_come_back(db_url: str, tmp_path: Path) 
     load_seeds(sessions, [seeds], SEOUL, LATER)
     with sessions() as session:
         assert session.scalar(select(m.Commitment.retired_at).where(m.Commitment.code == "DJ-F3")) is None
-    engine.dispose()
 
 
-def test_edited_seed_progress_is_appended_as_a_correction(db_url: str, tmp_path: Path) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
+def test_edited_seed_progress_is_appended_as_a_correction(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
     seeds = copy_seeds(tmp_path)
     load_seeds(sessions, [seeds], SEOUL, NOW)
     path = seeds / "daegu-local-problems.yaml"
@@ -174,30 +159,21 @@ def test_edited_seed_progress_is_appended_as_a_correction(db_url: str, tmp_path:
             (Decimal(656), "회원 수는 연말 기준"),
         ]
         assert reports[1].corrects_id == reports[0].id
-    engine.dispose()
 
 
-def test_seeded_results_count_as_entered_at_the_end_of_their_as_of_day(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with sessions() as session:
+def test_seeded_results_count_as_entered_at_the_end_of_their_as_of_day(seeded: sessionmaker[Session]) -> None:
+    with seeded() as session:
         report = _milestone(session, "DG-2021-1.members").reports[0]
         assert (report.as_of, report.entered_at, report.channel) == (
             date(2021, 12, 31),
             datetime(2021, 12, 31, 15, tzinfo=UTC),
             "seed",
         )
-    engine.dispose()
 
 
-def test_changing_the_time_zone_moves_deadlines_without_revisions(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    result = load_seeds(sessions, [Path(__file__).resolve().parent.parent / "seeds"], ZoneInfo("UTC"), LATER)
+def test_changing_the_time_zone_moves_deadlines_without_revisions(seeded: sessionmaker[Session]) -> None:
+    result = load_seeds(seeded, [Path(__file__).resolve().parent.parent / "seeds"], ZoneInfo("UTC"), LATER)
     assert result.summary.revisions == 0
-    with sessions() as session:
+    with seeded() as session:
         assert _milestone(session, "DJ-9-3.youth-housing").due_at == datetime(2030, 7, 1, tzinfo=UTC)
         assert session.get(m.Meta, "timezone") is not None
-    engine.dispose()

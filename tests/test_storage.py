@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import migrate
 from monitor.db import models as m
 from monitor.db.engine import make_engine
 from monitor.errors import HistoryIsAppendOnly
-from tests.factories import NOW, load_shipped_seeds, migrated_engine, sessions_for
+from tests.factories import NOW, load_shipped_seeds, sessions_for
 
 TABLES = {
     "jurisdictions",
@@ -39,92 +39,66 @@ def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
     before, after = migrate.upgrade(engine)
     assert (before, after) == (None, migrate.head_revision())
     assert set(inspect(engine).get_table_names()) >= TABLES
-    engine.dispose()
 
 
-def test_migrations_match_the_models(db_url: str) -> None:
-    engine = migrated_engine(db_url)
+def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), m.Base.metadata
         )
     assert diff == []
-    engine.dispose()
 
 
-def test_upgrade_again_keeps_data(db_url: str) -> None:
-    engine = migrated_engine(db_url)
+def test_upgrade_again_keeps_data(engine: Engine) -> None:
     load_shipped_seeds(sessions_for(engine))
     with engine.connect() as conn:
         before = conn.execute(text("SELECT count(*) FROM milestones")).scalar_one()
     assert migrate.upgrade(engine) == (migrate.head_revision(), migrate.head_revision())
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM milestones")).scalar_one() == before
-    engine.dispose()
 
 
-def test_downgrade_to_empty_and_up_again(db_url: str) -> None:
-    engine = migrated_engine(db_url)
+def test_downgrade_to_empty_and_up_again(engine: Engine) -> None:
     migrate.downgrade(engine, "base")
     assert not TABLES & set(inspect(engine).get_table_names())
     migrate.upgrade(engine)
     assert set(inspect(engine).get_table_names()) >= TABLES
-    engine.dispose()
 
 
-def test_amounts_keep_their_published_digits(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with sessions() as session:
+def test_amounts_keep_their_published_digits(seeded: sessionmaker[Session]) -> None:
+    with seeded() as session:
         tranche = session.scalar(select(m.Milestone).where(m.Milestone.code == "SEOGU-3-3.2022-2023"))
         total = session.scalar(select(m.PublishedTotal).where(m.PublishedTotal.column_label == "2022~2023"))
     assert tranche is not None and total is not None
     assert str(tranche.planned_amount) == "873.20"
     assert total.amount == Decimal("57421.4")
-    engine.dispose()
 
 
-def test_floats_are_refused_as_amounts(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with pytest.raises(StatementError, match="use Decimal"), sessions.begin() as session:
+def test_floats_are_refused_as_amounts(seeded: sessionmaker[Session]) -> None:
+    with pytest.raises(StatementError, match="use Decimal"), seeded.begin() as session:
         milestone = session.scalar(select(m.Milestone).where(m.Milestone.code == "DJ-9-3.youth-housing"))
         assert milestone is not None
         milestone.target_value = 5000.5  # type: ignore[assignment]
-    engine.dispose()
 
 
-def test_instants_come_back_aware_in_utc(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with sessions() as session:
+def test_instants_come_back_aware_in_utc(seeded: sessionmaker[Session]) -> None:
+    with seeded() as session:
         event = session.scalar(select(m.Milestone).where(m.Milestone.code == "SEOUL-SEJONG-2023.signing"))
     assert event is not None and event.starts_at is not None
     assert event.starts_at.tzinfo is UTC
     assert event.starts_at == datetime(2023, 4, 10, 11, 10, tzinfo=timezone(timedelta(hours=9)))
     assert event.due_at == event.ends_at
-    engine.dispose()
 
 
-def test_naive_instants_are_refused(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with pytest.raises(StatementError, match="naive datetime"), sessions.begin() as session:
+def test_naive_instants_are_refused(seeded: sessionmaker[Session]) -> None:
+    with pytest.raises(StatementError, match="naive datetime"), seeded.begin() as session:
         milestone = session.scalar(select(m.Milestone).where(m.Milestone.code == "DJ-9-3.youth-housing"))
         assert milestone is not None
         milestone.due_at = datetime(2030, 6, 30)  # noqa: DTZ001 - the point of the test
-    engine.dispose()
 
 
-def test_quantity_milestone_needs_a_unit(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with pytest.raises(IntegrityError), sessions.begin() as session:
+def test_quantity_milestone_needs_a_unit(seeded: sessionmaker[Session]) -> None:
+    with pytest.raises(IntegrityError), seeded.begin() as session:
         commitment = session.scalar(select(m.Commitment).where(m.Commitment.code == "DJ-9-3"))
         session.add(
             m.Milestone(
@@ -142,7 +116,6 @@ def test_quantity_milestone_needs_a_unit(db_url: str) -> None:
                 updated_at=NOW,
             )
         )
-    engine.dispose()
 
 
 def _a_report(session: Session, code: str) -> m.ProgressReport:
@@ -151,24 +124,17 @@ def _a_report(session: Session, code: str) -> m.ProgressReport:
     return report
 
 
-def test_progress_history_cannot_be_updated_or_deleted(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with pytest.raises(HistoryIsAppendOnly), sessions.begin() as session:
+def test_progress_history_cannot_be_updated_or_deleted(seeded: sessionmaker[Session]) -> None:
+    with pytest.raises(HistoryIsAppendOnly), seeded.begin() as session:
         _a_report(session, "DG-2021-1.members").value = Decimal(999)
-    with pytest.raises(HistoryIsAppendOnly), sessions.begin() as session:
+    with pytest.raises(HistoryIsAppendOnly), seeded.begin() as session:
         session.delete(_a_report(session, "DG-2021-1.members"))
-    with sessions() as session:
+    with seeded() as session:
         assert _a_report(session, "DG-2021-1.members").value == Decimal(656)
-    engine.dispose()
 
 
-def test_correction_is_a_new_row_pointing_at_the_corrected_one(db_url: str) -> None:
-    engine = migrated_engine(db_url)
-    sessions = sessions_for(engine)
-    load_shipped_seeds(sessions)
-    with sessions.begin() as session:
+def test_correction_is_a_new_row_pointing_at_the_corrected_one(seeded: sessionmaker[Session]) -> None:
+    with seeded.begin() as session:
         original = _a_report(session, "DG-2021-1.members")
         session.add(
             m.ProgressReport(
@@ -183,7 +149,7 @@ def test_correction_is_a_new_row_pointing_at_the_corrected_one(db_url: str) -> N
                 corrects=original,
             )
         )
-    with sessions() as session:
+    with seeded() as session:
         rows = list(
             session.scalars(
                 select(m.ProgressReport)
@@ -193,4 +159,3 @@ def test_correction_is_a_new_row_pointing_at_the_corrected_one(db_url: str) -> N
         )
     assert [r.value for r in rows] == [Decimal(656), Decimal(660)]
     assert rows[1].corrects_id == rows[0].id
-    engine.dispose()

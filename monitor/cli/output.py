@@ -45,8 +45,9 @@ def print_table(
     console: Console, rows: Sequence[Sequence[Any]], headers: Sequence[str], title: str | None = None
 ) -> None:
     table = Table(title=title, show_lines=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, overflow="fold")
+    for index, header in enumerate(headers):
+        # codes are what people type back: never break them
+        table.add_column(header, overflow="fold", no_wrap=index == 0)
     for row in rows:
         # Text, not markup: seed titles contain brackets such as "[비공개]".
         table.add_row(*(Text("" if v is None else str(v)) for v in row))

@@ -47,6 +47,21 @@ class Base(DeclarativeBase):
     }
 
 
+class SeededRecord:
+    """Columns of records that come from a seed file and are updated in place by reloads."""
+
+    source_line: Mapped[int] = mapped_column(Integer)
+    source_end_line: Mapped[int] = mapped_column(Integer)
+    # order within the parent, as in the seed file
+    position: Mapped[int] = mapped_column(Integer)
+    # published details without a column of their own (location, partners, footnotes …)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # set when the record disappears from the seeds: history stays attached, nothing is deleted
+    retired_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
 class Jurisdiction(Base):
     __tablename__ = "jurisdictions"
 
@@ -95,7 +110,7 @@ class CommitmentParty(Base):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), primary_key=True, index=True)
 
 
-class Commitment(Base):
+class Commitment(SeededRecord, Base):
     __tablename__ = "commitments"
     __table_args__ = (
         CheckConstraint(
@@ -118,13 +133,6 @@ class Commitment(Base):
     budget_total: Mapped[Decimal | None]
     non_budget: Mapped[bool] = mapped_column(Boolean, default=False)
     source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
-    source_line: Mapped[int] = mapped_column(Integer)
-    source_end_line: Mapped[int] = mapped_column(Integer)
-    position: Mapped[int] = mapped_column(Integer)
-    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    retired_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
     parent: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Commitment]] = relationship(back_populates="parent", order_by="Commitment.position")
@@ -161,7 +169,7 @@ class StatusChange(Base):
     commitment: Mapped[Commitment] = relationship(back_populates="status_changes")
 
 
-class Milestone(Base):
+class Milestone(SeededRecord, Base):
     """A dated target of a commitment. Columns used depend on `kind` (see the check constraints)."""
 
     __tablename__ = "milestones"
@@ -203,13 +211,6 @@ class Milestone(Base):
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     cadence: Mapped[str | None] = mapped_column(String(16))
-    source_line: Mapped[int] = mapped_column(Integer)
-    source_end_line: Mapped[int] = mapped_column(Integer)
-    position: Mapped[int] = mapped_column(Integer)
-    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    retired_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
 
     commitment: Mapped[Commitment] = relationship(back_populates="milestones")
     reports: Mapped[list[ProgressReport]] = relationship(

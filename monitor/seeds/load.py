@@ -380,7 +380,7 @@ class _Loader:
                 )
                 for position, (group, name, line) in enumerate(wanted)
             )
-            self.summary.updated["reference_list"] += 1
+            (self.summary.updated if have else self.summary.created)["reference_list"] += 1
 
     def load_findings(self, findings: list[Finding]) -> None:
         files = {display_path(d.path) for d in self.bundle.documents}
@@ -406,7 +406,7 @@ class _Loader:
             )
             for w in wanted
         )
-        self.summary.updated["findings"] += 1
+        (self.summary.updated if have else self.summary.created)["finding"] += len(wanted)
 
     def set_meta(self, key: str, value: str) -> None:
         obj = self.session.get(m.Meta, key) or m.Meta(key=key)

@@ -40,3 +40,9 @@ class SeedError(MonitorError):
 
 class HistoryIsAppendOnly(MonitorError):
     """Code tried to change or delete a history row (progress report, status change)."""
+
+
+class InputError(MonitorError):
+    """A value given on the command line (or in a message) cannot be used; nothing was written."""
+
+    exit_code = 2

@@ -34,6 +34,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.computed": ("계산값", "Computed"),
     "col.difference": ("차이", "Difference"),
     "col.description": ("설명", "Description"),
+    "col.state": ("상태", "State"),
+    "col.since": ("발생", "Since"),
+    "col.reason": ("사유", "Reason"),
+    "col.id": ("번호", "ID"),
+    "col.matcher": ("대상", "Matches"),
+    "col.until": ("종료", "Until"),
+    "col.by": ("설정자", "Set by"),
     # field names inside messages
     "field.title": ("제목", "title"),
     "field.description": ("설명", "description"),
@@ -48,6 +55,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "heading.source_text": ("출처 원문", "Source text"),
     "heading.findings": ("일관성 점검 결과", "Consistency findings"),
     "status.unreported": ("미보고", "unreported"),
+    "heading.check": ("{at} 기준 점검 결과", "State at {at}"),
+    "summary.check": ("정상이 아닌 상태 {count}건", "{count} states that are not OK"),
+    "summary.replay": (
+        "메시지 {messages}건, 알림 {notifications}건",
+        "{messages} messages, {notifications} notifications",
+    ),
+    "summary.logged": (
+        "기록됨: {code} {what} (기준일 {as_of}, 보고자 {by})",
+        "Logged: {code} {what} (as of {as_of}, by {by})",
+    ),
+    "summary.silenced": (
+        "무음 설정 #{id}: {matcher}, {until}까지 — {reason}",
+        "Silence #{id}: {matcher} until {until} — {reason}",
+    ),
+    "summary.unsilenced": ("무음 해제 #{id}", "Silence #{id} removed"),
     "summary.none": ("변경 없음", "no changes"),
     "summary.loaded": (
         "시드 적재: {files}개 파일, 공약 {commitments}건, 마일스톤 {milestones}건 ({changes})",

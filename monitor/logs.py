@@ -39,5 +39,7 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if level != "DEBUG":
-        # Alembic narrates every migration step at INFO; our own log line says what changed.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        # Alembic narrates every migration step and APScheduler every job run at INFO; our own log lines
+        # say what changed.
+        for chatty in ("alembic", "apscheduler"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -9,22 +9,34 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import AfterValidator, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
 
+from monitor.durations import parse_duration, parse_durations
 from monitor.errors import SettingsError
 
 ENV_PREFIX = "MONITOR_"
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Durations = Annotated[list[Duration], NoDecode, BeforeValidator(parse_durations)]
+
+
+def default_alerts_file() -> Path:
+    return platformdirs.user_data_path("pledge-monitor") / "alerts.jsonl"
 
 
 def default_database_url() -> str:
@@ -103,6 +115,59 @@ class Settings(BaseSettings):
     seeds_dir: Path = Field(default=Path("seeds"), description="Folder with the structured seed files.")
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder with the job definitions.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
+    alerts_file: Path = Field(
+        default_factory=default_alerts_file, description="JSON-lines file the file notifier appends to."
+    )
+
+    # Detection rules (see the README's "Rules" section).
+    grace_period: Duration = Field(
+        default=timedelta(days=7), description="Time after a deadline before overdue."
+    )
+    event_grace: Duration = Field(
+        default=timedelta(days=1), description="Time after an event to confirm it was held."
+    )
+    budget_grace: Duration = Field(
+        default=timedelta(days=90),
+        description="Time after a fiscal year ends for its execution to be reported.",
+    )
+    lead_times: Durations = Field(
+        default=[timedelta(days=90), timedelta(days=30), timedelta(days=7), timedelta(days=1)],
+        description="Due-soon notices this long before a deadline.",
+    )
+    event_lead_times: Durations = Field(
+        default=[
+            timedelta(days=90),
+            timedelta(days=30),
+            timedelta(days=7),
+            timedelta(days=1),
+            timedelta(hours=1),
+        ],
+        description="Reminders this long before an event starts.",
+    )
+    stale_after: Duration = Field(
+        default=timedelta(days=120), description="No progress report for this long: stale."
+    )
+    underspend_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
+        default=Decimal("0.9"), description="Executed below planned × this: underspent."
+    )
+    trend_min_reports: Annotated[int, Field(ge=2)] = Field(
+        default=2, description="Reported values needed before a trend is projected."
+    )
+
+    # Alert lifecycle and delivery.
+    repeat_interval: Duration = Field(
+        default=timedelta(days=7), description="A firing alert repeats this often."
+    )
+    group_wait: Duration = Field(
+        default=timedelta(seconds=30), description="Wait to group alerts into one message."
+    )
+    sweep_interval: Duration = Field(
+        default=timedelta(hours=1), description="Full evaluation pass this often."
+    )
+    poll_interval: Duration = Field(
+        default=timedelta(seconds=2),
+        description="How often the daemon checks for new progress, seeds or silences.",
+    )
 
     @property
     def tz(self) -> ZoneInfo:

@@ -65,6 +65,23 @@ STATUS_VARIANTS: dict[str, Status] = {
 }
 
 
+class MilestoneStatus(Labelled):
+    """What an official reports about a single milestone (as opposed to a commitment's official status)."""
+
+    DONE = "done", "완료", "done"
+    STARTED = "started", "시행", "started"
+    HELD = "held", "개최", "held"
+    CANCELLED = "cancelled", "취소", "cancelled"
+
+    @classmethod
+    def parse(cls, text: str) -> MilestoneStatus:
+        wanted = text.strip().lower()
+        for status in cls:
+            if wanted in (status.value, status.ko):
+                return status
+        raise ValueError(f"unknown milestone status {text!r} (use one of: {', '.join(s.value for s in cls)})")
+
+
 class CommitmentKind(Labelled):
     AREA = "area", "분야", "area"
     STRATEGY = "strategy", "전략", "strategy"

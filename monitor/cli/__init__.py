@@ -69,10 +69,10 @@ def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose:
 
 
 # Commands live in one module per area; importing them here builds the command tree.
-from monitor.cli import registry_cmds, seed_cmds  # noqa: E402
+from monitor.cli import engine_cmds, progress_cmds, registry_cmds, seed_cmds, silence_cmds  # noqa: E402
 
-seed_cmds.register(cli)
-registry_cmds.register(cli)
+for module in (seed_cmds, registry_cmds, engine_cmds, progress_cmds, silence_cmds):
+    module.register(cli)
 
 
 def main() -> None:

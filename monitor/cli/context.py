@@ -5,6 +5,7 @@ Nothing is built at import time, and `--help` works even when the configuration 
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -14,11 +15,16 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.alerts.store import LifecycleConfig
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_session_factory
-from monitor.errors import DatabaseError
+from monitor.errors import DatabaseError, InputError
 from monitor.logs import configure_logging
+from monitor.notify.base import Notifier
+from monitor.notify.console import ConsoleNotifier, JsonLinesNotifier
+from monitor.rules import RuleConfig
 from monitor.settings import Settings, load_settings
+from monitor.timeutil import parse_instant
 from monitor.vocab import Lang
 
 
@@ -63,6 +69,33 @@ class AppContext:
                 f"database schema is at {current}, this version needs {head}: run `monitor init`"
             )
         return self.sessions
+
+    def rule_config(self) -> RuleConfig:
+        return RuleConfig.from_settings(self.settings)
+
+    def lifecycle_config(self) -> LifecycleConfig:
+        settings = self.settings
+        return LifecycleConfig(
+            repeat_interval=settings.repeat_interval,
+            group_wait=settings.group_wait,
+            destinations=tuple(self.notifiers()),
+        )
+
+    def notifiers(self) -> dict[str, Notifier]:
+        """Console and JSON-lines file; Telegram joins them when a token is configured."""
+        return {
+            "console": ConsoleNotifier(sys.stdout, self.lang),
+            "file": JsonLinesNotifier(self.settings.alerts_file, self.now),
+        }
+
+    def instant(self, text: str | None) -> datetime:
+        """A user-typed instant (date or date-time, read in the configured zone); default now."""
+        if text is None:
+            return self.now()
+        try:
+            return parse_instant(text, self.settings.tz)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
 
     def now(self) -> datetime:
         """The one place the CLI reads the wall clock; everything below receives the instant."""

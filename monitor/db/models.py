@@ -12,39 +12,19 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from monitor.db.types import ExactDecimal, UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
-        datetime: UTCDateTime,
-        Decimal: ExactDecimal,
-        dict[str, Any]: JSON,
-        list[str]: JSON,
-    }
+from monitor.db.base import Base
 
 
 class SeededRecord:
@@ -133,6 +113,9 @@ class Commitment(SeededRecord, Base):
     budget_total: Mapped[Decimal | None]
     non_budget: Mapped[bool] = mapped_column(Boolean, default=False)
     source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
+    # When the stale clock started: the latest progress report entered, else the period start. A cache
+    # for the daemon's wake-up planner only; rules recompute staleness from the reports themselves.
+    stale_ref_at: Mapped[datetime | None] = mapped_column(index=True)
 
     parent: Mapped[Commitment | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Commitment]] = relationship(back_populates="parent", order_by="Commitment.position")
@@ -208,8 +191,8 @@ class Milestone(SeededRecord, Base):
     fiscal_year_end: Mapped[int | None] = mapped_column(Integer)
     planned_amount: Mapped[Decimal | None]
     funding_source: Mapped[str | None] = mapped_column(String(32))
-    starts_at: Mapped[datetime | None]
-    ends_at: Mapped[datetime | None]
+    starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(index=True)
     cadence: Mapped[str | None] = mapped_column(String(16))
 
     commitment: Mapped[Commitment] = relationship(back_populates="milestones")
@@ -263,7 +246,7 @@ class ProgressReport(Base):
     reporter: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(32))
     entered_at: Mapped[datetime] = mapped_column(index=True)
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("progress_reports.id"), index=True)
     # Reports that come from a seed document carry a stable key so reloads can recognise them.
     seed_key: Mapped[str | None] = mapped_column(String(255), index=True)
 
@@ -334,3 +317,9 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# The alerting tables share the metadata; importing them here keeps `models` the one place to look.
+from monitor.db.alerting import Alert, EvaluationError, JobRun, OutboxEntry, Silence  # noqa: E402
+
+__all__ = ["Alert", "EvaluationError", "JobRun", "OutboxEntry", "Silence"]

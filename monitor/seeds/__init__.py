@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.seeds.consistency import Finding, find_inconsistencies
 from monitor.seeds.load import LoadSummary, load_bundle
 from monitor.seeds.validate import SeedBundle, read_bundle
+from monitor.signals import Topic, touch
 
 
 @dataclass(frozen=True)
@@ -33,4 +34,6 @@ def load_seeds(sessions: sessionmaker[Session], paths: list[Path], tz: ZoneInfo,
     bundle, findings = validate_seeds(paths)
     with sessions.begin() as session:
         summary = load_bundle(session, bundle, findings, tz, now)
+        if summary.changed:
+            touch(session, Topic.SEED)
     return SeedResult(bundle=bundle, findings=findings, summary=summary)

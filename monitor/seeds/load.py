@@ -18,11 +18,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
+from monitor.evaluation.facts import rolled_up_last_reports
 from monitor.seeds.consistency import Finding
 from monitor.seeds.expand import all_milestones, budget_total, resolve_inherited
 from monitor.seeds.schema import CommitmentRecord, MilestoneRecord, StatusEntry
 from monitor.seeds.validate import SeedBundle, SeedDocument, display_path
-from monitor.timeutil import due_instant
+from monitor.timeutil import due_instant, start_of_day
 from monitor.vocab import Channel
 
 SEED_REPORTER = "seed"
@@ -75,6 +76,8 @@ def load_bundle(
     for document in bundle.documents:
         loader.load_document(document)
     loader.link_parents()
+    session.flush()
+    loader.set_stale_references()
     loader.load_findings(findings)
     loader.set_meta("timezone", str(tz))
     session.flush()
@@ -319,6 +322,19 @@ class _Loader:
         for _document, record in self.bundle.commitments():
             parent = self.commitments[record.parent] if record.parent else None
             self._upsert("commitment", self.commitments[record.code], {"parent": parent})
+
+    def set_stale_references(self) -> None:
+        """Start each stale clock at the later of its period start and its last report (planner cache)."""
+        parent_of = {c.id: c.parent_id for c in self.commitments.values()}
+        reported = rolled_up_last_reports(self.session, self.now, parent_of)
+        for commitment in self.commitments.values():
+            candidates = [reported.get(commitment.id)]
+            if commitment.period_start is not None:
+                candidates.append(start_of_day(commitment.period_start, self.tz))
+            found = [c for c in candidates if c is not None]
+            wanted = max(found) if found else None
+            if commitment.stale_ref_at != wanted:
+                commitment.stale_ref_at = wanted
 
     def _load_totals(self, document: SeedDocument, source: m.SourceDocument) -> None:
         wanted = {

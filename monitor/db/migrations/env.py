@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from monitor.db.models import Base
+from monitor.db import models  # noqa: F401 - registers every table on Base.metadata
+from monitor.db.base import Base
 
 
 def _run(connection: Connection) -> None:

@@ -1,0 +1,64 @@
+"""Advance a set of alerts by one evaluation pass: silences, inhibition, then the lifecycle per key.
+
+Pure over in-memory `AlertState`s, so the database store and `monitor replay` apply exactly the same
+dedup, repeat, mute and resolve rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from monitor.alerts.lifecycle import AlertState, Notification, advance
+from monitor.alerts.muting import SilenceRule, inhibited_by, inhibitor_keys, silenced_by
+from monitor.rules.facts import CommitmentFacts
+from monitor.rules.outcome import Evaluation, Rule
+
+
+@dataclass(frozen=True)
+class Step:
+    alerts: dict[str, AlertState]  # every alert this step touched, as it is now
+    notifications: list[Notification]
+
+
+def step(
+    alerts: Mapping[str, AlertState],
+    evaluations: Iterable[Evaluation],
+    subjects: set[str],
+    commitments: Mapping[str, CommitmentFacts],
+    silences: Iterable[SilenceRule],
+    now: datetime,
+    repeat_interval: timedelta,
+    firing_elsewhere: Callable[[set[str]], set[str]] = lambda keys: set(),
+) -> Step:
+    """`alerts` holds the stored alerts for the evaluated subjects (and any evaluated key);
+    `firing_elsewhere(keys)` says which of the given keys fire among alerts not in `alerts`."""
+    evaluations = list(evaluations)
+    found = {e.key: e for e in evaluations if e.behaviour.notify}
+    # 'achieved' is never an alert, but it is the best explanation of why an alert on the subject cleared.
+    achieved = {e.subject: e.reason for e in evaluations if e.rule is Rule.ACHIEVED}
+    silences = list(silences)
+    inhibitors = {
+        key: inhibitor_keys(e.subject, e.subject_type, e.rule.value, e.commitment_code, dict(commitments))
+        for key, e in found.items()
+    }
+    candidates = {k for keys in inhibitors.values() for k in keys}
+    firing = {k for k in found if k in candidates}
+    firing |= {
+        k for k, a in alerts.items() if k in candidates and a.state == "firing" and a.subject not in subjects
+    }
+    firing |= firing_elsewhere(candidates - set(alerts) - set(found))
+    touched: dict[str, AlertState] = {}
+    notifications = []
+    for key in sorted(set(found) | {k for k, a in alerts.items() if a.subject in subjects}):
+        evaluation, current = found.get(key), alerts.get(key)
+        subject = evaluation.subject if evaluation else current.subject  # type: ignore[union-attr]
+        parties = evaluation.parties if evaluation else current.parties  # type: ignore[union-attr]
+        muted = silenced_by(subject, parties, silences, now) or inhibited_by(inhibitors.get(key, []), firing)
+        alert, notification = advance(current, evaluation, muted, now, repeat_interval, achieved.get(subject))
+        if alert is not None:
+            touched[key] = alert
+        if notification is not None:
+            notifications.append(notification)
+    return Step(alerts=touched, notifications=notifications)

@@ -1,0 +1,71 @@
+"""Silences: mute matching alerts until an end time, with a reason and who set it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.alerts.muting import code_matches
+from monitor.db import models as m
+from monitor.errors import InputError, NotFoundError
+from monitor.registry import require_jurisdiction
+from monitor.signals import Topic, touch
+
+
+def add_silence(
+    session: Session,
+    *,
+    code_prefix: str | None,
+    jurisdiction: str | None,
+    until: datetime,
+    reason: str,
+    by: str,
+    now: datetime,
+    starts_at: datetime | None = None,
+) -> m.Silence:
+    if code_prefix is None and jurisdiction is None:
+        raise InputError("a silence needs a code prefix (--prefix) or a jurisdiction (--jurisdiction)")
+    if not reason.strip() or not by.strip():
+        raise InputError("a silence needs a reason (--reason) and who set it (--by)")
+    start = starts_at or now
+    if until <= start:
+        raise InputError(
+            f"the silence would end ({until.isoformat()}) before it starts ({start.isoformat()})"
+        )
+    if jurisdiction is not None:
+        require_jurisdiction(session, jurisdiction)
+    if code_prefix is not None:
+        codes = session.scalars(select(m.Commitment.code).where(m.Commitment.retired_at.is_(None)))
+        if not any(code_matches(code, code_prefix) for code in codes):
+            raise InputError(f"code prefix {code_prefix!r} matches no commitment (see monitor list)")
+    silence = m.Silence(
+        code_prefix=code_prefix.upper() if code_prefix else None,
+        jurisdiction=jurisdiction,
+        starts_at=start,
+        ends_at=until,
+        reason=reason,
+        created_by=by,
+        created_at=now,
+    )
+    session.add(silence)
+    touch(session, Topic.SILENCE)
+    session.flush()
+    return silence
+
+
+def list_silences(session: Session, now: datetime, include_ended: bool = False) -> list[m.Silence]:
+    query = select(m.Silence).order_by(m.Silence.id)
+    if not include_ended:
+        query = query.where(m.Silence.removed_at.is_(None), m.Silence.ends_at > now)
+    return list(session.scalars(query))
+
+
+def remove_silence(session: Session, silence_id: int, by: str, now: datetime) -> m.Silence:
+    silence = session.get(m.Silence, silence_id)
+    if silence is None or silence.removed_at is not None:
+        raise NotFoundError(f"no active silence {silence_id} (see monitor silence list)")
+    silence.removed_at, silence.removed_by = now, by
+    touch(session, Topic.SILENCE)
+    return silence

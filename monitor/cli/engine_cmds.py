@@ -1,0 +1,213 @@
+"""`monitor run`, `monitor check`, `monitor replay`: the detection engine from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import click
+
+from monitor.cli.context import AppContext
+from monitor.cli.output import format_option, print_json, print_table
+from monitor.daemon.jobs import load_jobs
+from monitor.daemon.service import Daemon, DaemonConfig
+from monitor.db import migrate
+from monitor.durations import parse_duration
+from monitor.errors import InputError
+from monitor.evaluation.replay import replay
+from monitor.evaluation.run import evaluate
+from monitor.i18n import t
+from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
+from monitor.notify.sender import Sender
+from monitor.registry import require_jurisdiction
+from monitor.rules import Evaluation
+from monitor.seeds import load_seeds
+from monitor.timeutil import isoformat_local
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Evaluate and deliver once, then exit (for cron or a first look).")
+@click.option("--no-seed", is_flag=True, help="Do not (re)load the seeds at start.")
+@pass_app
+def run(app: AppContext, once: bool, no_seed: bool) -> None:
+    """Run the monitor: detect, alert and sleep until the next state change.
+
+    Creates or upgrades the database and loads the seeds first (idempotent). Without a Telegram token,
+    alerts are printed here and appended to the alerts_file setting (JSON lines). Stop with Ctrl-C or
+    SIGTERM: the step in flight finishes, then the exit status is 0.
+    """
+    settings = app.settings
+    jobs = load_jobs(settings.jobs_dir)
+    migrate.upgrade(app.engine)
+    if not no_seed:
+        load_seeds(app.sessions, [settings.seeds_dir], settings.tz, app.now())
+    config = DaemonConfig(
+        rules=app.rule_config(),
+        lifecycle=app.lifecycle_config(),
+        sweep_interval=settings.sweep_interval,
+        poll_interval=settings.poll_interval,
+    )
+    sender = Sender(app.sessions, app.notifiers(), app.now)
+    daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now)
+    raise SystemExit(asyncio.run(daemon.run(once=once)))
+
+
+def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
+    tz = app.settings.tz
+    return {
+        "code": e.subject,
+        "subject_type": e.subject_type,
+        "commitment_code": e.commitment_code,
+        "title": e.title,
+        "jurisdiction": e.jurisdiction,
+        "parties": list(e.parties),
+        "rule": e.rule.value,
+        "state": e.condition,
+        "stage": e.stage,
+        "severity": e.behaviour.severity.value,
+        "since": isoformat_local(e.since, tz),
+        "due": isoformat_local(e.due, tz),
+        "reason": e.reason.text(app.lang),
+        "reason_ko": e.reason.ko,
+        "reason_en": e.reason.en,
+        "details": e.details,
+    }
+
+
+@click.command()
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="INSTANT",
+    help="Evaluate the world at this instant, using only progress entered by then (default: now).",
+)
+@click.option("--jurisdiction", metavar="SLUG", help="Only items this jurisdiction is party to.")
+@format_option("table", "json")
+@pass_app
+def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str) -> None:
+    """Run one evaluation pass and print every state that is not OK, with its reason.
+
+    Read-only: alerts are neither created nor sent. JSON objects carry code, jurisdiction, rule, state,
+    since, due and reason (see the README).
+    """
+    now = app.instant(as_of)
+    with app.require_schema()() as session:
+        if jurisdiction is not None:
+            require_jurisdiction(session, jurisdiction)
+        found = evaluate(session, app.rule_config(), now).evaluations
+    found = sorted(
+        (e for e in found if jurisdiction is None or jurisdiction in e.parties),
+        key=lambda e: (e.jurisdiction, e.subject, e.rule.value),
+    )
+    if fmt == "json":
+        print_json([evaluation_json(e, app) for e in found])
+        return
+    lang = app.lang
+    rows = [
+        (
+            e.subject,
+            e.jurisdiction,
+            label(CONDITION_LABELS, e.condition, lang) + (f" ({e.stage})" if e.stage else ""),
+            (isoformat_local(e.since, app.settings.tz) or "")[:16],
+            (isoformat_local(e.due, app.settings.tz) or "")[:10],
+            e.reason.text(lang),
+        )
+        for e in found
+    ]
+    headers = [
+        t(k, lang)
+        for k in ("col.code", "col.jurisdiction", "col.state", "col.since", "col.due", "col.reason")
+    ]
+    print_table(
+        app.console, rows, headers, title=t("heading.check", lang, at=isoformat_local(now, app.settings.tz))
+    )
+    click.echo(t("summary.check", lang, count=len(found)))
+
+
+@click.command(name="replay")
+@click.option("--from", "start", required=True, metavar="DATE", help="First instant (a date is its 00:00).")
+@click.option("--to", "end", required=True, metavar="DATE", help="Last instant, included.")
+@click.option(
+    "--step",
+    "every",
+    default="1d",
+    show_default=True,
+    metavar="DURATION",
+    help="Time between evaluations (e.g. 1d, 6h).",
+)
+@click.option(
+    "--jurisdiction", metavar="SLUG", help="Only notifications a watchdog of this jurisdiction gets."
+)
+@format_option("table", "json")
+@pass_app
+def replay_command(
+    app: AppContext, start: str, end: str, every: str, jurisdiction: str | None, fmt: str
+) -> None:
+    """Print, in order, the notifications the daemon would have sent over a period.
+
+    Uses the same dedup, repeat, silence, inhibition, grouping and resolve rules as the daemon, starting
+    with no alert state at --from and reading only the progress entered by each step.
+    """
+    first, last = app.instant(start), app.instant(end)
+    try:
+        step = parse_duration(every)
+    except ValueError as exc:
+        raise InputError(f"--step: {exc}") from None
+    if last < first:
+        raise InputError("--to is before --from")
+    with app.require_schema()() as session:
+        if jurisdiction is not None:
+            require_jurisdiction(session, jurisdiction)
+        messages = replay(
+            session, app.rule_config(), app.settings.repeat_interval, first, last, step, jurisdiction
+        )
+    tz, lang = app.settings.tz, app.lang
+    if fmt == "json":
+        print_json(
+            [
+                {
+                    "at": isoformat_local(msg.at, tz),
+                    "jurisdiction": msg.jurisdiction,
+                    "notifications": [
+                        {
+                            "event": n.event,
+                            "code": n.payload["subject"],
+                            "rule": n.payload["rule"],
+                            "state": n.payload["condition"],
+                            "stage": n.payload["stage"],
+                            "sequence": n.sequence,
+                            "reason": n.payload[f"reason_{lang}"],
+                        }
+                        for n in msg.notifications
+                    ],
+                }
+                for msg in messages
+            ]
+        )
+        return
+    for message in messages:
+        click.echo(f"{_local(message.at, app)} {message.jurisdiction} — {len(message.notifications)}")
+        for n in message.notifications:
+            event = label(EVENT_LABELS, n.event, lang)
+            condition = label(CONDITION_LABELS, n.payload["condition"], lang)
+            click.echo(f"  [{event}·{condition}] {n.payload['subject']} {n.payload[f'reason_{lang}']}")
+    click.echo(
+        t(
+            "summary.replay",
+            lang,
+            messages=len(messages),
+            notifications=sum(len(m.notifications) for m in messages),
+        )
+    )
+
+
+def _local(instant: datetime, app: AppContext) -> str:
+    return (isoformat_local(instant, app.settings.tz) or "")[:16]
+
+
+def register(group: click.Group) -> None:
+    for command in (run, check, replay_command):
+        group.add_command(command)

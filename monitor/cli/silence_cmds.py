@@ -1,0 +1,128 @@
+"""`monitor silence add|list|remove`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from monitor.alerts.silences import add_silence, list_silences, remove_silence
+from monitor.cli.context import AppContext
+from monitor.cli.output import format_option, print_json, print_table
+from monitor.durations import parse_duration
+from monitor.errors import InputError
+from monitor.i18n import t
+from monitor.timeutil import isoformat_local
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group()
+def silence() -> None:
+    """Mute alerts for a code prefix or a jurisdiction until an end time."""
+
+
+@silence.command(name="add")
+@click.option("--prefix", metavar="CODE", help="Code prefix (DJ-9 matches DJ-9, DJ-9-3 and DJ-9-3.key).")
+@click.option(
+    "--jurisdiction", metavar="SLUG", help="Every alert of commitments this jurisdiction is party to."
+)
+@click.option("--until", metavar="INSTANT", help="End of the silence (a date means its 00:00).")
+@click.option("--for", "duration", metavar="DURATION", help="Or a length from now (e.g. 14d).")
+@click.option("--reason", required=True, help="Why (shown in `silence list`).")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who sets it.")
+@pass_app
+def add(
+    app: AppContext,
+    prefix: str | None,
+    jurisdiction: str | None,
+    until: str | None,
+    duration: str | None,
+    reason: str,
+    by: str,
+) -> None:
+    """Add a silence. Matching alerts still change state but send nothing until it ends."""
+    now = app.now()
+    if (until is None) == (duration is None):
+        raise InputError("give --until or --for (one of them)")
+    try:
+        end = app.instant(until) if until else now + parse_duration(duration)
+    except ValueError as exc:
+        raise InputError(f"--for: {exc}") from None
+    with app.require_schema().begin() as session:
+        row = add_silence(
+            session, code_prefix=prefix, jurisdiction=jurisdiction, until=end, reason=reason, by=by, now=now
+        )
+        click.echo(
+            t(
+                "summary.silenced",
+                app.lang,
+                id=row.id,
+                matcher=_matcher(row.code_prefix, row.jurisdiction),
+                until=isoformat_local(row.ends_at, app.settings.tz),
+                reason=row.reason,
+            )
+        )
+
+
+@silence.command(name="list")
+@click.option("--all", "include_ended", is_flag=True, help="Also silences that ended or were removed.")
+@format_option("table", "json")
+@pass_app
+def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
+    """List silences in force (or all)."""
+    tz = app.settings.tz
+    with app.require_schema()() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": s.id,
+                "code_prefix": s.code_prefix,
+                "jurisdiction": s.jurisdiction,
+                "starts_at": isoformat_local(s.starts_at, tz),
+                "ends_at": isoformat_local(s.ends_at, tz),
+                "reason": s.reason,
+                "created_by": s.created_by,
+                "removed_at": isoformat_local(s.removed_at, tz),
+                "removed_by": s.removed_by,
+            }
+            for s in list_silences(session, app.now(), include_ended)
+        ]
+    if fmt == "json":
+        print_json(rows)
+        return
+    headers = [t(k, app.lang) for k in ("col.id", "col.matcher", "col.until", "col.reason", "col.by")]
+    print_table(
+        app.console,
+        [
+            (
+                r["id"],
+                _matcher(r["code_prefix"], r["jurisdiction"]),
+                r["ends_at"],
+                r["reason"],
+                r["created_by"],
+            )
+            for r in rows
+        ],
+        headers,
+    )
+
+
+@silence.command(name="remove")
+@click.argument("silence_id", type=int)
+@click.option("--by", "by", required=True, metavar="NAME", help="Who removes it.")
+@pass_app
+def remove(app: AppContext, silence_id: int, by: str) -> None:
+    """End silence SILENCE_ID now; alerts it muted are announced if they still fire."""
+    with app.require_schema().begin() as session:
+        remove_silence(session, silence_id, by, app.now())
+    click.echo(t("summary.unsilenced", app.lang, id=silence_id))
+
+
+def _matcher(prefix: str | None, jurisdiction: str | None) -> str:
+    return " & ".join(
+        part for part in (prefix and f"code {prefix}", jurisdiction and f"@{jurisdiction}") if part
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(silence)

@@ -1,0 +1,1 @@
+"""The daemon (`monitor run`): job definitions (`jobs`), the scheduler around detect and send (`service`)."""

@@ -1,0 +1,90 @@
+"""Scheduled job definitions: one TOML file per job in `jobs/` (format: jobs/README.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from monitor.durations import parse_duration
+from monitor.errors import SettingsError
+
+JOB_KINDS = ("evaluate", "digest")
+
+
+class JobSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    kind: Literal["evaluate", "digest"]
+    cron: str | None = None
+    interval: Annotated[timedelta | None, BeforeValidator(parse_duration)] = None
+    timezone: str | None = None
+    catch_up: bool = True
+    enabled: bool = True
+    params: dict[str, Any] = {}
+    file: str = ""
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> JobSpec:
+        if (self.cron is None) == (self.interval is None):
+            raise ValueError("give exactly one of cron or interval")
+        if self.cron is not None:
+            try:
+                CronTrigger.from_crontab(self.cron)
+            except ValueError as exc:
+                raise ValueError(f"cron: {exc}") from None
+        if self.timezone is not None:
+            ZoneInfo(self.timezone)
+        return self
+
+    def trigger(self, default_tz: tzinfo) -> BaseTrigger:
+        tz = ZoneInfo(self.timezone) if self.timezone else default_tz
+        if self.cron is not None:
+            return CronTrigger.from_crontab(self.cron, timezone=tz)
+        assert self.interval is not None
+        return IntervalTrigger(seconds=self.interval.total_seconds(), timezone=tz)
+
+
+def load_jobs(folder: Path) -> list[JobSpec]:
+    """Every `*.toml` job in `folder`; a bad file stops the daemon with a message naming it."""
+    if not folder.is_dir():
+        return []
+    jobs: list[JobSpec] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            jobs.append(JobSpec.model_validate({**data, "file": str(path)}))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            raise SettingsError(
+                f"{path}: {where + ': ' if where else ''}{error['msg'].removeprefix('Value error, ')}"
+            ) from None
+    seen: set[str] = set()
+    for job in jobs:
+        if job.id in seen:
+            raise SettingsError(f"{job.file}: job id {job.id!r} is used by another file")
+        seen.add(job.id)
+    return [job for job in jobs if job.enabled]
+
+
+def missed_run(trigger: BaseTrigger, last_run: datetime, now: datetime) -> datetime | None:
+    """The latest fire time in (last_run, now], if the job should have run while the daemon was down."""
+    fire = trigger.get_next_fire_time(None, last_run + timedelta(microseconds=1))
+    latest = None
+    for _ in range(100_000):  # bounded: a minutely job down for two months
+        if fire is None or fire > now:
+            break
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return latest

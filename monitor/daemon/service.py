@@ -1,0 +1,267 @@
+"""`monitor run`: one asyncio process around the detect and send steps (APScheduler 3, AsyncIOScheduler).
+
+Event-scheduled: after every pass the planner finds the next instant at which anything changes state
+and a single date job ("wakeup") is set for exactly then. An hourly sweep re-evaluates everything as a
+safety net; a poll of the change counters re-plans when progress is logged, seeds are reloaded or
+silences change; cron jobs come from jobs/*.toml, and a run missed while the daemon was down is made up
+once at start. Database work runs in a worker thread, one step at a time, so the loop stays free for the
+Telegram bot. SIGTERM/SIGINT: finish the step in flight, then exit 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.alerts.digest import enqueue_digest
+from monitor.alerts.store import LifecycleConfig
+from monitor.daemon.jobs import JobSpec, missed_run
+from monitor.db import models as m
+from monitor.evaluation.cycle import detect
+from monitor.evaluation.planner import Wakeup, boundaries, crossed, next_change
+from monitor.evaluation.run import card_scope
+from monitor.notify.sender import Sender, next_delivery
+from monitor.rules import RuleConfig
+from monitor.signals import Topic, versions
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    rules: RuleConfig
+    lifecycle: LifecycleConfig
+    sweep_interval: timedelta = timedelta(hours=1)
+    poll_interval: timedelta = timedelta(seconds=2)
+
+
+class Daemon:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        sender: Sender,
+        config: DaemonConfig,
+        jobs: list[JobSpec],
+        clock: Clock = utc_now,
+    ) -> None:
+        self.sessions, self.sender, self.config, self.jobs, self.clock = sessions, sender, config, jobs, clock
+        self.bounds = boundaries(config.rules, config.lifecycle)
+        self.lock = asyncio.Lock()
+        self.stopping = asyncio.Event()
+        self.last_pass: datetime | None = None
+        self.seen_versions: dict[Topic, str] = {}
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            # Never drop a late run (the default grace is one second); run it once.
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    async def run(self, once: bool = False) -> int:
+        """Run until SIGTERM/SIGINT (or one pass with `once`); returns the exit status."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        self.seen_versions = await asyncio.to_thread(self._read_versions)
+        await self._step(self._full_pass)
+        if once:
+            return 0
+        self.scheduler.start()
+        self.scheduler.add_job(
+            self._step,
+            IntervalTrigger(seconds=self.config.sweep_interval.total_seconds()),
+            args=[self._full_pass],
+            id="sweep",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self._poll,
+            IntervalTrigger(seconds=self.config.poll_interval.total_seconds()),
+            id="poll",
+            replace_existing=True,
+        )
+        await self._start_cron_jobs()
+        await self._replan()
+        await self.stopping.wait()
+        log.info("stopping: finishing the work in flight")
+        self.scheduler.pause()
+        async with self.lock:
+            self.scheduler.shutdown(wait=False)
+        log.info("stopped")
+        return 0
+
+    async def _step(self, work: Callable[[], Awaitable[None]]) -> None:
+        """One unit of work at a time; any failure is logged and the daemon carries on."""
+        if self.stopping.is_set():
+            return
+        async with self.lock:
+            try:
+                await work()
+            except Exception:
+                log.exception("scheduled work failed; the next sweep will try again")
+            if not self.stopping.is_set():
+                await self._replan()
+
+    async def _full_pass(self) -> None:
+        now = self.clock()
+        await asyncio.to_thread(detect, self.sessions, self.config.rules, self.config.lifecycle, now)
+        self.last_pass = now
+        await self.sender.deliver_due()
+
+    async def _incremental_pass(self, extra_codes: set[str] | None = None) -> None:
+        now = self.clock()
+        since = self.last_pass or now
+        scope, everything = await asyncio.to_thread(self._scope_since, since, now, extra_codes or set())
+        if everything:
+            await asyncio.to_thread(detect, self.sessions, self.config.rules, self.config.lifecycle, now)
+        elif scope:
+            await asyncio.to_thread(
+                detect, self.sessions, self.config.rules, self.config.lifecycle, now, scope
+            )
+        self.last_pass = now
+        await self.sender.deliver_due()
+
+    def _scope_since(self, since: datetime, now: datetime, extra: set[str]) -> tuple[set[int], bool]:
+        with self.sessions() as session:
+            codes, silence_ended = crossed(session, self.bounds, since, now)
+            return card_scope(session, codes | extra), silence_ended
+
+    async def _wakeup(self) -> None:
+        await self._step(self._incremental_pass)
+
+    async def _deliver(self) -> None:
+        async def send() -> None:
+            await self.sender.deliver_due()
+
+        await self._step(send)
+
+    async def _poll(self) -> None:
+        """Re-plan when another process logged progress, reloaded seeds or changed silences."""
+        current = await asyncio.to_thread(self._read_versions)
+        changed = {t for t, v in current.items() if self.seen_versions.get(t, v) != v}
+        self.seen_versions = current
+        if not changed:
+            return
+        log.info("change signalled (%s): re-evaluating and re-planning", ", ".join(sorted(changed)))
+        if changed & {Topic.SEED, Topic.SILENCE}:
+            await self._step(self._full_pass)
+            return
+        since = self.last_pass or self.clock()
+        codes = await asyncio.to_thread(self._reported_since, since)
+        await self._step(lambda: self._incremental_pass(codes))
+
+    def _read_versions(self) -> dict[Topic, str]:
+        with self.sessions() as session:
+            return versions(session)
+
+    def _reported_since(self, since: datetime) -> set[str]:
+        with self.sessions() as session:
+            query = (
+                select(m.Commitment.code)
+                .join(m.ProgressReport, m.ProgressReport.commitment_id == m.Commitment.id)
+                .where(m.ProgressReport.entered_at >= since - timedelta(seconds=5))
+            )
+            status = (
+                select(m.Commitment.code)
+                .join(m.StatusChange, m.StatusChange.commitment_id == m.Commitment.id)
+                .where(m.StatusChange.entered_at >= since - timedelta(seconds=5))
+            )
+            return set(session.scalars(query)) | set(session.scalars(status))
+
+    async def _replan(self) -> None:
+        now = self.clock()
+        wakeup, delivery = await asyncio.to_thread(self._plan, now)
+        if wakeup is not None:
+            self.scheduler.add_job(
+                self._wakeup, DateTrigger(run_date=max(wakeup.at, now)), id="wakeup", replace_existing=True
+            )
+            log.info("next state change at %s (%s)", wakeup.at.isoformat(), wakeup.reason)
+        elif self.scheduler.get_job("wakeup"):
+            self.scheduler.remove_job("wakeup")
+        if delivery is not None:
+            self.scheduler.add_job(
+                self._deliver, DateTrigger(run_date=max(delivery, now)), id="deliver", replace_existing=True
+            )
+
+    def _plan(self, now: datetime) -> tuple[Wakeup | None, datetime | None]:
+        with self.sessions() as session:
+            return next_change(session, self.bounds, now), next_delivery(session)
+
+    async def _start_cron_jobs(self) -> None:
+        for job in self.jobs:
+            trigger = job.trigger(self.config.rules.tz)
+            self.scheduler.add_job(
+                self._run_job, trigger, args=[job], id=f"job:{job.id}", replace_existing=True
+            )
+            if job.catch_up:
+                missed = await asyncio.to_thread(self._missed, job, trigger)
+                if missed is not None:
+                    log.info(
+                        "job %s missed its run at %s while the daemon was down: running it now",
+                        job.id,
+                        missed.isoformat(),
+                    )
+                    await self._run_job(job, missed)
+
+    def _missed(self, job: JobSpec, trigger: BaseTrigger) -> datetime | None:
+        now = self.clock()
+        with self.sessions.begin() as session:
+            run = session.get(m.JobRun, job.id)
+            if run is None:  # first start with this job: nothing was missed yet
+                session.add(
+                    m.JobRun(
+                        job_id=job.id,
+                        last_scheduled_at=now,
+                        last_started_at=now,
+                        last_finished_at=now,
+                        last_status="registered",
+                    )
+                )
+                return None
+            return missed_run(trigger, run.last_scheduled_at, now)
+
+    async def _run_job(self, job: JobSpec, scheduled: datetime | None = None) -> None:
+        async def work() -> None:
+            started = self.clock()
+            status, error = "ok", None
+            try:
+                if job.kind == "evaluate":
+                    await self._full_pass()
+                elif job.kind == "digest":
+                    await asyncio.to_thread(self._digest, job, started)
+                    await self.sender.deliver_due()
+            except Exception as exc:
+                status, error = "error", f"{type(exc).__name__}: {exc}"
+                raise
+            finally:
+                await asyncio.to_thread(self._record_run, job, scheduled or started, started, status, error)
+
+        await self._step(work)
+
+    def _digest(self, job: JobSpec, now: datetime) -> None:
+        with self.sessions.begin() as session:
+            enqueue_digest(session, job.id, now, self.config.lifecycle, job.params)
+
+    def _record_run(
+        self, job: JobSpec, scheduled: datetime, started: datetime, status: str, error: str | None
+    ) -> None:
+        with self.sessions.begin() as session:
+            run = session.get(m.JobRun, job.id) or m.JobRun(job_id=job.id)
+            run.last_scheduled_at, run.last_started_at = scheduled, started
+            run.last_finished_at, run.last_status, run.last_error = self.clock(), status, error
+            session.add(run)

@@ -1,0 +1,128 @@
+"""Alerting tables: alert lifecycle state, silences, the notification outbox, evaluation errors, job runs.
+
+The alert rows are what lets a restart neither re-fire nor forget: one row per (subject, rule) key,
+firing or resolved, with when it was last notified. Notifications are written to the outbox in the same
+transaction as the state change; a separate sender delivers them (at least once; `dedup_key` makes a
+resend recognisable).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from monitor.db.base import Base
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        CheckConstraint("state IN ('firing', 'resolved')", name="state"),
+        Index("ix_alerts_state_notified_at", "state", "notified_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)  # "{subject}:{rule}"
+    subject: Mapped[str] = mapped_column(String(128), index=True)  # milestone or commitment code
+    subject_type: Mapped[str] = mapped_column(String(16))
+    commitment_code: Mapped[str] = mapped_column(String(64), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))  # lifecycle: firing or resolved
+    condition: Mapped[str] = mapped_column(String(32))  # what the rule found: overdue, unreported, reminder …
+    stage: Mapped[str | None] = mapped_column(
+        String(32)
+    )  # refinement that is notified when it changes: 30d …
+    severity: Mapped[str] = mapped_column(String(16))
+    jurisdiction: Mapped[str] = mapped_column(String(64))
+    parties: Mapped[list[str]] = mapped_column()
+    title: Mapped[str] = mapped_column(Text)
+    commitment_title: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime | None]
+    due: Mapped[datetime | None]
+    reason_ko: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column()
+    started_at: Mapped[datetime]  # start of the current firing cycle
+    notified_at: Mapped[datetime | None]  # last notification written to the outbox
+    notified_as: Mapped[str | None] = mapped_column(String(64))  # "condition/stage" at the last notification
+    notify_count: Mapped[int] = mapped_column(Integer, default=0)
+    muted_by: Mapped[str | None] = mapped_column(String(160))  # "silence:<id>" or "inhibited:<key>"
+    resolved_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class Silence(Base):
+    """Mutes notifications for matching alerts until `ends_at` (Alertmanager-style)."""
+
+    __tablename__ = "silences"
+    __table_args__ = (
+        CheckConstraint("code_prefix IS NOT NULL OR jurisdiction IS NOT NULL", name="has_matcher"),
+        CheckConstraint("starts_at < ends_at", name="window"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_prefix: Mapped[str | None] = mapped_column(String(128))
+    jurisdiction: Mapped[str | None] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class OutboxEntry(Base):
+    """One notification for one destination, waiting for (or done with) delivery."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sent', 'failed')", name="state"),
+        Index("ix_outbox_state_not_before", "state", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
+    alert_key: Mapped[str] = mapped_column(String(160), index=True)
+    event: Mapped[str] = mapped_column(String(16))  # firing, repeat, escalated, resolved, achieved
+    destination: Mapped[str] = mapped_column(String(128))
+    group_key: Mapped[str] = mapped_column(String(64))  # jurisdiction slug: one message per group
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime]
+    not_before: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivery: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class EvaluationError(Base):
+    """An item whose evaluation raised: it is skipped until `next_check_at` (no crash loop)."""
+
+    __tablename__ = "evaluation_errors"
+
+    subject: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text)
+    first_failed_at: Mapped[datetime]
+    last_failed_at: Mapped[datetime]
+    next_check_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class JobRun(Base):
+    """The last scheduled run of each cron job, so a run missed while down is made up exactly once."""
+
+    __tablename__ = "job_runs"
+
+    job_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_scheduled_at: Mapped[datetime]
+    last_started_at: Mapped[datetime]
+    last_finished_at: Mapped[datetime | None]
+    last_status: Mapped[str] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)

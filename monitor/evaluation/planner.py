@@ -1,0 +1,117 @@
+"""When does anything next change state? Indexed queries over boundary instants.
+
+Every boundary is a timestamp column plus a fixed offset: a milestone becomes overdue at due + grace,
+due soon at due − lead, a budget tranche unreported at year end + budget grace, a commitment stale at
+its stale reference + stale_after, a firing alert repeats at last notification + repeat interval … The
+same table of boundaries answers both questions the daemon asks: "when is the next one after now?"
+(`next_change`, a MIN over an index per boundary) and "what crossed a boundary between my last pass
+and now?" (`crossed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from monitor.alerts.store import LifecycleConfig
+from monitor.db import models as m
+from monitor.db.types import UTCDateTime
+from monitor.rules import RuleConfig
+
+
+@dataclass(frozen=True)
+class Boundary:
+    name: str
+    column: Any  # an indexed timestamp column
+    offset: timedelta  # the boundary instant is column + offset
+    where: tuple[ColumnElement[bool], ...]
+    subject: Any  # the column that names what changed (a commitment code)
+
+
+def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
+    ms, c, a = m.Milestone, m.Commitment, m.Alert
+    active = (ms.retired_at.is_(None),)
+    dated = (*active, ms.kind.in_(("completion", "quantity", "payment")))
+    result = [Boundary("overdue", ms.due_at, rules.grace, dated, ms.commitment_id)]
+    result += [
+        Boundary(f"due_soon {lead}", ms.due_at, -lead, dated, ms.commitment_id) for lead in rules.lead_times
+    ]
+    events = (*active, ms.kind == "event")
+    result += [
+        Boundary(f"event reminder {lead}", ms.starts_at, -lead, events, ms.commitment_id)
+        for lead in rules.event_lead_times
+    ]
+    result.append(Boundary("event unconfirmed", ms.ends_at, rules.event_grace, events, ms.commitment_id))
+    result.append(
+        Boundary("budget", ms.due_at, rules.budget_grace, (*active, ms.kind == "budget"), ms.commitment_id)
+    )
+    result.append(Boundary("stale", c.stale_ref_at, rules.stale_after, (c.retired_at.is_(None),), c.id))
+    result.append(
+        Boundary(
+            "repeat", a.notified_at, lifecycle.repeat_interval, (a.state == "firing",), a.commitment_code
+        )
+    )
+    result.append(
+        Boundary("silence ends", m.Silence.ends_at, timedelta(0), (m.Silence.removed_at.is_(None),), None)
+    )
+    result.append(
+        Boundary(
+            "retry after error", m.EvaluationError.next_check_at, timedelta(0), (), m.EvaluationError.subject
+        )
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class Wakeup:
+    at: datetime
+    reason: str
+
+
+def next_change(session: Session, bounds: Iterable[Boundary], now: datetime) -> Wakeup | None:
+    """The earliest boundary strictly after `now` (None if nothing is scheduled to change)."""
+    best: Wakeup | None = None
+    for bound in bounds:
+        query = select(type_coerce(func.min(bound.column), UTCDateTime())).where(
+            bound.column > now - bound.offset, *bound.where
+        )
+        first = session.scalar(query)
+        if first is not None and (best is None or first + bound.offset < best.at):
+            best = Wakeup(at=first + bound.offset, reason=bound.name)
+    return best
+
+
+def crossed(
+    session: Session, bounds: Iterable[Boundary], after: datetime, until: datetime
+) -> tuple[set[str], bool]:
+    """Commitment codes with a boundary in (after, until]; the flag says a silence ended (re-check all)."""
+    codes: set[str] = set()
+    silence_ended = False
+    for bound in bounds:
+        window = (bound.column > after - bound.offset, bound.column <= until - bound.offset, *bound.where)
+        if bound.subject is None:
+            silence_ended |= (
+                session.scalar(select(func.count()).select_from(m.Silence).where(*window)) or 0
+            ) > 0
+            continue
+        codes |= set(_codes(session, bound, window))
+    return codes, silence_ended
+
+
+def _codes(session: Session, bound: Boundary, window: tuple[ColumnElement[bool], ...]) -> Iterable[str]:
+    subject = bound.subject
+    table = subject.class_
+    if table is m.Milestone:
+        query = select(m.Commitment.code).join(m.Milestone, m.Milestone.commitment_id == m.Commitment.id)
+    elif table is m.Commitment:
+        query = select(m.Commitment.code)
+    else:
+        query = select(subject)
+    values = session.scalars(query.where(*window).distinct())
+    return (value.split(".", 1)[0] for value in values)

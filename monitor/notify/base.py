@@ -1,0 +1,47 @@
+"""The notifier interface. A notifier gets one batch — the pending notifications for one destination
+and one group (jurisdiction) — and says whether it was delivered, failed for now, or failed for good."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    dedup_key: str
+    event: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    destination: str
+    group_key: str
+    items: tuple[OutboxItem, ...]
+
+
+@dataclass(frozen=True)
+class Delivered:
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Failed:
+    """`permanent`: do not retry (blocked, chat gone). Otherwise retry, no sooner than `retry_after`."""
+
+    error: str
+    permanent: bool = False
+    retry_after: timedelta | None = None
+
+
+DeliveryResult = Delivered | Failed
+
+
+class Notifier(Protocol):
+    name: str
+
+    async def send(self, batch: Batch) -> DeliveryResult: ...

@@ -1,0 +1,99 @@
+"""Notification text for people, Korean first. Plain text; HTML escaping is the Telegram notifier's job."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from monitor.notify.base import Batch, OutboxItem
+from monitor.vocab import Lang
+
+CONDITION_LABELS: dict[str, tuple[str, str]] = {
+    "overdue": ("기한 초과", "overdue"),
+    "due_soon": ("기한 임박", "due soon"),
+    "stale": ("장기 미보고", "stale"),
+    "at_risk": ("미달 위험", "at risk"),
+    "unreported": ("예산 집행 미보고", "budget execution unreported"),
+    "underspent": ("예산 집행 부진", "budget underspent"),
+    "reminder": ("일정 알림", "event reminder"),
+    "unconfirmed": ("개최 미확인", "event not confirmed"),
+    "cancelled": ("일정 취소", "event cancelled"),
+    "contradiction": ("공식 상태와 모순", "contradicts official status"),
+    "achieved": ("목표 달성", "achieved"),
+}
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "firing": ("새 경보", "new"),
+    "escalated": ("단계 변경", "escalated"),
+    "repeat": ("계속", "still firing"),
+    "resolved": ("해결", "resolved"),
+    "digest": ("요약", "digest"),
+}
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2, "good": 3}
+EVENT_ORDER = {"digest": 0, "firing": 1, "escalated": 2, "repeat": 3, "resolved": 4}
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
+    ko, en = table.get(key, (key, key))
+    return ko if lang == "ko" else en
+
+
+def ordered(items: Iterable[OutboxItem]) -> list[OutboxItem]:
+    return sorted(
+        items,
+        key=lambda i: (
+            EVENT_ORDER.get(i.event, 9),
+            SEVERITY_ORDER.get(i.payload["severity"], 9),
+            i.payload["condition"],
+            i.payload["subject"],
+        ),
+    )
+
+
+def headline(batch: Batch, lang: Lang) -> str:
+    first = batch.items[0].payload
+    place = first["jurisdiction_ko"] if lang == "ko" else first["jurisdiction_en"]
+    counts = Counter(i.event for i in batch.items)
+    parts = [
+        f"{label(EVENT_LABELS, e, lang)} {n}{'건' if lang == 'ko' else ''}"
+        for e, n in sorted(counts.items(), key=lambda kv: EVENT_ORDER.get(kv[0], 9))
+    ]
+    title = "공약 이행 모니터" if lang == "ko" else "Pledge monitor"
+    return f"[{title}] {place} — {', '.join(parts)}"
+
+
+def digest_lines(payload: dict[str, Any], lang: Lang) -> list[str]:
+    counts = ", ".join(
+        f"{label(CONDITION_LABELS, c, lang)} {n}{'건' if lang == 'ko' else ''}"
+        for c, n in sorted(payload["counts"].items(), key=lambda kv: -kv[1])
+    )
+    head = (
+        f"현재 경보 {payload['total']}건: {counts}"
+        if lang == "ko"
+        else f"{payload['total']} alerts firing: {counts}"
+    )
+    lines = [f"• [{label(EVENT_LABELS, 'digest', lang)}] {head}"]
+    for entry in payload["items"]:
+        reason = entry["reason_ko"] if lang == "ko" else entry["reason_en"]
+        lines.append(f"  - {entry['subject']} {entry['title']}: {reason}")
+    return lines
+
+
+def item_lines(item: OutboxItem, lang: Lang) -> list[str]:
+    p: dict[str, Any] = item.payload
+    if item.event == "digest":
+        return digest_lines(p, lang)
+    condition = label(CONDITION_LABELS, p["condition"], lang)
+    event = label(EVENT_LABELS, item.event, lang)
+    if item.event == "repeat":
+        event += f" {p['firing_for_days']}일째" if lang == "ko" else f", day {p['firing_for_days']}"
+    title = p["title"] if p["title"] == p["commitment_title"] else f"{p['commitment_title']} / {p['title']}"
+    reason = p["reason_ko"] if lang == "ko" else p["reason_en"]
+    return [f"• [{event}·{condition}] {p['subject']} {title}", f"  {reason}"]
+
+
+def render_text(batch: Batch, lang: Lang) -> str:
+    lines = [headline(batch, lang)]
+    for item in ordered(batch.items):
+        lines.extend(item_lines(item, lang))
+    return "\n".join(lines)

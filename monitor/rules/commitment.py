@@ -1,0 +1,146 @@
+"""Commitment rules: stale (no 공약관리카드 update for too long) and contradiction (official status vs
+milestones), plus the roll-up of a commitment's worst state. Pure functions of facts and `now`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from monitor.rules.config import RuleConfig
+from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
+from monitor.rules.milestone import current_value
+from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule
+from monitor.rules.text import days, figure, local_day
+from monitor.timeutil import start_of_day
+from monitor.vocab import Status
+
+# The commitments an official reports on (one 공약관리카드 each); items and groupings roll up into them.
+CARD_KINDS = frozenset({"pledge", "agenda", "agreement_area", "flagship"})
+CLOSED = frozenset({Status.DONE.value, Status.DROPPED.value})
+
+
+def _evaluation(
+    facts: CommitmentFacts,
+    rule: Rule,
+    condition: str,
+    since: datetime,
+    reason: Reason,
+    details: dict[str, object],
+    stage: str | None = None,
+) -> Evaluation:
+    return Evaluation(
+        subject=facts.code,
+        subject_type="commitment",
+        commitment_code=facts.code,
+        title=facts.title,
+        commitment_title=facts.title,
+        rule=rule,
+        condition=condition,
+        stage=stage,
+        since=since,
+        due=facts.period_end_at,
+        reason=reason,
+        details=details,
+        jurisdiction=facts.jurisdiction,
+        parties=facts.parties,
+    )
+
+
+def is_active(facts: CommitmentFacts, now: datetime) -> bool:
+    started = facts.period_start_at is not None and facts.period_start_at <= now
+    ended = facts.period_end_at is not None and now >= facts.period_end_at
+    return started and not ended and facts.official_status not in CLOSED
+
+
+def stale(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluation | None:
+    """An active pledge with no progress report (on it or anything under it) for longer than stale_after."""
+    if facts.kind not in CARD_KINDS or not is_active(facts, now):
+        return None
+    assert facts.period_start_at is not None
+    reference = max(facts.last_report_at or facts.period_start_at, facts.period_start_at)
+    since = reference + config.stale_after
+    if now < since:
+        return None
+    limit = config.stale_after.days
+    quiet = days(now - reference)
+    if facts.last_report_at is None:
+        start = local_day(facts.period_start_at, config.tz)
+        reason = Reason(
+            f"기간 시작({start}) 후 {quiet}일 동안 진행 보고 없음 (기준 {limit}일)",
+            f"no progress report in the {quiet} days since the period began on {start} (limit {limit} days)",
+        )
+    else:
+        last = local_day(facts.last_report_at, config.tz)
+        reason = Reason(
+            f"마지막 진행 보고({last}) 후 {quiet}일 경과 (기준 {limit}일)",
+            f"{quiet} days since the last progress report on {last} (limit {limit} days)",
+        )
+    return _evaluation(
+        facts, Rule.STALE, "stale", since, reason, {"days_without_report": quiet, "limit_days": limit}
+    )
+
+
+def contradiction(
+    facts: CommitmentFacts,
+    subtree: Iterable[tuple[MilestoneFacts, ReportSummary]],
+    subtree_evaluations: Iterable[Evaluation],
+    config: RuleConfig,
+    now: datetime,
+) -> Evaluation | None:
+    """The official status says one thing, the milestones another."""
+    if facts.official_status is None or facts.status_as_of is None:
+        return None
+    status = Status(facts.official_status)
+    status_at = start_of_day(facts.status_as_of, config.tz)
+    if status is Status.ON_TRACK:
+        late = sorted((e for e in subtree_evaluations if e.rule is Rule.OVERDUE), key=lambda e: e.subject)
+        if not late:
+            return None
+        codes = [e.subject for e in late]
+        reason = Reason(
+            f"공식 상태 '{status.ko}'이나 기한을 넘긴 마일스톤 {len(codes)}건: {', '.join(codes[:5])}",
+            f"officially '{status.en}', yet {len(codes)} milestones are overdue: {', '.join(codes[:5])}",
+        )
+        since = max(status_at, max(e.since for e in late))
+        return _evaluation(
+            facts,
+            Rule.CONTRADICTION,
+            "contradiction",
+            since,
+            reason,
+            {"status": status.value, "overdue": codes},
+            stage="overdue_on_track",
+        )
+    if status is Status.DONE:
+        short = [
+            (m, current_value(m, s))
+            for m, s in subtree
+            if m.kind == "quantity" and m.target is not None and (current_value(m, s) or 0) < m.target
+        ]
+        if not short:
+            return None
+        first, value = short[0]
+        reason = Reason(
+            f"공식 상태 '{status.ko}'이나 {first.code} 목표 {figure(first.target, first.unit)} 중 "
+            f"{figure(value or 0, first.unit)}만 보고됨"
+            + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
+            f"officially '{status.en}', yet {first.code} reports {figure(value or 0)} of "
+            f"{figure(first.target)} {first.unit or ''}"
+            + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
+        )
+        return _evaluation(
+            facts,
+            Rule.CONTRADICTION,
+            "contradiction",
+            status_at,
+            reason,
+            {"status": status.value, "below_target": [m.code for m, _ in short]},
+            stage="done_below_target",
+        )
+    return None
+
+
+def worst(evaluations: Iterable[Evaluation]) -> Evaluation | None:
+    """The evaluation that matters most (highest severity, then earliest since) — a commitment's roll-up."""
+    ranked = sorted(evaluations, key=lambda e: (-SEVERITY_RANK[e.behaviour.severity], e.since, e.subject))
+    return ranked[0] if ranked else None

@@ -1,0 +1,351 @@
+"""Milestone rules: overdue, due soon, at risk, budget tranche, event, achieved.
+
+Each rule is a pure function of (milestone facts, report summary, rule config, now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from monitor.rules.config import RuleConfig
+from monitor.rules.facts import MilestoneFacts, ReportSummary
+from monitor.rules.outcome import Evaluation, Reason, Rule
+from monitor.rules.text import days, figure, figure_en, lead_label, local_day, local_minute, percent
+
+EPOCH = date(2000, 1, 1)
+DONE, HELD, CANCELLED, STARTED = "done", "held", "cancelled", "started"
+
+
+def day_number(day: date) -> int:
+    """x of the trend: days since 2000-01-01 (the same scale the report query uses)."""
+    return (day - EPOCH).days
+
+
+def current_value(facts: MilestoneFacts, summary: ReportSummary) -> Decimal | None:
+    """The reported quantity: the running total for cumulative targets, else the latest level."""
+    return summary.max_value if facts.cumulative else summary.latest_value
+
+
+def is_met(facts: MilestoneFacts, summary: ReportSummary) -> bool:
+    if facts.kind == "completion":
+        return DONE in summary.statuses
+    if facts.kind == "payment":
+        return bool(summary.statuses & {DONE, STARTED})
+    if facts.kind == "quantity":
+        value = current_value(facts, summary)
+        return facts.target is not None and value is not None and value >= facts.target
+    return False
+
+
+def _evaluation(
+    facts: MilestoneFacts,
+    rule: Rule,
+    condition: str,
+    since: datetime,
+    reason: Reason,
+    details: dict[str, object],
+    stage: str | None = None,
+    due: datetime | None = None,
+) -> Evaluation:
+    return Evaluation(
+        subject=facts.code,
+        subject_type="milestone",
+        commitment_code=facts.commitment_code,
+        title=facts.title,
+        commitment_title=facts.commitment_title,
+        rule=rule,
+        condition=condition,
+        stage=stage,
+        since=since,
+        due=due or facts.due_at,
+        reason=reason,
+        details=details,
+        jurisdiction=facts.jurisdiction,
+        parties=facts.parties,
+    )
+
+
+def _due_day(facts: MilestoneFacts, config: RuleConfig) -> date:
+    return facts.due_date or local_day(facts.due_at, config.tz)
+
+
+def _progress_text(facts: MilestoneFacts, summary: ReportSummary) -> Reason:
+    value = current_value(facts, summary)
+    if facts.kind == "completion":
+        return Reason("완료 보고 없음", "completion not reported")
+    if facts.kind == "payment":
+        return Reason("지급 시행 보고 없음", "payment not reported as started")
+    if facts.target is None:
+        return Reason("목표 없음", "no target")
+    if value is None:
+        return Reason(
+            f"목표 {figure(facts.target, facts.unit)}, 보고 없음",
+            f"target {figure_en(facts.target, facts.unit)}, nothing reported",
+        )
+    share = percent(value, facts.target)
+    return Reason(
+        f"목표 {figure(facts.target, facts.unit)} 중 {figure(value, facts.unit)} 보고 ({share})",
+        f"{figure_en(value, facts.unit)} of {figure_en(facts.target, facts.unit)} reported ({share})",
+    )
+
+
+def overdue(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> Evaluation | None:
+    if facts.kind == "quantity" and facts.target is None:
+        return None  # a tracked figure without a target cannot be missed
+    since = facts.due_at + config.grace
+    if now < since:
+        return None
+    late = days(now - facts.due_at)
+    due = _due_day(facts, config)
+    progress = _progress_text(facts, summary)
+    reason = Reason(
+        f"기한 {due}을(를) {late}일 넘김 — {progress.ko}",
+        f"{late} days past the {due} deadline — {progress.en}",
+    )
+    value = current_value(facts, summary)
+    return _evaluation(
+        facts,
+        Rule.OVERDUE,
+        "overdue",
+        since,
+        reason,
+        {
+            "days_overdue": late,
+            "due_date": due.isoformat(),
+            "target": _s(facts.target),
+            "reported": _s(value),
+        },
+    )
+
+
+def due_soon(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> Evaluation | None:
+    return _lead_stage(
+        facts, facts.due_at, config.lead_times, now, Rule.DUE_SOON, "due_soon", config, summary
+    )
+
+
+def _lead_stage(
+    facts: MilestoneFacts,
+    instant: datetime,
+    leads: tuple[timedelta, ...],
+    now: datetime,
+    rule: Rule,
+    condition: str,
+    config: RuleConfig,
+    summary: ReportSummary,
+) -> Evaluation | None:
+    """The smallest lead time already crossed before `instant` (90d, then 30d, …), if any."""
+    remaining = instant - now
+    if remaining <= timedelta(0):
+        return None
+    crossed = [lead for lead in leads if remaining <= lead]
+    if not crossed:
+        return None
+    lead = min(crossed)
+    left = _left(remaining)
+    if rule is Rule.EVENT:
+        start = local_minute(instant, config.tz)
+        reason = Reason(f"{start} 시작까지 {left.ko} 남음", f"starts {start}, in {left.en}")
+    else:
+        due = _due_day(facts, config)
+        progress = _progress_text(facts, summary)
+        reason = Reason(
+            f"기한 {due}까지 {left.ko} 남음 — {progress.ko}", f"due {due}, {left.en} left — {progress.en}"
+        )
+    return _evaluation(
+        facts,
+        rule,
+        condition,
+        instant - lead,
+        reason,
+        {"lead": lead_label(lead)},
+        stage=lead_label(lead),
+        due=instant,
+    )
+
+
+def _left(remaining: timedelta) -> Reason:
+    if remaining >= timedelta(days=1):
+        return Reason(f"{remaining.days}일", f"{remaining.days} days")
+    hours = max(1, round(remaining.total_seconds() / 3600))
+    return Reason(f"{hours}시간", f"{hours} hours")
+
+
+def at_risk(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> Evaluation | None:
+    """A straight line through the reported totals misses the target at the deadline."""
+    trend = summary.trend
+    if facts.kind != "quantity" or not facts.cumulative or facts.target is None or trend is None:
+        return None
+    if trend.n < config.trend_min_reports or now >= facts.due_at + config.grace:
+        return None
+    due = _due_day(facts, config)
+    projected = trend.project(day_number(due))
+    if projected is None or Decimal(str(projected)) >= facts.target:
+        return None
+    shortfall = facts.target - Decimal(str(projected))
+    reason = Reason(
+        f"추세상 기한 {due}에 {figure(projected, facts.unit)} 예상 — "
+        f"목표 {figure(facts.target, facts.unit)}에 "
+        f"{figure(shortfall, facts.unit)} 부족 (보고 {trend.n}건 기준)",
+        f"the trend of {trend.n} reports projects {figure_en(projected, facts.unit)} by {due}, "
+        f"{figure_en(shortfall, facts.unit)} short of {figure_en(facts.target, facts.unit)}",
+    )
+    return _evaluation(
+        facts,
+        Rule.AT_RISK,
+        "at_risk",
+        summary.last_entered_at or now,
+        reason,
+        {
+            "projected": f"{projected:.1f}",
+            "shortfall": f"{shortfall:.1f}",
+            "target": _s(facts.target),
+            "reports": trend.n,
+        },
+    )
+
+
+def achieved(facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime) -> Evaluation:
+    progress = current_value(facts, summary)
+    if facts.kind == "quantity":
+        reason = Reason(
+            f"목표 달성: {figure(facts.target, facts.unit)} 중 {figure(progress, facts.unit)} 보고",
+            f"target met: {figure_en(progress, facts.unit)} of {figure_en(facts.target, facts.unit)}",
+        )
+    elif facts.kind == "event":
+        reason = Reason("개최 확인됨", "confirmed as held")
+    elif facts.kind == "budget":
+        reason = Reason(
+            f"집행 {figure(summary.max_executed, '백만원')} / 계획 {figure(facts.planned_amount, '백만원')}",
+            f"executed {figure_en(summary.max_executed, '백만원')} of "
+            f"{figure_en(facts.planned_amount, '백만원')} planned",
+        )
+    else:
+        reason = Reason("완료 보고됨", "reported as done")
+    return _evaluation(
+        facts, Rule.ACHIEVED, "achieved", summary.last_entered_at or now, reason, {"reported": _s(progress)}
+    )
+
+
+def budget(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> list[Evaluation]:
+    """After the fiscal year plus grace: execution unreported, or below planned × threshold."""
+    planned = facts.planned_amount or Decimal(0)
+    executed = summary.max_executed
+    if executed is not None and planned > 0 and executed >= planned * config.underspend_threshold:
+        return [achieved(facts, summary, config, now)]
+    deadline = facts.due_at + config.budget_grace
+    if now < deadline or planned <= 0:
+        return []
+    year = _years(facts)
+    if executed is None:
+        late = days(now - facts.due_at)
+        reason = Reason(
+            f"{year} 회계연도 종료 후 {late}일, 집행 실적 미보고 (계획 {figure(planned, '백만원')})",
+            f"fiscal {year} ended {late} days ago, execution not reported "
+            f"({figure_en(planned, '백만원')} planned)",
+        )
+        return [
+            _evaluation(
+                facts,
+                Rule.BUDGET,
+                "unreported",
+                deadline,
+                reason,
+                {"planned": _s(planned), "executed": None, "fiscal_years": year},
+            )
+        ]
+    threshold = percent(config.underspend_threshold, Decimal(1))
+    share = percent(executed, planned)
+    reason = Reason(
+        f"{year} 집행 {figure(executed, '백만원')} / 계획 {figure(planned, '백만원')} "
+        f"({share}, 기준 {threshold})",
+        f"fiscal {year}: executed {figure_en(executed, '백만원')} of {figure_en(planned, '백만원')} "
+        f"({share}, threshold {threshold})",
+    )
+    since = max(deadline, summary.last_entered_at or deadline)
+    return [
+        _evaluation(
+            facts,
+            Rule.BUDGET,
+            "underspent",
+            since,
+            reason,
+            {"planned": _s(planned), "executed": _s(executed), "fiscal_years": year},
+        )
+    ]
+
+
+def _years(facts: MilestoneFacts) -> str:
+    if facts.fiscal_years is None:
+        return str(local_day(facts.due_at, ZoneInfo("UTC")).year)
+    first, last = facts.fiscal_years
+    return str(first) if first == last else f"{first}~{last}"
+
+
+def event(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> list[Evaluation]:
+    """A reminder before the event starts; unconfirmed when it ended without a 'held' report."""
+    assert facts.starts_at is not None and facts.ends_at is not None
+    if HELD in summary.statuses:
+        return [achieved(facts, summary, config, now)]
+    if CANCELLED in summary.statuses:
+        reason = Reason("취소 보고됨", "reported as cancelled")
+        return [_evaluation(facts, Rule.EVENT, "cancelled", summary.last_entered_at or now, reason, {})]
+    reminder = _lead_stage(
+        facts, facts.starts_at, config.event_lead_times, now, Rule.EVENT, "reminder", config, summary
+    )
+    if reminder is not None:
+        return [reminder]
+    since = facts.ends_at + config.event_grace
+    if now < since:
+        return []
+    end = local_minute(facts.ends_at, config.tz)
+    reason = Reason(
+        f"{end} 종료 후 개최 확인 없음 ({days(now - facts.ends_at)}일 경과)",
+        f"ended {end}, not confirmed as held ({days(now - facts.ends_at)} days)",
+    )
+    return [
+        _evaluation(
+            facts,
+            Rule.EVENT,
+            "unconfirmed",
+            since,
+            reason,
+            {"ended": facts.ends_at.isoformat()},
+            due=facts.ends_at,
+        )
+    ]
+
+
+DATED_RULES: tuple[
+    Callable[[MilestoneFacts, ReportSummary, RuleConfig, datetime], Evaluation | None], ...
+] = (overdue, due_soon, at_risk)
+
+
+def evaluate_milestone(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> list[Evaluation]:
+    """Every condition that holds for one milestone at `now` (empty when all is well and nothing is near)."""
+    if facts.kind == "event":
+        return event(facts, summary, config, now)
+    if facts.kind == "budget":
+        return budget(facts, summary, config, now)
+    if is_met(facts, summary):
+        return [achieved(facts, summary, config, now)]
+    return [found for rule in DATED_RULES if (found := rule(facts, summary, config, now)) is not None]
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

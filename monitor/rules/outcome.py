@@ -1,0 +1,90 @@
+"""What a rule returns: an `Evaluation` — a condition, since when, and a reason a person can read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from monitor.vocab import Lang
+
+
+class Rule(StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    STALE = "stale"
+    AT_RISK = "at_risk"
+    BUDGET = "budget"
+    EVENT = "event"
+    CONTRADICTION = "contradiction"
+    ACHIEVED = "achieved"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+    GOOD = "good"
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """How the alert lifecycle treats a condition."""
+
+    severity: Severity
+    notify: bool = True  # send anything at all
+    repeats: bool = True  # remind every repeat_interval while firing
+    notify_resolved: bool = True  # send a resolved notice when it clears
+
+
+BEHAVIOUR: dict[tuple[Rule, str], Behaviour] = {
+    (Rule.OVERDUE, "overdue"): Behaviour(Severity.CRITICAL),
+    (Rule.DUE_SOON, "due_soon"): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
+    (Rule.STALE, "stale"): Behaviour(Severity.WARNING),
+    (Rule.AT_RISK, "at_risk"): Behaviour(Severity.WARNING),
+    (Rule.BUDGET, "unreported"): Behaviour(Severity.WARNING),
+    (Rule.BUDGET, "underspent"): Behaviour(Severity.WARNING),
+    (Rule.EVENT, "reminder"): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
+    (Rule.EVENT, "unconfirmed"): Behaviour(Severity.WARNING),
+    (Rule.EVENT, "cancelled"): Behaviour(Severity.WARNING, repeats=False, notify_resolved=False),
+    (Rule.CONTRADICTION, "contradiction"): Behaviour(Severity.CRITICAL),
+    (Rule.ACHIEVED, "achieved"): Behaviour(Severity.GOOD, notify=False, repeats=False, notify_resolved=False),
+}
+
+SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.GOOD: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    ko: str
+    en: str
+
+    def text(self, lang: Lang) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    subject: str  # milestone or commitment code
+    subject_type: str  # "milestone" or "commitment"
+    commitment_code: str
+    title: str  # the milestone's or commitment's title
+    commitment_title: str
+    rule: Rule
+    condition: str
+    stage: str | None
+    since: datetime
+    due: datetime | None
+    reason: Reason
+    details: dict[str, Any]
+    jurisdiction: str
+    parties: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject}:{self.rule.value}"
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return BEHAVIOUR[(self.rule, self.condition)]

@@ -152,6 +152,15 @@ def _milestone_report(
     return report
 
 
+STATUSES_BY_KIND: dict[str, set[MilestoneStatus]] = {
+    "completion": {MilestoneStatus.DONE},
+    "payment": {MilestoneStatus.STARTED, MilestoneStatus.DONE},
+    "event": {MilestoneStatus.HELD, MilestoneStatus.CANCELLED},
+    "quantity": set(),
+    "budget": set(),
+}
+
+
 def _milestone_status(milestone: m.Milestone, entry: ProgressInput) -> str | None:
     if entry.status is None:
         return None
@@ -159,10 +168,12 @@ def _milestone_status(milestone: m.Milestone, entry: ProgressInput) -> str | Non
         status = MilestoneStatus.parse(entry.status)
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    allowed = {
-        "event": {MilestoneStatus.HELD, MilestoneStatus.CANCELLED},
-        "payment": {MilestoneStatus.STARTED, MilestoneStatus.DONE},
-    }.get(milestone.kind, {MilestoneStatus.DONE})
+    allowed = STATUSES_BY_KIND[milestone.kind]
+    if not allowed:
+        measure = "a value (--value)" if milestone.kind == "quantity" else "amounts (--executed, --secured)"
+        raise InputError(
+            f"{milestone.code} is a {milestone.kind} milestone: it takes {measure}, not a status"
+        )
     if status not in allowed:
         raise InputError(
             f"{milestone.code} is a {milestone.kind} milestone: status must be one of "

@@ -28,5 +28,5 @@ def touch(session: Session, topic: Topic) -> None:
 
 def versions(session: Session) -> dict[Topic, str]:
     rows = session.execute(select(m.Meta.key, m.Meta.value).where(m.Meta.key.in_([t.value for t in Topic])))
-    found = dict(rows.tuples().all())
+    found = dict(rows.all())
     return {topic: found.get(topic.value, "0") for topic in Topic}

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import shutil
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.alerts.store import LifecycleConfig
 from monitor.cli import cli
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_session_factory
+from monitor.evaluation.cycle import CycleResult, detect
+from monitor.notify.base import Batch, Delivered, DeliveryResult
+from monitor.notify.sender import RetryPolicy, Sender, SendStats
+from monitor.progress import ProgressInput, log_progress
+from monitor.rules import RuleConfig
 from monitor.seeds import SeedResult, load_seeds
 
 REPO = Path(__file__).resolve().parent.parent
@@ -108,3 +117,49 @@ def mini_seeds(tmp_path: Path, body: str | None = None, source: str = MINI_SOURC
     text = MINI_HEADER + (MINI_BUDGET + MINI_COMMITMENTS if body is None else body)
     (folder / "mini.yaml").write_text(text, encoding="utf-8")
     return folder
+
+
+def rule_config(**overrides: Any) -> RuleConfig:
+    return RuleConfig(tz=SEOUL, **overrides)
+
+
+def lifecycle(**overrides: Any) -> LifecycleConfig:
+    return LifecycleConfig(**{"group_wait": timedelta(0), **overrides})
+
+
+def detect_at(sessions: sessionmaker[Session], now: datetime, **overrides: Any) -> CycleResult:
+    return detect(sessions, rule_config(), lifecycle(**overrides), now)
+
+
+def log(sessions: sessionmaker[Session], code: str, now: datetime, **fields: Any) -> None:
+    """Log progress as an official would (`monitor progress log`)."""
+    with sessions.begin() as session:
+        log_progress(
+            session,
+            ProgressInput(code=code, reporter=fields.pop("by", "담당관"), channel="cli", **fields),
+            now,
+            SEOUL,
+        )
+
+
+class RecordingNotifier:
+    """A notifier that keeps what it was given (delivery to people is tested with the real notifiers)."""
+
+    def __init__(self, name: str = "console", results: list[DeliveryResult] | None = None) -> None:
+        self.name = name
+        self.batches: list[Batch] = []
+        self.results = list(results or [])
+
+    async def send(self, batch: Batch) -> DeliveryResult:
+        self.batches.append(batch)
+        return self.results.pop(0) if self.results else Delivered()
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    now: datetime,
+    *notifiers: RecordingNotifier,
+    policy: RetryPolicy | None = None,
+) -> SendStats:
+    sender = Sender(sessions, {n.name: n for n in notifiers}, lambda: now, policy, rng=random.Random(7))
+    return asyncio.run(sender.deliver_due())

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from monitor.alerts.lifecycle import AlertState, Notification, advance
 from monitor.alerts.muting import SilenceRule, inhibited_by, inhibitor_keys, silenced_by
 from monitor.rules.facts import CommitmentFacts
-from monitor.rules.outcome import Evaluation, Rule
+from monitor.rules.outcome import Evaluation, Reason, Rule
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,28 @@ def step(
         subject = evaluation.subject if evaluation else current.subject  # type: ignore[union-attr]
         parties = evaluation.parties if evaluation else current.parties  # type: ignore[union-attr]
         muted = silenced_by(subject, parties, silences, now) or inhibited_by(inhibitors.get(key, []), firing)
-        alert, notification = advance(current, evaluation, muted, now, repeat_interval, achieved.get(subject))
+        why = achieved.get(subject) or _why_cleared(current, commitments, now)
+        alert, notification = advance(current, evaluation, muted, now, repeat_interval, why)
         if alert is not None:
             touched[key] = alert
         if notification is not None:
             notifications.append(notification)
     return Step(alerts=touched, notifications=notifications)
+
+
+def _why_cleared(
+    alert: AlertState | None, commitments: Mapping[str, CommitmentFacts], now: datetime
+) -> Reason | None:
+    """Why a commitment-level alert cleared, when the facts say: its period ended, or a report came in."""
+    if alert is None or alert.state != "firing" or alert.subject not in commitments:
+        return None
+    facts = commitments[alert.subject]
+    if facts.period_end_at is not None and facts.period_end_at <= now:
+        return Reason("기간 종료", "the period ended")
+    if (
+        facts.last_report_at is not None
+        and alert.since is not None
+        and facts.last_report_at >= alert.started_at
+    ):
+        return Reason("새 진행 보고 접수", "a new progress report came in")
+    return None

@@ -45,7 +45,9 @@ def _number(session: Session, column: Any) -> ColumnElement[Any]:
 def _decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if isinstance(value, float):  # SQLite aggregates text amounts as floats; 500.0 was stored as "500"
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    return Decimal(value)
 
 
 def _in(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:

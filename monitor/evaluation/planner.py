@@ -22,6 +22,7 @@ from sqlalchemy.sql import ColumnElement
 from monitor.alerts.store import LifecycleConfig
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
+from monitor.durations import format_duration
 from monitor.rules import RuleConfig
 
 
@@ -40,11 +41,12 @@ def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
     dated = (*active, ms.kind.in_(("completion", "quantity", "payment")))
     result = [Boundary("overdue", ms.due_at, rules.grace, dated, ms.commitment_id)]
     result += [
-        Boundary(f"due_soon {lead}", ms.due_at, -lead, dated, ms.commitment_id) for lead in rules.lead_times
+        Boundary(f"due_soon {format_duration(lead)}", ms.due_at, -lead, dated, ms.commitment_id)
+        for lead in rules.lead_times
     ]
     events = (*active, ms.kind == "event")
     result += [
-        Boundary(f"event reminder {lead}", ms.starts_at, -lead, events, ms.commitment_id)
+        Boundary(f"event reminder {format_duration(lead)}", ms.starts_at, -lead, events, ms.commitment_id)
         for lead in rules.event_lead_times
     ]
     result.append(Boundary("event unconfirmed", ms.ends_at, rules.event_grace, events, ms.commitment_id))

@@ -1,0 +1,228 @@
+"""The daemon: end to end as a real process, cron catch-up after downtime, job definitions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.daemon.jobs import JobSpec, load_jobs, missed_run
+from monitor.daemon.service import Daemon, DaemonConfig
+from monitor.db import models as m
+from monitor.errors import SettingsError
+from monitor.notify.sender import Sender
+from tests.factories import MINI_JURISDICTIONS, RecordingNotifier, detect_at, lifecycle, rule_config
+
+SEOUL_OFFSET = timedelta(hours=9)
+
+
+def _event_seed(folder: Path, start: datetime, end: datetime) -> Path:
+    """A one-event seed whose event starts and ends a few seconds from now (times cited in KST)."""
+    kst_start, kst_end = start + SEOUL_OFFSET, end + SEOUL_OFFSET
+    (folder / "sources").mkdir(parents=True)
+    (folder / "jurisdictions.yaml").write_text(MINI_JURISDICTIONS, encoding="utf-8")
+    (folder / "sources" / "mini.txt").write_text(
+        f"시험시 협약\n협약식 {kst_start:%H:%M}~{kst_end:%H:%M}\n", encoding="utf-8"
+    )
+    (folder / "mini.yaml").write_text(
+        f"""document: {{file: mini.txt, title: 시험, publisher: 시험시}}
+jurisdiction: testcity
+commitments:
+  - code: T-1
+    kind: agreement
+    line: 1
+    title: 시험시 협약
+    milestones:
+      - key: signing
+        kind: event
+        title: 협약식
+        line: 2
+        start: {kst_start.replace(tzinfo=None).isoformat()}+09:00
+        end: {kst_end.replace(tzinfo=None).isoformat()}+09:00
+""",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _reader(stream: IO[str], lines: queue.Queue[tuple[float, str]]) -> None:
+    for line in stream:
+        lines.put((time.monotonic(), line))
+
+
+def _wait_for(
+    lines: queue.Queue[tuple[float, str]], text: str, seen: list[str], timeout: float = 30
+) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            at, line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return at
+    raise AssertionError(f"{text!r} not printed within {timeout}s; got:\n{''.join(seen)}")
+
+
+def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
+    db_url: str, tmp_path: Path
+) -> None:
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
+    end = start + timedelta(seconds=1)
+    env = {
+        **os.environ,
+        "MONITOR_DATABASE_URL": db_url,
+        "MONITOR_SEEDS_DIR": str(_event_seed(tmp_path / "seeds", start, end)),
+        "MONITOR_JOBS_DIR": str(tmp_path / "jobs"),
+        "MONITOR_ALERTS_FILE": str(tmp_path / "alerts.jsonl"),
+        "MONITOR_EVENT_GRACE": "2s",
+        "MONITOR_EVENT_LEAD_TIMES": "1h",
+        "MONITOR_GROUP_WAIT": "0s",
+        "MONITOR_POLL_INTERVAL": "0.2s",
+        "HOME": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+    }
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "monitor", "run"],
+        env=env,
+        cwd=tmp_path,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+    errors: queue.Queue[tuple[float, str]] = queue.Queue()
+    threading.Thread(target=_reader, args=(daemon.stdout, lines), daemon=True).start()
+    threading.Thread(target=_reader, args=(daemon.stderr, errors), daemon=True).start()
+    seen: list[str] = []
+    try:
+        _wait_for(lines, "일정 알림", seen)  # the first pass: the event starts within the hour
+        planned_at = end + timedelta(seconds=2)
+        printed = _wait_for(lines, "개최 미확인", seen)
+        lateness = time.time() - (time.monotonic() - printed) - planned_at.timestamp()
+        assert -0.05 <= lateness < 2.0, f"unconfirmed notice came {lateness:.2f}s after the planned instant"
+        logged = subprocess.run(
+            [sys.executable, "-m", "monitor", "progress", "log", "T-1.signing", "--held", "--by", "시험시"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert logged.returncode == 0, logged.stderr
+        _wait_for(lines, "해결", seen, timeout=15)
+        daemon.send_signal(signal.SIGTERM)
+        assert daemon.wait(timeout=20) == 0
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    log = "".join(line for _, line in list(errors.queue))
+    assert "next state change at" in log and "event unconfirmed" in log
+    assert "stopped" in log and "Traceback" not in log
+    assert (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").count('"subject": "T-1.signing"') == 3
+
+
+NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 12:00 KST
+
+
+def _daemon(sessions: sessionmaker[Session], jobs: list[JobSpec], notifier: RecordingNotifier) -> Daemon:
+    config = DaemonConfig(rules=rule_config(), lifecycle=lifecycle(destinations=("console",)))
+    return Daemon(
+        sessions, Sender(sessions, {"console": notifier}, lambda: NOW), config, jobs, clock=lambda: NOW
+    )
+
+
+def _digests(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return (
+            session.scalar(
+                select(func.count()).select_from(m.OutboxEntry).where(m.OutboxEntry.event == "digest")
+            )
+            or 0
+        )
+
+
+def test_a_cron_run_missed_while_down_is_caught_up_exactly_once(seeded: sessionmaker[Session]) -> None:
+    detect_at(seeded, NOW, destinations=("console",))
+    job = JobSpec(id="daily-digest", kind="digest", cron="0 9 * * *", file="jobs/daily-digest.toml")
+    with (
+        seeded.begin() as session
+    ):  # last ran three days ago: the runs of the 20th, 21st and 22nd were missed
+        session.add(
+            m.JobRun(
+                job_id=job.id,
+                last_scheduled_at=NOW - timedelta(days=3),
+                last_started_at=NOW,
+                last_status="ok",
+            )
+        )
+    notifier = RecordingNotifier()
+    asyncio.run(_daemon(seeded, [job], notifier)._start_cron_jobs())
+    assert _digests(seeded) == 4  # one digest per jurisdiction, once — not three times
+    with seeded() as session:
+        run = session.get(m.JobRun, job.id)
+        assert run is not None and run.last_scheduled_at == datetime(
+            2026, 11, 22, 0, 0, tzinfo=UTC
+        )  # 09:00 KST
+    assert [i.event for b in notifier.batches for i in b.items].count("digest") == 4
+    asyncio.run(
+        _daemon(seeded, [job], RecordingNotifier())._start_cron_jobs()
+    )  # a second restart: nothing missed
+    assert _digests(seeded) == 4
+
+
+def test_a_new_job_does_not_run_at_its_first_start(seeded: sessionmaker[Session]) -> None:
+    job = JobSpec(id="weekly", kind="digest", cron="0 9 * * mon", file="x")
+    asyncio.run(_daemon(seeded, [job], RecordingNotifier())._start_cron_jobs())
+    assert _digests(seeded) == 0
+    with seeded() as session:
+        assert session.get(m.JobRun, "weekly") is not None
+
+
+def test_missed_run_finds_the_latest_fire_time() -> None:
+    job = JobSpec(id="x", kind="evaluate", cron="0 9 * * *", file="x")
+    trigger = job.trigger(rule_config().tz)
+    assert missed_run(trigger, NOW - timedelta(days=3), NOW) == datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+    assert missed_run(trigger, NOW - timedelta(hours=4), NOW) == datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
+    assert (
+        missed_run(trigger, NOW - timedelta(hours=2), NOW) is None
+    )  # ran at 10:00 KST, after the 09:00 fire
+
+
+def test_shipped_jobs_load(tmp_path: Path) -> None:
+    jobs = load_jobs(Path(__file__).resolve().parent.parent / "jobs")
+    assert {job.kind for job in jobs} >= {"evaluate", "digest"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('id = "a"\nkind = "digest"\n', "give exactly one of cron or interval"),
+        ('id = "a"\nkind = "dance"\ncron = "0 9 * * *"\n', "kind: Input should be 'evaluate' or 'digest'"),
+        ('id = "a"\nkind = "digest"\ncron = "99 9 * * *"\n', "cron:"),
+        ('id = "a"\nkind = "digest"\ninterval = "soon"\n', "interval: 'soon' is not a duration"),
+        (
+            'id = "a"\nkind = "digest"\ncron = "0 9 * * *"\ncolour = "red"\n',
+            "colour: Extra inputs are not permitted",
+        ),
+        ('id = "a"\nkind = \n', "not valid TOML"),
+    ],
+)
+def test_bad_job_files_are_named_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_jobs(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}/a.toml: ") and message in str(caught.value)

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties, load_summaries
+from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties
+from monitor.evaluation.summaries import load_summaries
 from monitor.rules.commitment import CARD_KINDS
 from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import HELD, is_met

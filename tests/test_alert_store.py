@@ -54,7 +54,7 @@ def test_restart_neither_refires_nor_forgets(engine: Any, seeded: sessionmaker[S
 
 def test_outbox_rows_share_the_transaction_of_the_state_change(seeded: sessionmaker[Session]) -> None:
     with pytest.raises(RuntimeError), seeded.begin() as session:
-        apply_pass(session, evaluate(session, rule_config(), NOW), lifecycle(), full=True)
+        apply_pass(session, evaluate(session, rule_config(), NOW), lifecycle())
         raise RuntimeError("crash before commit")
     assert _count(seeded, m.Alert) == 0 and _count(seeded, m.OutboxEntry) == 0
     detect_at(seeded, NOW)
@@ -140,7 +140,7 @@ def test_failing_item_is_backed_off_and_others_carry_on(
 
     monkeypatch.setattr(evaluation_run, "evaluate_milestone", flaky)
     cycle = detect_at(seeded, NOW)
-    assert cycle.result.errors == {"DG-2022-01.done": "ZeroDivisionError: bad data"}
+    assert cycle.errors == {"DG-2022-01.done": "ZeroDivisionError: bad data"}
     assert len(cycle.notifications) == 134
     with seeded() as session:
         error = session.get(m.EvaluationError, "DG-2022-01.done")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
-from monitor.evaluation.facts import load_summaries
+from monitor.evaluation.summaries import load_summaries
 from monitor.rules import ReportSummary
 from monitor.rules.milestone import day_number
 from tests.factories import log
@@ -22,7 +22,7 @@ def _maybe(sessions: sessionmaker[Session], code: str, now: datetime) -> ReportS
     with sessions() as session:
         milestone = session.scalar(select(m.Milestone).where(m.Milestone.code == code))
         assert milestone is not None
-        return load_summaries(session, now, [milestone.id]).get(milestone.id)
+        return load_summaries(session, now, [milestone.commitment_id]).get(milestone.id)
 
 
 def _summary(sessions: sessionmaker[Session], code: str, now: datetime) -> ReportSummary:

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from monitor.rules import NO_REPORTS, Rule, evaluate_milestone
-from monitor.rules.milestone import at_risk, budget, event
+from monitor.rules.budget import budget
+from monitor.rules.event import event
+from monitor.rules.milestone import at_risk
 from tests.rule_factories import CONFIG, kst, milestone, reports, tranche
 from tests.rule_factories import event as event_facts
 

@@ -18,7 +18,7 @@ from monitor.rules.outcome import Evaluation, Reason, Rule
 
 @dataclass(frozen=True)
 class Step:
-    alerts: dict[str, AlertState]  # every alert this step touched, as it is now
+    alerts: dict[str, AlertState]  # every alert whose lifecycle state changed, as it is now
     notifications: list[Notification]
 
 
@@ -31,16 +31,21 @@ def step(
     now: datetime,
     repeat_interval: timedelta,
     firing_elsewhere: Callable[[set[str]], set[str]] = lambda keys: set(),
+    cleared: Reason | None = None,
 ) -> Step:
     """`alerts` holds the stored alerts for the evaluated subjects (and any evaluated key);
-    `firing_elsewhere(keys)` says which of the given keys fire among alerts not in `alerts`."""
+    `firing_elsewhere(keys)` says which of the given keys fire among alerts not in `alerts`; `cleared`
+    explains clearings the rules cannot (a subject removed from the registry).
+
+    An alert that keeps firing with nothing to announce is left out of the result: its stored row (the
+    state as last announced) does not change, so a national pass writes only what moved."""
     evaluations = list(evaluations)
     found = {e.key: e for e in evaluations if e.behaviour.notify}
     # 'achieved' is never an alert, but it is the best explanation of why an alert on the subject cleared.
     achieved = {e.subject: e.reason for e in evaluations if e.rule is Rule.ACHIEVED}
     silences = list(silences)
     inhibitors = {
-        key: inhibitor_keys(e.subject, e.subject_type, e.rule.value, e.commitment_code, dict(commitments))
+        key: inhibitor_keys(e.subject, e.subject_type, e.rule.value, e.commitment_code, commitments)
         for key, e in found.items()
     }
     candidates = {k for keys in inhibitors.values() for k in keys}
@@ -56,13 +61,37 @@ def step(
         subject = evaluation.subject if evaluation else current.subject  # type: ignore[union-attr]
         parties = evaluation.parties if evaluation else current.parties  # type: ignore[union-attr]
         muted = silenced_by(subject, parties, silences, now) or inhibited_by(inhibitors.get(key, []), firing)
-        why = achieved.get(subject) or _why_cleared(current, commitments, now)
+        if _quiet(current, evaluation, muted, now, repeat_interval):
+            continue
+        why = achieved.get(subject) or _why_cleared(current, commitments, now) or cleared
         alert, notification = advance(current, evaluation, muted, now, repeat_interval, why)
-        if alert is not None:
+        if alert is not None and alert != current:
             touched[key] = alert
         if notification is not None:
             notifications.append(notification)
     return Step(alerts=touched, notifications=notifications)
+
+
+def _quiet(
+    current: AlertState | None,
+    evaluation: Evaluation | None,
+    muted: str | None,
+    now: datetime,
+    repeat_interval: timedelta,
+) -> bool:
+    """Still firing as announced, nothing due: no need to build a new state (the hot path at scale)."""
+    if current is None or evaluation is None or current.state != "firing" or current.muted_by != muted:
+        return False
+    if not evaluation.behaviour.notify:
+        return False
+    if muted is not None:
+        return current.condition == evaluation.condition and current.stage == evaluation.stage
+    if (
+        current.notified_at is None
+        or current.notified_as != f"{evaluation.condition}/{evaluation.stage or ''}"
+    ):
+        return False
+    return not (evaluation.behaviour.repeats and now - current.notified_at >= repeat_interval)
 
 
 def _why_cleared(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,7 +45,7 @@ def silenced_by(
     return None
 
 
-def ancestors(commitment_code: str, commitments: dict[str, CommitmentFacts]) -> list[str]:
+def ancestors(commitment_code: str, commitments: Mapping[str, CommitmentFacts]) -> list[str]:
     found, parent = [], commitments[commitment_code].parent_code if commitment_code in commitments else None
     while parent is not None:
         found.append(parent)
@@ -54,7 +54,11 @@ def ancestors(commitment_code: str, commitments: dict[str, CommitmentFacts]) -> 
 
 
 def inhibitor_keys(
-    subject: str, subject_type: str, rule: str, commitment_code: str, commitments: dict[str, CommitmentFacts]
+    subject: str,
+    subject_type: str,
+    rule: str,
+    commitment_code: str,
+    commitments: Mapping[str, CommitmentFacts],
 ) -> list[str]:
     """The same alert one or more levels up: a parent commitment's alert of the same rule (for a
     milestone, on the parent's milestone with the same key — the same budget year, say)."""

@@ -1,16 +1,19 @@
 """Persist the alert lifecycle: alert rows, silences, inhibition and the outbox, in the caller's transaction.
 
-`apply_pass` runs `lifecycle.advance` for every key a pass touched and writes each resulting
-notification to the outbox — one row per destination — in the same transaction as the state change.
+`apply_pass` runs the shared `book.step` over the alerts of the pass's scope and writes the alerts that
+changed, plus one outbox row per destination for each notification, in the same transaction. Reads and
+writes are set-based (Core selects, executemany inserts and updates): a national pass touches hundreds of
+thousands of alerts and must not build an ORM object for each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.alerts.book import step
@@ -18,8 +21,11 @@ from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.db import models as m
 from monitor.evaluation.run import PassResult
+from monitor.rules.outcome import Reason
 
 CHUNK = 500
+STATE_FIELDS = tuple(f.name for f in fields(AlertState))
+COLUMNS = [getattr(m.Alert, name) for name in STATE_FIELDS]
 
 
 @dataclass(frozen=True)
@@ -29,50 +35,40 @@ class LifecycleConfig:
     destinations: tuple[str, ...] = ("console", "file")
 
 
-def to_state(row: m.Alert) -> AlertState:
-    return AlertState(
-        key=row.key,
-        subject=row.subject,
-        subject_type=row.subject_type,
-        commitment_code=row.commitment_code,
-        rule=row.rule,
-        condition=row.condition,
-        stage=row.stage,
-        severity=row.severity,
-        jurisdiction=row.jurisdiction,
-        parties=tuple(row.parties),
-        title=row.title,
-        commitment_title=row.commitment_title,
-        since=row.since,
-        due=row.due,
-        reason_ko=row.reason_ko,
-        reason_en=row.reason_en,
-        details=dict(row.details),
-        started_at=row.started_at,
-        state=row.state,
-        notified_at=row.notified_at,
-        notified_as=row.notified_as,
-        notify_count=row.notify_count,
-        muted_by=row.muted_by,
-        resolved_at=row.resolved_at,
-    )
+PARTIES = STATE_FIELDS.index("parties")
 
 
-def _write(row: m.Alert, alert: AlertState, now: datetime) -> None:
-    row.key, row.subject, row.subject_type = alert.key, alert.subject, alert.subject_type
-    row.commitment_code, row.rule, row.state = alert.commitment_code, alert.rule, alert.state
-    row.condition, row.stage, row.severity = alert.condition, alert.stage, alert.severity
-    row.jurisdiction, row.parties = alert.jurisdiction, list(alert.parties)
-    row.since, row.due, row.reason_ko, row.reason_en = (
-        alert.since,
-        alert.due,
-        alert.reason_ko,
-        alert.reason_en,
-    )
-    row.details, row.title, row.commitment_title = alert.details, alert.title, alert.commitment_title
-    row.started_at, row.notified_at, row.notified_as = alert.started_at, alert.notified_at, alert.notified_as
-    row.notify_count, row.muted_by, row.resolved_at = alert.notify_count, alert.muted_by, alert.resolved_at
-    row.updated_at = now
+def _state(row: Sequence[Any]) -> AlertState:
+    values = list(row)
+    values[PARTIES] = tuple(values[PARTIES])
+    return AlertState(*values)
+
+
+def _row(alert: AlertState, now: datetime) -> dict[str, Any]:
+    values = {name: getattr(alert, name) for name in STATE_FIELDS}
+    values["parties"] = list(alert.parties)
+    values["updated_at"] = now
+    return values
+
+
+def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield list(items[start : start + CHUNK])
+
+
+def load_states(
+    session: Session, commitment_codes: Iterable[str] | None
+) -> dict[str, tuple[int, AlertState]]:
+    """Stored alerts (all, or those under the given commitments) by key, with their row ids."""
+    query = select(m.Alert.id, *COLUMNS)
+    if commitment_codes is None:
+        rows = session.execute(query)
+        return {row[1]: (row[0], _state(row[1:])) for row in rows}
+    found: dict[str, tuple[int, AlertState]] = {}
+    for chunk in _chunks(sorted(set(commitment_codes))):
+        for row in session.execute(query.where(m.Alert.commitment_code.in_(chunk))):
+            found[row[1]] = (row[0], _state(row[1:]))
+    return found
 
 
 def active_silences(session: Session, now: datetime) -> list[SilenceRule]:
@@ -85,84 +81,107 @@ def active_silences(session: Session, now: datetime) -> list[SilenceRule]:
     ]
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def firing_among(session: Session, keys: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(keys)):
+        query = select(m.Alert.key).where(m.Alert.key.in_(chunk), m.Alert.state == "firing")
+        found |= set(session.scalars(query))
+    return found
 
 
-def _load_alerts(session: Session, result: PassResult, keys: Iterable[str], full: bool) -> dict[str, m.Alert]:
-    if full:
-        return {row.key: row for row in session.scalars(select(m.Alert))}
-    rows: dict[str, m.Alert] = {}
-    for chunk in _chunks(sorted(result.subjects)):
-        rows.update((r.key, r) for r in session.scalars(select(m.Alert).where(m.Alert.subject.in_(chunk))))
-    for chunk in _chunks(sorted(set(keys) - set(rows))):
-        rows.update((r.key, r) for r in session.scalars(select(m.Alert).where(m.Alert.key.in_(chunk))))
-    return rows
-
-
-def apply_pass(
-    session: Session, result: PassResult, config: LifecycleConfig, full: bool
-) -> list[Notification]:
-    """Advance every alert the pass touched; write rows and outbox entries. Returns the notifications."""
-    keys = [e.key for e in result.evaluations if e.behaviour.notify]
-    rows = _load_alerts(session, result, keys, full)
-
-    def firing_elsewhere(wanted: set[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(sorted(wanted)):
-            query = select(m.Alert.key).where(m.Alert.key.in_(chunk), m.Alert.state == "firing")
-            found |= set(session.scalars(query))
-        return found
-
+def apply_pass(session: Session, result: PassResult, config: LifecycleConfig) -> list[Notification]:
+    """Advance the alerts of the pass's commitments; write changed rows and outbox entries."""
+    codes = {
+        c.code for c in result.commitments.values() if c.code in result.subjects or c.code in result.errors
+    }
+    codes |= {e.commitment_code for e in result.evaluations}
+    stored = load_states(session, codes)
     moved = step(
-        {k: to_state(r) for k, r in rows.items()},
+        {key: state for key, (_, state) in stored.items()},
         result.evaluations,
         result.subjects,
         result.commitments,
         active_silences(session, result.now),
         result.now,
         config.repeat_interval,
-        firing_elsewhere,
+        lambda keys: firing_among(session, keys),
     )
-    for key, alert in moved.alerts.items():
-        row = rows.get(key)
-        if row is None:
-            row = m.Alert()
-            session.add(row)
-        _write(row, alert, result.now)
-    names = _jurisdiction_names(session)
-    for notification in moved.notifications:
-        enqueue(session, notification, config, names)
+    save(session, stored, moved.alerts.values(), result.now)
+    enqueue(session, moved.notifications, config)
     return moved.notifications
+
+
+def save(
+    session: Session, stored: dict[str, tuple[int, AlertState]], alerts: Iterable[AlertState], now: datetime
+) -> None:
+    new, changed = [], []
+    for alert in alerts:
+        if alert.key in stored:
+            changed.append({"id": stored[alert.key][0], **_row(alert, now)})
+        else:
+            new.append(_row(alert, now))
+    if new:
+        session.execute(insert(m.Alert), new)
+    if changed:
+        session.execute(update(m.Alert), changed)  # bulk UPDATE by primary key
 
 
 def _jurisdiction_names(session: Session) -> dict[str, tuple[str, str]]:
     return {j.slug: (j.name_ko, j.name_en) for j in session.scalars(select(m.Jurisdiction))}
 
 
-def enqueue(
-    session: Session, notification: Notification, config: LifecycleConfig, names: dict[str, tuple[str, str]]
-) -> None:
+def enqueue(session: Session, notifications: Sequence[Notification], config: LifecycleConfig) -> None:
     """One outbox row per destination; grouped per jurisdiction when delivered."""
-    ko, en = names.get(notification.jurisdiction, (notification.jurisdiction, notification.jurisdiction))
-    payload = {**notification.payload, "jurisdiction_ko": ko, "jurisdiction_en": en}
-    for destination in config.destinations:
-        session.add(
-            m.OutboxEntry(
-                dedup_key=f"{notification.alert_key}#{notification.sequence}@{destination}",
-                alert_key=notification.alert_key,
-                event=notification.event,
-                destination=destination,
-                group_key=notification.jurisdiction,
-                payload=payload,
-                created_at=notification.at,
-                not_before=notification.at + config.group_wait,
-                state="pending",
-                attempts=0,
-                delivery={},
+    if not notifications:
+        return
+    names = _jurisdiction_names(session)
+    rows = []
+    for notification in notifications:
+        ko, en = names.get(notification.jurisdiction, (notification.jurisdiction, notification.jurisdiction))
+        payload = {**notification.payload, "jurisdiction_ko": ko, "jurisdiction_en": en}
+        for destination in config.destinations:
+            rows.append(
+                {
+                    "dedup_key": f"{notification.alert_key}#{notification.sequence}@{destination}",
+                    "alert_key": notification.alert_key,
+                    "event": notification.event,
+                    "destination": destination,
+                    "group_key": notification.jurisdiction,
+                    "payload": payload,
+                    "created_at": notification.at,
+                    "not_before": notification.at + config.group_wait,
+                    "state": "pending",
+                    "attempts": 0,
+                    "delivery": {},
+                }
             )
-        )
+    session.execute(insert(m.OutboxEntry), rows)
+
+
+def retire_missing(
+    session: Session, seen: set[str], skipped: set[str], now: datetime, config: LifecycleConfig
+) -> list[Notification]:
+    """After a full pass: alerts whose subject no longer exists (removed from the seeds) resolve."""
+    stored = {
+        key: value
+        for key, value in load_states(session, None).items()
+        if value[1].state == "firing" and value[1].subject not in seen and value[1].subject not in skipped
+    }
+    if not stored:
+        return []
+    moved = step(
+        {k: s for k, (_, s) in stored.items()},
+        [],
+        {s.subject for _, s in stored.values()},
+        {},
+        [],
+        now,
+        config.repeat_interval,
+        cleared=Reason("등록부에서 제외됨", "removed from the registry"),
+    )
+    save(session, stored, moved.alerts.values(), now)
+    enqueue(session, moved.notifications, config)
+    return moved.notifications
 
 
 def record_errors(

@@ -69,9 +69,16 @@ def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose:
 
 
 # Commands live in one module per area; importing them here builds the command tree.
-from monitor.cli import engine_cmds, progress_cmds, registry_cmds, seed_cmds, silence_cmds  # noqa: E402
+from monitor.cli import (  # noqa: E402
+    engine_cmds,
+    metrics_cmds,
+    progress_cmds,
+    registry_cmds,
+    seed_cmds,
+    silence_cmds,
+)
 
-for module in (seed_cmds, registry_cmds, engine_cmds, progress_cmds, silence_cmds):
+for module in (seed_cmds, registry_cmds, engine_cmds, progress_cmds, silence_cmds, metrics_cmds):
     module.register(cli)
 
 

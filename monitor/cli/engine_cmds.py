@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import click
@@ -16,10 +15,9 @@ from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import migrate
 from monitor.durations import parse_duration
 from monitor.errors import InputError
+from monitor.evaluation.cycle import evaluate_all
 from monitor.evaluation.replay import replay
-from monitor.evaluation.run import evaluate
 from monitor.i18n import t
-from monitor.metrics import load_metrics
 from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
 from monitor.notify.sender import Sender
 from monitor.registry import require_jurisdiction
@@ -96,10 +94,11 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
     since, due and reason (see the README).
     """
     now = app.instant(as_of)
-    with app.require_schema()() as session:
-        if jurisdiction is not None:
+    sessions = app.require_schema()
+    if jurisdiction is not None:
+        with sessions() as session:
             require_jurisdiction(session, jurisdiction)
-        found = evaluate(session, app.rule_config(), now).evaluations
+    found = [e for result in evaluate_all(sessions, app.rule_config(), now) for e in result.evaluations]
     found = sorted(
         (e for e in found if jurisdiction is None or jurisdiction in e.parties),
         key=lambda e: (e.jurisdiction, e.subject, e.rule.value),
@@ -206,95 +205,10 @@ def replay_command(
     )
 
 
-@click.command()
-@click.option("--as-of", "as_of", metavar="INSTANT", help="As known at this instant (default: now).")
-@click.option("--year", type=int, help="Year whose targets count for 목표달성도 (default: the as-of year).")
-@click.option("--jurisdiction", metavar="SLUG", help="Only this jurisdiction.")
-@click.option("--by-category", is_flag=True, help="One row per jurisdiction and category (분야).")
-@format_option("table", "json")
-@pass_app
-def metrics(
-    app: AppContext,
-    as_of: str | None,
-    year: int | None,
-    jurisdiction: str | None,
-    by_category: bool,
-    fmt: str,
-) -> None:
-    """완료율, 목표달성도, 재정확보율 and 집행률 per jurisdiction (see the README for the definitions)."""
-    now = app.instant(as_of)
-    target_year = year or now.astimezone(app.settings.tz).year
-    with app.require_schema()() as session:
-        rows = [
-            r
-            for r in load_metrics(session, now, app.settings.tz, target_year, by_category)
-            if jurisdiction is None or r.jurisdiction == jurisdiction
-        ]
-    data: list[dict[str, Any]] = [
-        {
-            "jurisdiction": r.jurisdiction,
-            "category": r.category,
-            "pledges": r.pledges,
-            "statuses": dict(r.statuses),
-            "completion_rate": _num(r.completion_rate),
-            "year": target_year,
-            "targets_due": r.targets_due,
-            "targets_met": r.targets_met,
-            "achievement_rate": _num(r.achievement_rate),
-            "planned": str(r.planned),
-            "secured": str(r.secured),
-            "executed": str(r.executed),
-            "securing_rate": _num(r.securing_rate),
-            "securing_rate_in_term": _num(r.securing_rate_in_term),
-            "execution_rate": _num(r.execution_rate),
-        }
-        for r in rows
-    ]
-    if fmt == "json":
-        print_json(data)
-        return
-    headers = [
-        t(k, app.lang)
-        for k in (
-            "col.jurisdiction",
-            "col.category",
-            "col.pledges",
-            "col.completion",
-            "col.achievement",
-            "col.securing",
-            "col.execution",
-        )
-    ]
-    print_table(
-        app.console,
-        [
-            (
-                d["jurisdiction"],
-                d["category"],
-                d["pledges"],
-                _pct(d["completion_rate"]),
-                f"{d['targets_met']}/{d['targets_due']} {_pct(d['achievement_rate'])}",
-                _pct(d["securing_rate"]),
-                _pct(d["execution_rate"]),
-            )
-            for d in data
-        ],
-        headers,
-    )
-
-
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _pct(value: str | None) -> str:
-    return "—" if value is None else f"{Decimal(value) * 100:.1f}%"
-
-
 def _local(instant: datetime, app: AppContext) -> str:
     return (isoformat_local(instant, app.settings.tz) or "")[:16]
 
 
 def register(group: click.Group) -> None:
-    for command in (run, check, replay_command, metrics):
+    for command in (run, check, replay_command):
         group.add_command(command)

@@ -37,6 +37,9 @@ from monitor.signals import Topic, versions
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# A one-shot job is re-planned while it runs (the run itself re-plans it); APScheduler would skip the new
+# run of the same id as "already running". Runs are serialised by the daemon's lock anyway.
+ONE_SHOT_INSTANCES = 4
 
 
 def utc_now() -> datetime:
@@ -119,7 +122,7 @@ class Daemon:
 
     async def _full_pass(self) -> None:
         now = self.clock()
-        await asyncio.to_thread(detect, self.sessions, self.config.rules, self.config.lifecycle, now)
+        await asyncio.to_thread(self._detect, now, None)
         self.last_pass = now
         await self.sender.deliver_due()
 
@@ -128,13 +131,14 @@ class Daemon:
         since = self.last_pass or now
         scope, everything = await asyncio.to_thread(self._scope_since, since, now, extra_codes or set())
         if everything:
-            await asyncio.to_thread(detect, self.sessions, self.config.rules, self.config.lifecycle, now)
+            await asyncio.to_thread(self._detect, now, None)
         elif scope:
-            await asyncio.to_thread(
-                detect, self.sessions, self.config.rules, self.config.lifecycle, now, scope
-            )
+            await asyncio.to_thread(self._detect, now, scope)
         self.last_pass = now
         await self.sender.deliver_due()
+
+    def _detect(self, now: datetime, scope: set[int] | None) -> None:
+        detect(self.sessions, self.config.rules, self.config.lifecycle, now, scope, keep=False)
 
     def _scope_since(self, since: datetime, now: datetime, extra: set[str]) -> tuple[set[int], bool]:
         with self.sessions() as session:
@@ -188,14 +192,22 @@ class Daemon:
         wakeup, delivery = await asyncio.to_thread(self._plan, now)
         if wakeup is not None:
             self.scheduler.add_job(
-                self._wakeup, DateTrigger(run_date=max(wakeup.at, now)), id="wakeup", replace_existing=True
+                self._wakeup,
+                DateTrigger(run_date=max(wakeup.at, now)),
+                id="wakeup",
+                replace_existing=True,
+                max_instances=ONE_SHOT_INSTANCES,
             )
             log.info("next state change at %s (%s)", wakeup.at.isoformat(), wakeup.reason)
         elif self.scheduler.get_job("wakeup"):
             self.scheduler.remove_job("wakeup")
         if delivery is not None:
             self.scheduler.add_job(
-                self._deliver, DateTrigger(run_date=max(delivery, now)), id="deliver", replace_existing=True
+                self._deliver,
+                DateTrigger(run_date=max(delivery, now)),
+                id="deliver",
+                replace_existing=True,
+                max_instances=ONE_SHOT_INSTANCES,
             )
 
     def _plan(self, now: datetime) -> tuple[Wakeup | None, datetime | None]:

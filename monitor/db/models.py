@@ -172,6 +172,8 @@ class Milestone(SeededRecord, Base):
             "kind <> 'payment' OR (target_value IS NOT NULL AND cadence IS NOT NULL)", name="payment"
         ),
         Index("ix_milestones_due_at_active", "due_at", "retired_at"),
+        # the planner's MIN(due_at) per kind (a boundary per milestone kind) is then a single index seek
+        Index("ix_milestones_kind_due_at", "kind", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,6 +35,20 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        # SQLite hands back the stored text ("2030-06-30 15:00:00.000000"); `fromisoformat` parses it many
+        # times faster than the dialect's regular expression, which matters for half a million rows.
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+        return process
+
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """An exact decimal (amounts in 백만원, measured quantities), digits kept as published.

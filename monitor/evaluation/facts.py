@@ -10,141 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Float, and_, case, cast, exists, func, literal, select, type_coerce
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import ColumnElement
 
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
-from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary, Trend
+from monitor.evaluation.sql import in_or_all, usually_true
+from monitor.rules.facts import CommitmentFacts, MilestoneFacts
 from monitor.timeutil import due_instant, start_of_day
-
-STATUS_FLAGS = ("done", "held", "cancelled", "started")
-
-
-def _sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
-
-
-def _day_number(session: Session, column: Any) -> ColumnElement[Any]:
-    """Days since 2000-01-01, the trend's x axis (same as `monitor.rules.milestone.day_number`)."""
-    if _sqlite(session):
-        return func.julianday(column) - func.julianday(literal("2000-01-01"))
-    return cast(column - cast(literal("2000-01-01"), Date), Float)
-
-
-def _number(session: Session, column: Any) -> ColumnElement[Any]:
-    """A stored exact amount as a number SQL can compare (SQLite keeps it as text)."""
-    return cast(column, Float) if _sqlite(session) else column
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, float):  # SQLite aggregates text amounts as floats; 500.0 was stored as "500"
-        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-    return Decimal(value)
-
-
-def _in(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:
-    return column.in_(list(ids)) if ids is not None else literal(True)
-
-
-def effective_reports(now: datetime) -> tuple[Any, ColumnElement[bool]]:
-    """The report table and the condition 'entered by now and not corrected by then'."""
-    report = aliased(m.ProgressReport, name="r")
-    correction = aliased(m.ProgressReport, name="c")
-    corrected = exists().where(correction.corrects_id == report.id, correction.entered_at <= now)
-    return report, and_(report.entered_at <= now, ~corrected)
-
-
-def load_summaries(
-    session: Session, now: datetime, milestone_ids: Collection[int] | None
-) -> dict[int, ReportSummary]:
-    """One `ReportSummary` per milestone that has effective reports."""
-    r, effective = effective_reports(now)
-    x, y = _day_number(session, r.as_of), _number(session, r.value)
-    valued = r.value.is_not(None)
-    query = (
-        select(
-            r.milestone_id,
-            func.count(),
-            func.max(y),
-            func.max(_number(session, r.executed_amount)),
-            func.max(_number(session, r.secured_amount)),
-            type_coerce(func.max(r.as_of), Date()),
-            type_coerce(func.max(r.entered_at), UTCDateTime()),
-            func.count(r.value),
-            func.sum(case((valued, x))),
-            func.sum(case((valued, y))),
-            func.sum(case((valued, x * x))),
-            func.sum(case((valued, x * y))),
-            *[func.max(case((r.status == status, 1), else_=0)) for status in STATUS_FLAGS],
-        )
-        .where(effective, r.milestone_id.is_not(None), _in(r.milestone_id, milestone_ids))
-        .group_by(r.milestone_id)
-    )
-    summaries = {}
-    for row in session.execute(query):
-        mid, count, top, executed, secured, last_as_of, last_entered, n, sx, sy, sxx, sxy = row[:12]
-        summaries[mid] = ReportSummary(
-            count=count,
-            max_value=_decimal(top),
-            latest_value=_decimal(top),
-            max_executed=_decimal(executed),
-            max_secured=_decimal(secured),
-            statuses=frozenset(s for s, f in zip(STATUS_FLAGS, row[12:], strict=True) if f),
-            last_as_of=last_as_of,
-            last_entered_at=last_entered,
-            trend=Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n else None,
-        )
-    for mid, value in _latest_levels(session, now, milestone_ids):
-        old = summaries[mid]
-        summaries[mid] = ReportSummary(
-            count=old.count,
-            max_value=old.max_value,
-            latest_value=_decimal(value),
-            max_executed=old.max_executed,
-            max_secured=old.max_secured,
-            statuses=old.statuses,
-            last_as_of=old.last_as_of,
-            last_entered_at=old.last_entered_at,
-            trend=old.trend,
-        )
-    return summaries
-
-
-def _latest_levels(session: Session, now: datetime, milestone_ids: Collection[int] | None) -> list[Any]:
-    """For non-cumulative targets (a level per period) the latest report's value is what counts."""
-    r, effective = effective_reports(now)
-    order = (r.as_of.desc(), r.id.desc())
-    ranked = (
-        select(
-            r.milestone_id.label("mid"),
-            r.value.label("value"),
-            func.row_number().over(partition_by=r.milestone_id, order_by=order).label("n"),
-        )
-        .join(m.Milestone, m.Milestone.id == r.milestone_id)
-        .where(
-            effective,
-            r.value.is_not(None),
-            m.Milestone.cumulative.is_(False),
-            _in(r.milestone_id, milestone_ids),
-        )
-        .subquery()
-    )
-    return list(session.execute(select(ranked.c.mid, ranked.c.value).where(ranked.c.n == 1)))
 
 
 def load_parties(session: Session, commitment_ids: Collection[int] | None) -> dict[int, tuple[str, ...]]:
     query = (
         select(m.CommitmentParty.commitment_id, m.Jurisdiction.slug)
         .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
-        .where(_in(m.CommitmentParty.commitment_id, commitment_ids))
+        .where(in_or_all(m.CommitmentParty.commitment_id, commitment_ids))
         .order_by(m.CommitmentParty.commitment_id, m.Jurisdiction.id)
     )
     parties: dict[int, list[str]] = defaultdict(list)
@@ -182,7 +64,7 @@ def load_milestone_facts(
         )
         .join(c, c.id == ms.commitment_id)
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
-        .where(ms.retired_at.is_(None), c.retired_at.is_(None), _in(c.id, commitment_ids))
+        .where(ms.retired_at.is_(None), c.retired_at.is_(None), in_or_all(c.id, commitment_ids))
     )
     return [
         MilestoneFacts(
@@ -209,13 +91,13 @@ def load_milestone_facts(
     ]
 
 
-def _last_reports(session: Session, now: datetime) -> dict[int, datetime]:
+def _last_reports(session: Session, now: datetime, ids: Collection[int] | None = None) -> dict[int, datetime]:
     """Latest report (progress or official status) entered by `now`, per commitment."""
     latest: dict[int, datetime] = {}
     for model in (m.ProgressReport, m.StatusChange):
         query = (
             select(model.commitment_id, type_coerce(func.max(model.entered_at), UTCDateTime()))
-            .where(model.entered_at <= now)
+            .where(usually_true(session, model.entered_at <= now), in_or_all(model.commitment_id, ids))
             .group_by(model.commitment_id)
         )
         for cid, entered in session.execute(query):
@@ -224,11 +106,11 @@ def _last_reports(session: Session, now: datetime) -> dict[int, datetime]:
 
 
 def rolled_up_last_reports(
-    session: Session, now: datetime, parent_of: dict[int, int | None]
+    session: Session, now: datetime, parent_of: dict[int, int | None], ids: Collection[int] | None = None
 ) -> dict[int, datetime]:
-    """Latest report entered by `now` on each commitment or anything below it."""
+    """Latest report entered by `now` on each commitment or anything below it (among `ids`, if given)."""
     rolled: dict[int, datetime] = {}
-    for cid, entered in _last_reports(session, now).items():
+    for cid, entered in _last_reports(session, now, ids).items():
         node: int | None = cid
         while node is not None and node in parent_of:
             if node not in rolled or rolled[node] < entered:
@@ -237,9 +119,14 @@ def rolled_up_last_reports(
     return rolled
 
 
-def _official_statuses(session: Session, now: datetime) -> dict[int, m.StatusChange]:
+def _official_statuses(
+    session: Session, now: datetime, ids: Collection[int] | None
+) -> dict[int, m.StatusChange]:
     """The official status as known at `now`: the latest uncorrected change entered by then."""
-    changes = list(session.scalars(select(m.StatusChange).where(m.StatusChange.entered_at <= now)))
+    query = select(m.StatusChange).where(
+        m.StatusChange.entered_at <= now, in_or_all(m.StatusChange.commitment_id, ids)
+    )
+    changes = list(session.scalars(query))
     corrected = {c.corrects_id for c in changes if c.corrects_id is not None}
     current: dict[int, m.StatusChange] = {}
     for change in sorted(changes, key=lambda c: (c.as_of, c.id)):
@@ -249,9 +136,13 @@ def _official_statuses(session: Session, now: datetime) -> dict[int, m.StatusCha
 
 
 def load_commitment_facts(
-    session: Session, now: datetime, tz: ZoneInfo, parties: dict[int, tuple[str, ...]]
+    session: Session,
+    now: datetime,
+    tz: ZoneInfo,
+    parties: dict[int, tuple[str, ...]],
+    ids: Collection[int] | None = None,
 ) -> dict[int, CommitmentFacts]:
-    """Every active commitment; `last_report_at` rolls reports up from descendants."""
+    """Active commitments (all, or `ids`); `last_report_at` rolls reports up from descendants."""
     c = m.Commitment
     parent = aliased(m.Commitment)
     query = (
@@ -268,11 +159,11 @@ def load_commitment_facts(
         )
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
         .outerjoin(parent, parent.id == c.parent_id)
-        .where(c.retired_at.is_(None))
+        .where(c.retired_at.is_(None), in_or_all(c.id, ids))
     )
     rows = list(session.execute(query))
-    rolled = rolled_up_last_reports(session, now, {row[0]: row[3] for row in rows})
-    statuses = _official_statuses(session, now)
+    rolled = rolled_up_last_reports(session, now, {row[0]: row[3] for row in rows}, ids)
+    statuses = _official_statuses(session, now, ids)
     facts = {}
     for cid, code, parent_code, _pid, kind, title, slug, start, end in rows:
         status = statuses.get(cid)
@@ -291,3 +182,22 @@ def load_commitment_facts(
             last_report_at=rolled.get(cid),
         )
     return facts
+
+
+def related_ids(session: Session, scope: Collection[int]) -> tuple[set[int], set[int]]:
+    """(the scope with every descendant, every ancestor of the scope) — a few indexed queries."""
+    c = m.Commitment
+    below, frontier = set(scope), set(scope)
+    while frontier:
+        children = set(session.scalars(select(c.id).where(c.parent_id.in_(list(frontier)))))
+        frontier = children - below
+        below |= frontier
+    above: set[int] = set()
+    frontier = set(scope)
+    while frontier:
+        parents = set(
+            session.scalars(select(c.parent_id).where(c.id.in_(list(frontier)), c.parent_id.is_not(None)))
+        )
+        frontier = {p for p in parents if p is not None} - above - below
+        above |= frontier
+    return below, above

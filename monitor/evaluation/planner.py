@@ -35,23 +35,28 @@ class Boundary:
     subject: Any  # the column that names what changed (a commitment code)
 
 
+DATED_KINDS = ("completion", "quantity", "payment")
+
+
 def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
     ms, c, a = m.Milestone, m.Commitment, m.Alert
-    active = (ms.retired_at.is_(None),)
-    dated = (*active, ms.kind.in_(("completion", "quantity", "payment")))
-    result = [Boundary("overdue", ms.due_at, rules.grace, dated, ms.commitment_id)]
-    result += [
-        Boundary(f"due_soon {format_duration(lead)}", ms.due_at, -lead, dated, ms.commitment_id)
-        for lead in rules.lead_times
-    ]
-    events = (*active, ms.kind == "event")
+    active = ms.retired_at.is_(None)
+    result: list[Boundary] = []
+    for kind in DATED_KINDS:  # one boundary per kind: each MIN is one seek on (kind, due_at)
+        dated = (ms.kind == kind, active)
+        result.append(Boundary("overdue", ms.due_at, rules.grace, dated, ms.commitment_id))
+        result += [
+            Boundary(f"due_soon {format_duration(lead)}", ms.due_at, -lead, dated, ms.commitment_id)
+            for lead in rules.lead_times
+        ]
+    events = (ms.kind == "event", active)
     result += [
         Boundary(f"event reminder {format_duration(lead)}", ms.starts_at, -lead, events, ms.commitment_id)
         for lead in rules.event_lead_times
     ]
     result.append(Boundary("event unconfirmed", ms.ends_at, rules.event_grace, events, ms.commitment_id))
     result.append(
-        Boundary("budget", ms.due_at, rules.budget_grace, (*active, ms.kind == "budget"), ms.commitment_id)
+        Boundary("budget", ms.due_at, rules.budget_grace, (ms.kind == "budget", active), ms.commitment_id)
     )
     result.append(Boundary("stale", c.stale_ref_at, rules.stale_after, (c.retired_at.is_(None),), c.id))
     result.append(

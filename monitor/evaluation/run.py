@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties, load_summaries
+from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties, related_ids
+from monitor.evaluation.summaries import load_summaries
 from monitor.rules import (
     NO_REPORTS,
     CommitmentFacts,
@@ -31,6 +32,9 @@ from monitor.rules import (
 )
 
 log = logging.getLogger(__name__)
+
+# Groupings above a reporting commitment; a change below one never needs the whole grouping re-evaluated.
+GROUPING_KINDS = frozenset({"area", "strategy", "vision"})
 
 
 @dataclass
@@ -77,12 +81,17 @@ def evaluate(
     skip: Collection[str] = (),
 ) -> PassResult:
     """Evaluate everything (scope None) or the subtrees of the given commitment ids, as of `now`."""
-    parties = load_parties(session, None)
-    all_commitments = load_commitment_facts(session, now, config.tz, parties)
-    ids = None if scope is None else _descendants(all_commitments.values(), scope)
+    if scope is None:
+        ids, loaded = None, None
+    else:
+        ids, above = related_ids(session, scope)
+        loaded = ids | above  # ancestors too: inhibition looks up the chain
+    parties = load_parties(session, loaded)
+    all_commitments = load_commitment_facts(session, now, config.tz, parties, loaded)
     commitments = [c for c in all_commitments.values() if ids is None or c.id in ids]
     milestones = load_milestone_facts(session, ids, parties)
-    summaries = load_summaries(session, now, None if ids is None else [f.id for f in milestones])
+    levels = any(not f.cumulative for f in milestones)  # per-period targets need the latest report's value
+    summaries = load_summaries(session, now, ids, levels)
     result = PassResult(
         now=now, commitments={c.code: c for c in all_commitments.values()}, milestones=len(milestones)
     )
@@ -144,20 +153,30 @@ def _commitment_rules(
 
 def card_scope(session: Session, commitment_codes: Collection[str]) -> set[int]:
     """The commitment ids to re-evaluate when something changed under these codes: each commitment's
-    topmost ancestor that reports (its 공약관리카드 level), so roll-ups and contradictions stay whole."""
-    rows = session.execute(
-        select(m.Commitment.id, m.Commitment.code, m.Commitment.parent_id, m.Commitment.kind)
-    )
-    by_id = {cid: (code, parent, kind) for cid, code, parent, kind in rows}
-    id_of = {code: cid for cid, (code, _, _) in by_id.items()}
-    scope = set()
-    for code in commitment_codes:
-        node = id_of.get(code)
-        chosen = node
+    topmost ancestor that is not a mere grouping (its 공약관리카드 level, or the agreement), so roll-ups
+    and contradictions stay whole. Walks up with indexed lookups; never scans the table."""
+    c = m.Commitment
+    nodes: dict[int, tuple[int | None, str]] = {}
+    wanted = list(commitment_codes)
+    start: set[int] = set()
+    for chunk in (wanted[i : i + 500] for i in range(0, len(wanted), 500)):
+        for cid, parent, kind in session.execute(select(c.id, c.parent_id, c.kind).where(c.code.in_(chunk))):
+            nodes[cid] = (parent, kind)
+            start.add(cid)
+    frontier = {parent for parent, _ in nodes.values() if parent is not None} - set(nodes)
+    while frontier:
+        rows = session.execute(select(c.id, c.parent_id, c.kind).where(c.id.in_(list(frontier))))
+        for cid, parent, kind in rows:
+            nodes[cid] = (parent, kind)
+        frontier = {parent for parent, _ in nodes.values() if parent is not None} - set(nodes)
+    scope: set[int] = set()
+    for node_id in start:
+        chosen: int = node_id
+        node: int | None = node_id
         while node is not None:
-            if by_id[node][2] not in {"area", "strategy", "vision"}:
+            parent, kind = nodes[node]
+            if kind not in GROUPING_KINDS:
                 chosen = node
-            node = by_id[node][1]
-        if chosen is not None:
-            scope.add(chosen)
+            node = parent
+        scope.add(chosen)
     return scope

@@ -6,8 +6,8 @@
 
 from monitor.rules.commitment import contradiction, stale, worst
 from monitor.rules.config import RuleConfig
+from monitor.rules.evaluate import evaluate_milestone
 from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary, Trend
-from monitor.rules.milestone import evaluate_milestone
 from monitor.rules.outcome import BEHAVIOUR, Behaviour, Evaluation, Reason, Rule, Severity
 
 __all__ = [

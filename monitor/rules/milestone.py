@@ -5,10 +5,8 @@ Each rule is a pure function of (milestone facts, report summary, rule config, n
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
@@ -40,7 +38,7 @@ def is_met(facts: MilestoneFacts, summary: ReportSummary) -> bool:
     return False
 
 
-def _evaluation(
+def evaluation(
     facts: MilestoneFacts,
     rule: Rule,
     condition: str,
@@ -102,13 +100,17 @@ def overdue(
         return None
     late = days(now - facts.due_at)
     due = _due_day(facts, config)
-    progress = _progress_text(facts, summary)
-    reason = Reason(
-        f"기한 {due}을(를) {late}일 넘김 — {progress.ko}",
-        f"{late} days past the {due} deadline — {progress.en}",
-    )
+
+    def text() -> tuple[str, str]:
+        progress = _progress_text(facts, summary)
+        return (
+            f"기한 {due}을(를) {late}일 넘김 — {progress.ko}",
+            f"{late} days past the {due} deadline — {progress.en}",
+        )
+
+    reason = Reason.lazy(text)
     value = current_value(facts, summary)
-    return _evaluation(
+    return evaluation(
         facts,
         Rule.OVERDUE,
         "overdue",
@@ -117,8 +119,8 @@ def overdue(
         {
             "days_overdue": late,
             "due_date": due.isoformat(),
-            "target": _s(facts.target),
-            "reported": _s(value),
+            "target": text_of(facts.target),
+            "reported": text_of(value),
         },
     )
 
@@ -126,12 +128,10 @@ def overdue(
 def due_soon(
     facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
 ) -> Evaluation | None:
-    return _lead_stage(
-        facts, facts.due_at, config.lead_times, now, Rule.DUE_SOON, "due_soon", config, summary
-    )
+    return lead_stage(facts, facts.due_at, config.lead_times, now, Rule.DUE_SOON, "due_soon", config, summary)
 
 
-def _lead_stage(
+def lead_stage(
     facts: MilestoneFacts,
     instant: datetime,
     leads: tuple[timedelta, ...],
@@ -149,17 +149,17 @@ def _lead_stage(
     if not crossed:
         return None
     lead = min(crossed)
-    left = _left(remaining)
-    if rule is Rule.EVENT:
-        start = local_minute(instant, config.tz)
-        reason = Reason(f"{start} 시작까지 {left.ko} 남음", f"starts {start}, in {left.en}")
-    else:
-        due = _due_day(facts, config)
-        progress = _progress_text(facts, summary)
-        reason = Reason(
-            f"기한 {due}까지 {left.ko} 남음 — {progress.ko}", f"due {due}, {left.en} left — {progress.en}"
-        )
-    return _evaluation(
+
+    def text() -> tuple[str, str]:
+        left = _left(remaining)
+        if rule is Rule.EVENT:
+            start = local_minute(instant, config.tz)
+            return f"{start} 시작까지 {left.ko} 남음", f"starts {start}, in {left.en}"
+        due, progress = _due_day(facts, config), _progress_text(facts, summary)
+        return f"기한 {due}까지 {left.ko} 남음 — {progress.ko}", f"due {due}, {left.en} left — {progress.en}"
+
+    reason = Reason.lazy(text)
+    return evaluation(
         facts,
         rule,
         condition,
@@ -199,7 +199,7 @@ def at_risk(
         f"the trend of {trend.n} reports projects {figure_en(projected, facts.unit)} by {due}, "
         f"{figure_en(shortfall, facts.unit)} short of {figure_en(facts.target, facts.unit)}",
     )
-    return _evaluation(
+    return evaluation(
         facts,
         Rule.AT_RISK,
         "at_risk",
@@ -208,7 +208,7 @@ def at_risk(
         {
             "projected": f"{projected:.1f}",
             "shortfall": f"{shortfall:.1f}",
-            "target": _s(facts.target),
+            "target": text_of(facts.target),
             "reports": trend.n,
         },
     )
@@ -216,136 +216,33 @@ def at_risk(
 
 def achieved(facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime) -> Evaluation:
     progress = current_value(facts, summary)
-    if facts.kind == "quantity":
-        reason = Reason(
-            f"목표 달성: {figure(facts.target, facts.unit)} 중 {figure(progress, facts.unit)} 보고",
-            f"target met: {figure_en(progress, facts.unit)} of {figure_en(facts.target, facts.unit)}",
-        )
-    elif facts.kind == "event":
-        reason = Reason("개최 확인됨", "confirmed as held")
-    elif facts.kind == "budget":
-        reason = Reason(
-            f"집행 {figure(summary.max_executed, '백만원')} / 계획 {figure(facts.planned_amount, '백만원')}",
-            f"executed {figure_en(summary.max_executed, '백만원')} of "
-            f"{figure_en(facts.planned_amount, '백만원')} planned",
-        )
-    else:
-        reason = Reason("완료 보고됨", "reported as done")
-    return _evaluation(
-        facts, Rule.ACHIEVED, "achieved", summary.last_entered_at or now, reason, {"reported": _s(progress)}
-    )
 
-
-def budget(
-    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
-) -> list[Evaluation]:
-    """After the fiscal year plus grace: execution unreported, or below planned × threshold."""
-    planned = facts.planned_amount or Decimal(0)
-    executed = summary.max_executed
-    if executed is not None and planned > 0 and executed >= planned * config.underspend_threshold:
-        return [achieved(facts, summary, config, now)]
-    deadline = facts.due_at + config.budget_grace
-    if now < deadline or planned <= 0:
-        return []
-    year = _years(facts)
-    if executed is None:
-        late = days(now - facts.due_at)
-        reason = Reason(
-            f"{year} 회계연도 종료 후 {late}일, 집행 실적 미보고 (계획 {figure(planned, '백만원')})",
-            f"fiscal {year} ended {late} days ago, execution not reported "
-            f"({figure_en(planned, '백만원')} planned)",
-        )
-        return [
-            _evaluation(
-                facts,
-                Rule.BUDGET,
-                "unreported",
-                deadline,
-                reason,
-                {"planned": _s(planned), "executed": None, "fiscal_years": year},
+    def text() -> tuple[str, str]:
+        if facts.kind == "quantity":
+            return (
+                f"목표 달성: {figure(facts.target, facts.unit)} 중 {figure(progress, facts.unit)} 보고",
+                f"target met: {figure_en(progress, facts.unit)} of {figure_en(facts.target, facts.unit)}",
             )
-        ]
-    threshold = percent(config.underspend_threshold, Decimal(1))
-    share = percent(executed, planned)
-    reason = Reason(
-        f"{year} 집행 {figure(executed, '백만원')} / 계획 {figure(planned, '백만원')} "
-        f"({share}, 기준 {threshold})",
-        f"fiscal {year}: executed {figure_en(executed, '백만원')} of {figure_en(planned, '백만원')} "
-        f"({share}, threshold {threshold})",
+        if facts.kind == "event":
+            return "개최 확인됨", "confirmed as held"
+        if facts.kind == "budget":
+            executed, planned = summary.max_executed, facts.planned_amount
+            return (
+                f"집행 {figure(executed, '백만원')} / 계획 {figure(planned, '백만원')}",
+                f"executed {figure_en(executed, '백만원')} of {figure_en(planned, '백만원')} planned",
+            )
+        return "완료 보고됨", "reported as done"
+
+    reason = Reason.lazy(text)
+    return evaluation(
+        facts,
+        Rule.ACHIEVED,
+        "achieved",
+        summary.last_entered_at or now,
+        reason,
+        {"reported": text_of(progress)},
     )
-    since = max(deadline, summary.last_entered_at or deadline)
-    return [
-        _evaluation(
-            facts,
-            Rule.BUDGET,
-            "underspent",
-            since,
-            reason,
-            {"planned": _s(planned), "executed": _s(executed), "fiscal_years": year},
-        )
-    ]
 
 
-def _years(facts: MilestoneFacts) -> str:
-    if facts.fiscal_years is None:
-        return str(local_day(facts.due_at, ZoneInfo("UTC")).year)
-    first, last = facts.fiscal_years
-    return str(first) if first == last else f"{first}~{last}"
-
-
-def event(
-    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
-) -> list[Evaluation]:
-    """A reminder before the event starts; unconfirmed when it ended without a 'held' report."""
-    assert facts.starts_at is not None and facts.ends_at is not None
-    if HELD in summary.statuses:
-        return [achieved(facts, summary, config, now)]
-    if CANCELLED in summary.statuses:
-        reason = Reason("취소 보고됨", "reported as cancelled")
-        return [_evaluation(facts, Rule.EVENT, "cancelled", summary.last_entered_at or now, reason, {})]
-    reminder = _lead_stage(
-        facts, facts.starts_at, config.event_lead_times, now, Rule.EVENT, "reminder", config, summary
-    )
-    if reminder is not None:
-        return [reminder]
-    since = facts.ends_at + config.event_grace
-    if now < since:
-        return []
-    end = local_minute(facts.ends_at, config.tz)
-    reason = Reason(
-        f"{end} 종료 후 개최 확인 없음 ({days(now - facts.ends_at)}일 경과)",
-        f"ended {end}, not confirmed as held ({days(now - facts.ends_at)} days)",
-    )
-    return [
-        _evaluation(
-            facts,
-            Rule.EVENT,
-            "unconfirmed",
-            since,
-            reason,
-            {"ended": facts.ends_at.isoformat()},
-            due=facts.ends_at,
-        )
-    ]
-
-
-DATED_RULES: tuple[
-    Callable[[MilestoneFacts, ReportSummary, RuleConfig, datetime], Evaluation | None], ...
-] = (overdue, due_soon, at_risk)
-
-
-def evaluate_milestone(
-    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
-) -> list[Evaluation]:
-    """Every condition that holds for one milestone at `now` (empty when all is well and nothing is near)."""
-    if facts.kind == "event":
-        return event(facts, summary, config, now)
-    if facts.kind == "budget":
-        return budget(facts, summary, config, now)
-    if is_met(facts, summary):
-        return [achieved(facts, summary, config, now)]
-    return [found for rule in DATED_RULES if (found := rule(facts, summary, config, now)) is not None]
-
-
-def _s(value: Decimal | None) -> str | None:
+def text_of(value: Decimal | None) -> str | None:
     return None if value is None else str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -55,13 +56,47 @@ BEHAVIOUR: dict[tuple[Rule, str], Behaviour] = {
 SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.GOOD: 0}
 
 
-@dataclass(frozen=True, slots=True)
 class Reason:
-    ko: str
-    en: str
+    """Why a state holds, in Korean and English. `Reason.lazy` defers the formatting until someone reads
+    it: a national pass finds hundreds of thousands of states, and most are never shown."""
+
+    __slots__ = ("_build", "_texts")
+
+    def __init__(self, ko: str, en: str) -> None:
+        self._texts: tuple[str, str] | None = (ko, en)
+        self._build: Callable[[], tuple[str, str]] | None = None
+
+    @classmethod
+    def lazy(cls, build: Callable[[], tuple[str, str]]) -> Reason:
+        reason = cls.__new__(cls)
+        reason._texts, reason._build = None, build
+        return reason
+
+    def _both(self) -> tuple[str, str]:
+        if self._texts is None:
+            assert self._build is not None
+            self._texts, self._build = self._build(), None
+        return self._texts
+
+    @property
+    def ko(self) -> str:
+        return self._both()[0]
+
+    @property
+    def en(self) -> str:
+        return self._both()[1]
 
     def text(self, lang: Lang) -> str:
         return self.ko if lang == "ko" else self.en
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reason) and self._both() == other._both()
+
+    def __hash__(self) -> int:
+        return hash(self._both())
+
+    def __repr__(self) -> str:
+        return f"Reason({self.ko!r}, {self.en!r})"
 
 
 @dataclass(frozen=True, slots=True)

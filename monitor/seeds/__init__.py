@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.seeds.changes import LoadSummary
 from monitor.seeds.consistency import Finding, find_inconsistencies
-from monitor.seeds.load import LoadSummary, load_bundle
+from monitor.seeds.load import load_bundle
 from monitor.seeds.validate import SeedBundle, read_bundle
 from monitor.signals import Topic, touch
 

@@ -8,23 +8,23 @@ nothing.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
 from monitor.evaluation.facts import rolled_up_last_reports
+from monitor.seeds.changes import LoadSummary, assign
 from monitor.seeds.consistency import Finding
 from monitor.seeds.expand import all_milestones, budget_total, resolve_inherited
-from monitor.seeds.schema import CommitmentRecord, MilestoneRecord, StatusEntry
+from monitor.seeds.history import append_progress, append_status
+from monitor.seeds.published import load_findings, load_references, load_totals
+from monitor.seeds.schema import CommitmentRecord, MilestoneRecord
 from monitor.seeds.validate import SeedBundle, SeedDocument, display_path
 from monitor.timeutil import due_instant, start_of_day
-from monitor.vocab import Channel
 
 SEED_REPORTER = "seed"
 # A change to any of these is a change of target or deadline, kept as a MilestoneRevision. (due_at
@@ -44,29 +44,6 @@ REVISED_FIELDS = (
 )
 
 
-@dataclass
-class LoadSummary:
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    retired: Counter[str] = field(default_factory=Counter)
-    revisions: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.retired)
-
-
-def _assign(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Set only the attributes whose value differs; return {field: (old, new)} for those."""
-    changes = {}
-    for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            changes[name] = (old, value)
-            setattr(obj, name, value)
-    return changes
-
-
 def load_bundle(
     session: Session, bundle: SeedBundle, findings: list[Finding], tz: ZoneInfo, now: datetime
 ) -> LoadSummary:
@@ -78,7 +55,7 @@ def load_bundle(
     loader.link_parents()
     session.flush()
     loader.set_stale_references()
-    loader.load_findings(findings)
+    load_findings(session, loader.summary, {display_path(d.path) for d in bundle.documents}, findings)
     loader.set_meta("timezone", str(tz))
     session.flush()
     return loader.summary
@@ -95,7 +72,7 @@ class _Loader:
 
     def _upsert(self, kind: str, obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
         created = obj not in self.session
-        changes = _assign(obj, values)
+        changes = assign(obj, values)
         if created:
             self.session.add(obj)
             self.created.add(id(obj))
@@ -156,8 +133,9 @@ class _Loader:
             if obj.source is source and code not in codes and obj.retired_at is None:
                 obj.retired_at = self.now
                 self.summary.retired["commitment"] += 1
-        self._load_totals(document, source)
-        self._load_references(document, source)
+        jurisdiction = self.jurisdictions[document.model.jurisdiction]
+        load_totals(self.session, self.summary, document, source, jurisdiction)
+        load_references(self.session, self.summary, document, source, jurisdiction)
 
     def _load_commitment(
         self, document: SeedDocument, source: m.SourceDocument, record: CommitmentRecord, position: int
@@ -196,7 +174,7 @@ class _Loader:
             obj.parties = parties
         self._load_milestones(document, obj, record)
         for entry in record.status:
-            self._load_status(obj, entry)
+            append_status(self.session, self.summary, self.tz, obj, entry)
 
     def _load_milestones(
         self, document: SeedDocument, commitment: m.Commitment, record: CommitmentRecord
@@ -222,7 +200,7 @@ class _Loader:
                 )
                 self.summary.revisions += 1
             for entry in milestone.progress:
-                self._load_progress(commitment, obj, entry)
+                append_progress(self.session, self.summary, self.tz, commitment, obj, entry)
         for key, obj in existing.items():
             if key not in keys and obj.retired_at is None:
                 obj.retired_at = self.now
@@ -270,54 +248,6 @@ class _Loader:
             "retired_at": None,
         }
 
-    def _load_progress(self, commitment: m.Commitment, milestone: m.Milestone, entry: Any) -> None:
-        key = f"{milestone.code}@{entry.as_of.isoformat()}"
-        latest = self._latest(m.ProgressReport, key)
-        content = {"value": entry.value, "status": entry.status, "note": entry.note}
-        if latest is not None and all(getattr(latest, k) == v for k, v in content.items()):
-            return
-        self.session.add(
-            m.ProgressReport(
-                commitment=commitment,
-                milestone=milestone,
-                as_of=entry.as_of,
-                evidence=[],
-                reporter=SEED_REPORTER,
-                channel=Channel.SEED.value,
-                entered_at=due_instant(entry.as_of, self.tz),
-                corrects=latest,
-                seed_key=key,
-                **content,
-            )
-        )
-        self.summary.created["progress_report"] += 1
-
-    def _load_status(self, commitment: m.Commitment, entry: StatusEntry) -> None:
-        key = f"{commitment.code}@{entry.as_of.isoformat()}"
-        latest = self._latest(m.StatusChange, key)
-        if latest is not None and latest.status == entry.status.value and latest.note == entry.note:
-            return
-        self.session.add(
-            m.StatusChange(
-                commitment=commitment,
-                status=entry.status.value,
-                as_of=entry.as_of,
-                note=entry.note,
-                evidence=[],
-                reporter=SEED_REPORTER,
-                channel=Channel.SEED.value,
-                entered_at=due_instant(entry.as_of, self.tz),
-                corrects_id=latest.id if latest else None,
-                seed_key=key,
-            )
-        )
-        self.summary.created["status_change"] += 1
-
-    def _latest(self, model: type[m.ProgressReport] | type[m.StatusChange], key: str) -> Any:
-        self.session.flush()
-        query = select(model).where(model.seed_key == key).order_by(model.id.desc()).limit(1)
-        return self.session.scalar(query)
-
     def link_parents(self) -> None:
         for _document, record in self.bundle.commitments():
             parent = self.commitments[record.parent] if record.parent else None
@@ -336,94 +266,6 @@ class _Loader:
             if commitment.stale_ref_at != wanted:
                 commitment.stale_ref_at = wanted
 
-    def _load_totals(self, document: SeedDocument, source: m.SourceDocument) -> None:
-        wanted = {
-            (row.label, label): (amount, row.line[0])
-            for row in document.model.published_totals
-            for label, amount in row.cells.items()
-        }
-        existing = (
-            {
-                (t.label, t.column_label): t
-                for t in self.session.scalars(
-                    select(m.PublishedTotal).where(m.PublishedTotal.source_id == source.id)
-                )
-            }
-            if source.id
-            else {}
-        )
-        for (label, column), (amount, line) in wanted.items():
-            obj = existing.pop((label, column), None) or m.PublishedTotal(source=source)
-            self._upsert(
-                "published_total",
-                obj,
-                {
-                    "label": label,
-                    "column_label": column,
-                    "amount": amount,
-                    "source_line": line,
-                    "jurisdiction_id": self.jurisdictions[document.model.jurisdiction].id,
-                },
-            )
-        for stale in existing.values():
-            self.session.delete(stale)
-
-    def _load_references(self, document: SeedDocument, source: m.SourceDocument) -> None:
-        jurisdiction = self.jurisdictions[document.model.jurisdiction]
-        for ref in document.model.references:
-            wanted = [(g.label, item.name, item.line[0]) for g in ref.groups for item in g.items]
-            query = (
-                select(m.ReferenceItem)
-                .where(m.ReferenceItem.list_key == ref.key)
-                .order_by(m.ReferenceItem.position)
-            )
-            have = list(self.session.scalars(query))
-            if [(i.group_label, i.name, i.source_line) for i in have] == wanted and all(
-                i.list_title == ref.title for i in have
-            ):
-                continue
-            self.session.execute(delete(m.ReferenceItem).where(m.ReferenceItem.list_key == ref.key))
-            self.session.add_all(
-                m.ReferenceItem(
-                    list_key=ref.key,
-                    list_title=ref.title,
-                    group_label=group,
-                    name=name,
-                    jurisdiction=jurisdiction,
-                    source=source,
-                    source_line=line,
-                    position=position,
-                )
-                for position, (group, name, line) in enumerate(wanted)
-            )
-            (self.summary.updated if have else self.summary.created)["reference_list"] += 1
-
-    def load_findings(self, findings: list[Finding]) -> None:
-        files = {display_path(d.path) for d in self.bundle.documents}
-        have = list(
-            self.session.scalars(
-                select(m.Finding).where(m.Finding.seed_file.in_(files)).order_by(m.Finding.id)
-            )
-        )
-        wanted = [asdict(f) for f in findings if f.seed_file in files]
-        if [_finding_dict(f) for f in have] == [{**w, "records": list(w["records"])} for w in wanted]:
-            return
-        self.session.execute(delete(m.Finding).where(m.Finding.seed_file.in_(files)))
-        self.session.add_all(
-            m.Finding(
-                seed_file=w["seed_file"],
-                rule=w["rule"],
-                records=list(w["records"]),
-                column_label=w["column"],
-                published=w["published"],
-                computed=w["computed"],
-                difference=w["difference"],
-                source=w["source"],
-            )
-            for w in wanted
-        )
-        (self.summary.updated if have else self.summary.created)["finding"] += len(wanted)
-
     def set_meta(self, key: str, value: str) -> None:
         obj = self.session.get(m.Meta, key) or m.Meta(key=key)
         self._upsert("meta", obj, {"value": value})
@@ -434,19 +276,6 @@ def _commitment_attributes(record: CommitmentRecord) -> dict[str, Any]:
     if record.description_line is not None:
         attributes["description_line"] = "-".join(dict.fromkeys(map(str, record.description_line)))
     return attributes
-
-
-def _finding_dict(finding: m.Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "records": finding.records,
-        "column": finding.column_label,
-        "published": finding.published,
-        "computed": finding.computed,
-        "difference": finding.difference,
-        "source": finding.source,
-        "seed_file": finding.seed_file,
-    }
 
 
 def _text(value: Any) -> str | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 02:50:17.614160
+Create Date: 2026-11-22 03:46:44.607321
 """
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("milestones", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_milestones_ends_at"), ["ends_at"], unique=False)
+        batch_op.create_index("ix_milestones_kind_due_at", ["kind", "due_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_milestones_starts_at"), ["starts_at"], unique=False)
 
     with op.batch_alter_table("progress_reports", schema=None) as batch_op:
@@ -160,6 +161,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("milestones", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestones_starts_at"))
+        batch_op.drop_index("ix_milestones_kind_due_at")
         batch_op.drop_index(batch_op.f("ix_milestones_ends_at"))
 
     with op.batch_alter_table("commitments", schema=None) as batch_op:

@@ -1,0 +1,62 @@
+"""SQL building blocks shared by the fact queries (dialect differences live here)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, Float, and_, cast, func, literal, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement
+
+from monitor.db import models as m
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def day_number(session: Session, column: Any) -> ColumnElement[Any]:
+    """Days since 2000-01-01, the trend's x axis (same as `monitor.rules.milestone.day_number`)."""
+    if is_sqlite(session):
+        return func.julianday(column) - func.julianday(literal("2000-01-01"))
+    return cast(column - cast(literal("2000-01-01"), Date), Float)
+
+
+def number(session: Session, column: Any) -> ColumnElement[Any]:
+    """A stored exact amount as a number SQL can compare (SQLite keeps it as text)."""
+    return cast(column, Float) if is_sqlite(session) else column
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, float):  # SQLite aggregates text amounts as floats; 500.0 was stored as "500"
+        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
+    return Decimal(value)
+
+
+def in_or_all(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:
+    return column.in_(list(ids)) if ids is not None else literal(True)
+
+
+def usually_true(session: Session, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Tell SQLite's planner (which has no statistics) that `condition` filters little, so it picks the
+    selective index instead of scanning the entered_at index over the whole table. PostgreSQL knows."""
+    return func.likely(condition) if is_sqlite(session) else condition
+
+
+def effective_reports(session: Session, now: datetime) -> tuple[Any, ColumnElement[bool]]:
+    """The report table and the condition 'entered by now and not corrected by then'.
+
+    Corrections are few: the corrected ids are one small set (NOT IN, evaluated once through the
+    corrects_id index), not a lookup per report row.
+    """
+    report = aliased(m.ProgressReport, name="r")
+    correction = aliased(m.ProgressReport, name="c")
+    corrected = select(correction.corrects_id).where(
+        correction.corrects_id > 0, usually_true(session, correction.entered_at <= now)
+    )
+    return report, and_(usually_true(session, report.entered_at <= now), report.id.not_in(corrected))

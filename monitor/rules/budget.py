@@ -1,0 +1,74 @@
+"""Budget tranches: after the fiscal year plus grace, execution must be reported and near the plan."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from monitor.rules.config import RuleConfig
+from monitor.rules.facts import MilestoneFacts, ReportSummary
+from monitor.rules.milestone import achieved, evaluation, text_of
+from monitor.rules.outcome import Evaluation, Reason, Rule
+from monitor.rules.text import days, figure, figure_en, local_day, percent
+
+
+def budget(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> list[Evaluation]:
+    """After the fiscal year plus grace: execution unreported, or below planned × threshold."""
+    planned = facts.planned_amount or Decimal(0)
+    executed = summary.max_executed
+    if executed is not None and planned > 0 and executed >= planned * config.underspend_threshold:
+        return [achieved(facts, summary, config, now)]
+    deadline = facts.due_at + config.budget_grace
+    if now < deadline or planned <= 0:
+        return []
+    year = _years(facts)
+    if executed is None:
+        late = days(now - facts.due_at)
+        reason = Reason.lazy(
+            lambda: (
+                f"{year} 회계연도 종료 후 {late}일, 집행 실적 미보고 (계획 {figure(planned, '백만원')})",
+                f"fiscal {year} ended {late} days ago, execution not reported "
+                f"({figure_en(planned, '백만원')} planned)",
+            )
+        )
+        return [
+            evaluation(
+                facts,
+                Rule.BUDGET,
+                "unreported",
+                deadline,
+                reason,
+                {"planned": text_of(planned), "executed": None, "fiscal_years": year},
+            )
+        ]
+    threshold = percent(config.underspend_threshold, Decimal(1))
+    share = percent(executed, planned)
+    reason = Reason.lazy(
+        lambda: (
+            f"{year} 집행 {figure(executed, '백만원')} / 계획 {figure(planned, '백만원')} "
+            f"({share}, 기준 {threshold})",
+            f"fiscal {year}: executed {figure_en(executed, '백만원')} of {figure_en(planned, '백만원')} "
+            f"({share}, threshold {threshold})",
+        )
+    )
+    since = max(deadline, summary.last_entered_at or deadline)
+    return [
+        evaluation(
+            facts,
+            Rule.BUDGET,
+            "underspent",
+            since,
+            reason,
+            {"planned": text_of(planned), "executed": text_of(executed), "fiscal_years": year},
+        )
+    ]
+
+
+def _years(facts: MilestoneFacts) -> str:
+    if facts.fiscal_years is None:
+        return str(local_day(facts.due_at, ZoneInfo("UTC")).year)
+    first, last = facts.fiscal_years
+    return str(first) if first == last else f"{first}~{last}"

@@ -32,10 +32,12 @@ def step(
     repeat_interval: timedelta,
     firing_elsewhere: Callable[[set[str]], set[str]] = lambda keys: set(),
     cleared: Reason | None = None,
+    complete: Callable[[AlertState], AlertState] = lambda alert: alert,
 ) -> Step:
     """`alerts` holds the stored alerts for the evaluated subjects (and any evaluated key);
     `firing_elsewhere(keys)` says which of the given keys fire among alerts not in `alerts`; `cleared`
-    explains clearings the rules cannot (a subject removed from the registry).
+    explains clearings the rules cannot (a subject removed from the registry); `complete(alert)` returns
+    the alert with its texts when `alerts` were loaded without them (only clearing needs them).
 
     An alert that keeps firing with nothing to announce is left out of the result: its stored row (the
     state as last announced) does not change, so a national pass writes only what moved."""
@@ -63,6 +65,8 @@ def step(
         muted = silenced_by(subject, parties, silences, now) or inhibited_by(inhibitors.get(key, []), firing)
         if _quiet(current, evaluation, muted, now, repeat_interval):
             continue
+        if evaluation is None and current is not None and current.state == "firing":
+            current = complete(current)
         why = achieved.get(subject) or _why_cleared(current, commitments, now) or cleared
         alert, notification = advance(current, evaluation, muted, now, repeat_interval, why)
         if alert is not None and alert != current:

@@ -36,12 +36,34 @@ class LifecycleConfig:
 
 
 PARTIES = STATE_FIELDS.index("parties")
+# What the lifecycle decision reads. The texts (title, reason, details …) are only needed when an alert
+# clears; a pass loads them for those alerts alone (`complete`).
+BRIEF = tuple(
+    name
+    for name in STATE_FIELDS
+    if name not in {"title", "commitment_title", "since", "due", "reason_ko", "reason_en", "details"}
+)
+BRIEF_COLUMNS = [getattr(m.Alert, name) for name in BRIEF]
 
 
 def _state(row: Sequence[Any]) -> AlertState:
     values = list(row)
     values[PARTIES] = tuple(values[PARTIES])
     return AlertState(*values)
+
+
+def _brief(row: Sequence[Any]) -> AlertState:
+    values = dict(zip(BRIEF, row, strict=True))
+    values["parties"] = tuple(values["parties"])
+    return AlertState(
+        title="", commitment_title="", since=None, due=None, reason_ko="", reason_en="", details={}, **values
+    )
+
+
+def complete(session: Session, alert: AlertState) -> AlertState:
+    """The stored alert with its texts (for a resolved notice)."""
+    row = session.execute(select(*COLUMNS).where(m.Alert.key == alert.key)).one()
+    return _state(row)
 
 
 def _row(alert: AlertState, now: datetime) -> dict[str, Any]:
@@ -57,17 +79,19 @@ def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
 
 
 def load_states(
-    session: Session, commitment_codes: Iterable[str] | None
+    session: Session, commitment_codes: Iterable[str] | None, brief: bool = False
 ) -> dict[str, tuple[int, AlertState]]:
-    """Stored alerts (all, or those under the given commitments) by key, with their row ids."""
-    query = select(m.Alert.id, *COLUMNS)
+    """Stored alerts (all, or those under the given commitments) by key, with their row ids.
+
+    `brief` leaves out the texts (see `complete`): the hot path of a national pass."""
+    columns, build = (BRIEF_COLUMNS, _brief) if brief else (COLUMNS, _state)
+    query = select(m.Alert.id, *columns)
     if commitment_codes is None:
-        rows = session.execute(query)
-        return {row[1]: (row[0], _state(row[1:])) for row in rows}
+        return {row[1]: (row[0], build(row[1:])) for row in session.execute(query)}
     found: dict[str, tuple[int, AlertState]] = {}
     for chunk in _chunks(sorted(set(commitment_codes))):
         for row in session.execute(query.where(m.Alert.commitment_code.in_(chunk))):
-            found[row[1]] = (row[0], _state(row[1:]))
+            found[row[1]] = (row[0], build(row[1:]))
     return found
 
 
@@ -95,7 +119,7 @@ def apply_pass(session: Session, result: PassResult, config: LifecycleConfig) ->
         c.code for c in result.commitments.values() if c.code in result.subjects or c.code in result.errors
     }
     codes |= {e.commitment_code for e in result.evaluations}
-    stored = load_states(session, codes)
+    stored = load_states(session, codes, brief=True)
     moved = step(
         {key: state for key, (_, state) in stored.items()},
         result.evaluations,
@@ -105,6 +129,7 @@ def apply_pass(session: Session, result: PassResult, config: LifecycleConfig) ->
         result.now,
         config.repeat_interval,
         lambda keys: firing_among(session, keys),
+        complete=lambda alert: complete(session, alert),
     )
     save(session, stored, moved.alerts.values(), result.now)
     enqueue(session, moved.notifications, config)

@@ -108,9 +108,12 @@ class Daemon:
         log.info("stopped")
         return 0
 
-    async def _step(self, work: Callable[[], Awaitable[None]]) -> None:
-        """One unit of work at a time; any failure is logged and the daemon carries on."""
-        if self.stopping.is_set():
+    async def _step(self, work: Callable[[], Awaitable[None]], coalesce: bool = False) -> None:
+        """One unit of work at a time; any failure is logged and the daemon carries on.
+
+        With `coalesce`, the work is dropped when a step is already running: that step re-plans when it
+        ends, from the instant it evaluated, so whatever this run would have seen is due at once then."""
+        if self.stopping.is_set() or (coalesce and self.lock.locked()):
             return
         async with self.lock:
             try:
@@ -146,13 +149,13 @@ class Daemon:
             return card_scope(session, codes | extra), silence_ended
 
     async def _wakeup(self) -> None:
-        await self._step(self._incremental_pass)
+        await self._step(self._incremental_pass, coalesce=True)
 
     async def _deliver(self) -> None:
         async def send() -> None:
             await self.sender.deliver_due()
 
-        await self._step(send)
+        await self._step(send, coalesce=True)
 
     async def _poll(self) -> None:
         """Re-plan when another process logged progress, reloaded seeds or changed silences."""
@@ -188,8 +191,10 @@ class Daemon:
             return set(session.scalars(query)) | set(session.scalars(status))
 
     async def _replan(self) -> None:
+        """Plan the next wake-up from the instant the world was last evaluated, not from now: a boundary
+        crossed while a long pass ran is then due at once instead of being skipped."""
         now = self.clock()
-        wakeup, delivery = await asyncio.to_thread(self._plan, now)
+        wakeup, delivery = await asyncio.to_thread(self._plan, self.last_pass or now)
         if wakeup is not None:
             self.scheduler.add_job(
                 self._wakeup,

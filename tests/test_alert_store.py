@@ -18,7 +18,17 @@ from monitor.db.engine import make_engine, make_session_factory
 from monitor.evaluation import run as evaluation_run
 from monitor.evaluation.run import evaluate
 from monitor.rules import evaluate_milestone
-from tests.factories import RecordingNotifier, deliver, detect_at, lifecycle, log, rule_config
+from monitor.seeds import load_seeds
+from tests.factories import (
+    SEOUL,
+    RecordingNotifier,
+    copy_seeds,
+    deliver,
+    detect_at,
+    lifecycle,
+    log,
+    rule_config,
+)
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
@@ -156,3 +166,21 @@ def test_failing_item_is_backed_off_and_others_carry_on(
     recovered = detect_at(seeded, NOW + timedelta(hours=3))
     assert [n.alert_key for n in recovered.notifications] == ["DG-2022-01.done:overdue"]
     assert _count(seeded, m.EvaluationError) == 0
+
+
+def test_alert_on_a_record_removed_from_the_seeds_resolves(
+    sessions: sessionmaker[Session], tmp_path: Any
+) -> None:
+    seeds = copy_seeds(tmp_path)
+    load_seeds(sessions, [seeds], SEOUL, NOW)
+    detect_at(sessions, NOW)
+    path = seeds / "daegu-local-problems.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - code: DG-2022-14\n")
+    end = text.index("\nreferences:")
+    path.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    later = NOW + timedelta(hours=1)
+    load_seeds(sessions, [seeds], SEOUL, later)
+    notices = detect_at(sessions, later).notifications
+    assert [(n.alert_key, n.event) for n in notices] == [("DG-2022-14.done:overdue", "resolved")]
+    assert notices[0].payload["reason_en"].startswith("removed from the registry (was: ")

@@ -226,3 +226,27 @@ def test_bad_job_files_are_named_in_one_line(tmp_path: Path, text: str, message:
     with pytest.raises(SettingsError) as caught:
         load_jobs(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path}/a.toml: ") and message in str(caught.value)
+
+
+def test_a_boundary_crossed_during_a_long_pass_is_due_at_once(seeded: sessionmaker[Session]) -> None:
+    clock = [datetime(2023, 1, 7, 14, 0, tzinfo=UTC)]  # an hour before the 2022 agendas become overdue
+    config = DaemonConfig(rules=rule_config(), lifecycle=lifecycle(destinations=("console",)))
+    daemon = Daemon(
+        seeded,
+        Sender(seeded, {"console": RecordingNotifier()}, lambda: clock[0]),
+        config,
+        [],
+        clock=lambda: clock[0],
+    )
+
+    async def scenario() -> datetime:
+        daemon.scheduler.start(paused=True)
+        await daemon._full_pass()  # evaluated the world at 14:00 …
+        clock[0] = datetime(2023, 1, 7, 16, 0, tzinfo=UTC)  # … and the pass ended after the 15:00 boundary
+        await daemon._replan()
+        job = daemon.scheduler.get_job("wakeup")
+        daemon.scheduler.shutdown(wait=False)
+        assert job is not None
+        return job.trigger.run_date  # type: ignore[no-any-return]
+
+    assert asyncio.run(scenario()) == datetime(2023, 1, 7, 16, 0, tzinfo=UTC)  # now, not days later

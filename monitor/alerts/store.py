@@ -183,21 +183,29 @@ def enqueue(session: Session, notifications: Sequence[Notification], config: Lif
     session.execute(insert(m.OutboxEntry), rows)
 
 
-def retire_missing(
-    session: Session, seen: set[str], skipped: set[str], now: datetime, config: LifecycleConfig
-) -> list[Notification]:
-    """After a full pass: alerts whose subject no longer exists (removed from the seeds) resolve."""
-    stored = {
-        key: value
-        for key, value in load_states(session, None).items()
-        if value[1].state == "firing" and value[1].subject not in seen and value[1].subject not in skipped
-    }
+def retire_missing(session: Session, now: datetime, config: LifecycleConfig) -> list[Notification]:
+    """After a full pass: firing alerts whose subject is no longer in the registry (removed from the
+    seeds) resolve. Found with an anti-join, without loading every alert."""
+    ms, c = m.Milestone, m.Commitment
+    live_milestones = (
+        select(ms.code)
+        .join(c, c.id == ms.commitment_id)
+        .where(ms.retired_at.is_(None), c.retired_at.is_(None))
+    )
+    live_commitments = select(c.code).where(c.retired_at.is_(None))
+    query = select(m.Alert.id, *COLUMNS).where(
+        m.Alert.state == "firing",
+        m.Alert.subject.not_in(live_milestones),
+        m.Alert.subject.not_in(live_commitments),
+    )
+    stored = {row[1]: (row[0], _state(row[1:])) for row in session.execute(query)}
     if not stored:
         return []
+    subjects = {state.subject for _, state in stored.values()}
     moved = step(
-        {k: s for k, (_, s) in stored.items()},
+        {k: state for k, (_, state) in stored.items()},
         [],
-        {s.subject for _, s in stored.values()},
+        subjects,
         {},
         [],
         now,

@@ -42,10 +42,6 @@ Clock = Callable[[], datetime]
 ONE_SHOT_INSTANCES = 4
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class DaemonConfig:
     rules: RuleConfig
@@ -61,7 +57,7 @@ class Daemon:
         sender: Sender,
         config: DaemonConfig,
         jobs: list[JobSpec],
-        clock: Clock = utc_now,
+        clock: Clock,
     ) -> None:
         self.sessions, self.sender, self.config, self.jobs, self.clock = sessions, sender, config, jobs, clock
         self.bounds = boundaries(config.rules, config.lifecycle)

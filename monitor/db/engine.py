@@ -34,8 +34,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    # WAL lets the daemon read while a CLI command writes.
+    # WAL lets the daemon read while a CLI command writes. In WAL mode, synchronous=NORMAL is still
+    # crash-safe (no corruption); a power cut may undo the last commits, which the next pass redoes —
+    # and a re-sent notification keeps its dedup key.
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

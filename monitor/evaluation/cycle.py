@@ -81,8 +81,6 @@ def detect(
     cycle = CycleResult()
     with sessions() as session:
         groups = [list(scope)] if scope is not None else chunks(session)
-    seen: set[str] = set()
-    skipped: set[str] = set()
     for group in groups:
         with sessions.begin() as session:
             skipped = skipped_subjects(session, now)
@@ -98,11 +96,9 @@ def detect(
             notifications,
             keep,
         )
-        if scope is None:
-            seen |= result.subjects
     if scope is None:
         with sessions.begin() as session:
-            notifications = retire_missing(session, seen, skipped | set(cycle.errors), now, lifecycle)
+            notifications = retire_missing(session, now, lifecycle)
         _count(cycle, 0, 0, 0, {}, notifications, keep)
     log.info(
         "evaluated %d milestones (%d items%s): %d conditions, %d notifications, %d errors",

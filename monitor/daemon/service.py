@@ -63,6 +63,9 @@ class Daemon:
         self.bounds = boundaries(config.rules, config.lifecycle)
         self.lock = asyncio.Lock()
         self.stopping = asyncio.Event()
+        self.running = 0  # scheduled runs in progress
+        self.idle = asyncio.Event()
+        self.idle.set()
         self.last_pass: datetime | None = None
         self.seen_versions: dict[Topic, str] = {}
         self.scheduler = AsyncIOScheduler(
@@ -81,28 +84,50 @@ class Daemon:
         if once:
             return 0
         self.scheduler.start()
-        self.scheduler.add_job(
-            self._step,
+        self._schedule(
+            "sweep",
             IntervalTrigger(seconds=self.config.sweep_interval.total_seconds()),
-            args=[self._full_pass],
-            id="sweep",
-            replace_existing=True,
+            self._step,
+            self._full_pass,
         )
-        self.scheduler.add_job(
-            self._poll,
-            IntervalTrigger(seconds=self.config.poll_interval.total_seconds()),
-            id="poll",
-            replace_existing=True,
-        )
+        self._schedule("poll", IntervalTrigger(seconds=self.config.poll_interval.total_seconds()), self._poll)
         await self._start_cron_jobs()
         await self._replan()
         await self.stopping.wait()
         log.info("stopping: finishing the work in flight")
         self.scheduler.pause()
-        async with self.lock:
-            self.scheduler.shutdown(wait=False)
+        await self.idle.wait()  # every job already running ends normally; none is cancelled mid-way
+        self.scheduler.shutdown(wait=False)
         log.info("stopped")
         return 0
+
+    def _schedule(
+        self,
+        job_id: str,
+        trigger: BaseTrigger,
+        work: Callable[..., Awaitable[None]],
+        *args: object,
+        instances: int = 1,
+    ) -> None:
+        """Add (or replace) a job whose runs are tracked, so that shutdown can wait for them."""
+        self.scheduler.add_job(
+            self._tracked,
+            trigger,
+            args=[work, *args],
+            id=job_id,
+            replace_existing=True,
+            max_instances=instances,
+        )
+
+    async def _tracked(self, work: Callable[..., Awaitable[None]], *args: object) -> None:
+        self.running += 1
+        self.idle.clear()
+        try:
+            await work(*args)
+        finally:
+            self.running -= 1
+            if self.running == 0:
+                self.idle.set()
 
     async def _step(self, work: Callable[[], Awaitable[None]], coalesce: bool = False) -> None:
         """One unit of work at a time; any failure is logged and the daemon carries on.
@@ -192,23 +217,21 @@ class Daemon:
         now = self.clock()
         wakeup, delivery = await asyncio.to_thread(self._plan, self.last_pass or now)
         if wakeup is not None:
-            self.scheduler.add_job(
-                self._wakeup,
+            self._schedule(
+                "wakeup",
                 DateTrigger(run_date=max(wakeup.at, now)),
-                id="wakeup",
-                replace_existing=True,
-                max_instances=ONE_SHOT_INSTANCES,
+                self._wakeup,
+                instances=ONE_SHOT_INSTANCES,
             )
             log.info("next state change at %s (%s)", wakeup.at.isoformat(), wakeup.reason)
         elif self.scheduler.get_job("wakeup"):
             self.scheduler.remove_job("wakeup")
         if delivery is not None:
-            self.scheduler.add_job(
-                self._deliver,
+            self._schedule(
+                "deliver",
                 DateTrigger(run_date=max(delivery, now)),
-                id="deliver",
-                replace_existing=True,
-                max_instances=ONE_SHOT_INSTANCES,
+                self._deliver,
+                instances=ONE_SHOT_INSTANCES,
             )
 
     def _plan(self, now: datetime) -> tuple[Wakeup | None, datetime | None]:
@@ -218,9 +241,7 @@ class Daemon:
     async def _start_cron_jobs(self) -> None:
         for job in self.jobs:
             trigger = job.trigger(self.config.rules.tz)
-            self.scheduler.add_job(
-                self._run_job, trigger, args=[job], id=f"job:{job.id}", replace_existing=True
-            )
+            self._schedule(f"job:{job.id}", trigger, self._run_job, job)
             if job.catch_up:
                 missed = await asyncio.to_thread(self._missed, job, trigger)
                 if missed is not None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.milestone import achieved, evaluation, text_of
-from monitor.rules.outcome import Evaluation, Reason, Rule
+from monitor.rules.milestone import achieved, text_of
+from monitor.rules.outcome import Evaluation, Reason, Rule, found
 from monitor.rules.text import days, figure, figure_en, local_day, percent
 
 
@@ -35,7 +35,7 @@ def budget(
             )
         )
         return [
-            evaluation(
+            found(
                 facts,
                 Rule.BUDGET,
                 "unreported",
@@ -56,7 +56,7 @@ def budget(
     )
     since = max(deadline, summary.last_entered_at or deadline)
     return [
-        evaluation(
+        found(
             facts,
             Rule.BUDGET,
             "underspent",

@@ -9,7 +9,7 @@ from datetime import datetime
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import current_value
-from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule
+from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, found
 from monitor.rules.text import days, figure, local_day
 from monitor.timeutil import start_of_day
 from monitor.vocab import Status
@@ -17,33 +17,6 @@ from monitor.vocab import Status
 # The commitments an official reports on (one 공약관리카드 each); items and groupings roll up into them.
 CARD_KINDS = frozenset({"pledge", "agenda", "agreement_area", "flagship"})
 CLOSED = frozenset({Status.DONE.value, Status.DROPPED.value})
-
-
-def _evaluation(
-    facts: CommitmentFacts,
-    rule: Rule,
-    condition: str,
-    since: datetime,
-    reason: Reason,
-    details: dict[str, object],
-    stage: str | None = None,
-) -> Evaluation:
-    return Evaluation(
-        subject=facts.code,
-        subject_type="commitment",
-        commitment_code=facts.code,
-        title=facts.title,
-        commitment_title=facts.title,
-        rule=rule,
-        condition=condition,
-        stage=stage,
-        since=since,
-        due=facts.period_end_at,
-        reason=reason,
-        details=details,
-        jurisdiction=facts.jurisdiction,
-        parties=facts.parties,
-    )
 
 
 def is_active(facts: CommitmentFacts, now: datetime) -> bool:
@@ -75,7 +48,7 @@ def stale(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluati
             f"마지막 진행 보고({last}) 후 {quiet}일 경과 (기준 {limit}일)",
             f"{quiet} days since the last progress report on {last} (limit {limit} days)",
         )
-    return _evaluation(
+    return found(
         facts, Rule.STALE, "stale", since, reason, {"days_without_report": quiet, "limit_days": limit}
     )
 
@@ -102,7 +75,7 @@ def contradiction(
             f"officially '{status.en}', yet {len(codes)} milestones are overdue: {', '.join(codes[:5])}",
         )
         since = max(status_at, max(e.since for e in late))
-        return _evaluation(
+        return found(
             facts,
             Rule.CONTRADICTION,
             "contradiction",
@@ -128,7 +101,7 @@ def contradiction(
             f"{figure(first.target)} {first.unit or ''}"
             + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
         )
-        return _evaluation(
+        return found(
             facts,
             Rule.CONTRADICTION,
             "contradiction",

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.milestone import CANCELLED, HELD, achieved, evaluation, lead_stage
-from monitor.rules.outcome import Evaluation, Reason, Rule
+from monitor.rules.milestone import CANCELLED, HELD, achieved, lead_stage
+from monitor.rules.outcome import Evaluation, Reason, Rule, found
 from monitor.rules.text import days, local_minute
 
 
@@ -20,7 +20,7 @@ def event(
         return [achieved(facts, summary, config, now)]
     if CANCELLED in summary.statuses:
         reason = Reason("취소 보고됨", "reported as cancelled")
-        return [evaluation(facts, Rule.EVENT, "cancelled", summary.last_entered_at or now, reason, {})]
+        return [found(facts, Rule.EVENT, "cancelled", summary.last_entered_at or now, reason, {})]
     reminder = lead_stage(
         facts, facts.starts_at, config.event_lead_times, now, Rule.EVENT, "reminder", config, summary
     )
@@ -35,7 +35,7 @@ def event(
         f"ended {end}, not confirmed as held ({days(now - facts.ends_at)} days)",
     )
     return [
-        evaluation(
+        found(
             facts,
             Rule.EVENT,
             "unconfirmed",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.outcome import Evaluation, Reason, Rule
+from monitor.rules.outcome import Evaluation, Reason, Rule, found
 from monitor.rules.text import days, figure, figure_en, lead_label, local_day, local_minute, percent
 
 EPOCH = date(2000, 1, 1)
@@ -36,34 +36,6 @@ def is_met(facts: MilestoneFacts, summary: ReportSummary) -> bool:
         value = current_value(facts, summary)
         return facts.target is not None and value is not None and value >= facts.target
     return False
-
-
-def evaluation(
-    facts: MilestoneFacts,
-    rule: Rule,
-    condition: str,
-    since: datetime,
-    reason: Reason,
-    details: dict[str, object],
-    stage: str | None = None,
-    due: datetime | None = None,
-) -> Evaluation:
-    return Evaluation(
-        subject=facts.code,
-        subject_type="milestone",
-        commitment_code=facts.commitment_code,
-        title=facts.title,
-        commitment_title=facts.commitment_title,
-        rule=rule,
-        condition=condition,
-        stage=stage,
-        since=since,
-        due=due or facts.due_at,
-        reason=reason,
-        details=details,
-        jurisdiction=facts.jurisdiction,
-        parties=facts.parties,
-    )
 
 
 def _due_day(facts: MilestoneFacts, config: RuleConfig) -> date:
@@ -110,7 +82,7 @@ def overdue(
 
     reason = Reason.lazy(text)
     value = current_value(facts, summary)
-    return evaluation(
+    return found(
         facts,
         Rule.OVERDUE,
         "overdue",
@@ -159,7 +131,7 @@ def lead_stage(
         return f"기한 {due}까지 {left.ko} 남음 — {progress.ko}", f"due {due}, {left.en} left — {progress.en}"
 
     reason = Reason.lazy(text)
-    return evaluation(
+    return found(
         facts,
         rule,
         condition,
@@ -199,7 +171,7 @@ def at_risk(
         f"the trend of {trend.n} reports projects {figure_en(projected, facts.unit)} by {due}, "
         f"{figure_en(shortfall, facts.unit)} short of {figure_en(facts.target, facts.unit)}",
     )
-    return evaluation(
+    return found(
         facts,
         Rule.AT_RISK,
         "at_risk",
@@ -234,7 +206,7 @@ def achieved(facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, 
         return "완료 보고됨", "reported as done"
 
     reason = Reason.lazy(text)
-    return evaluation(
+    return found(
         facts,
         Rule.ACHIEVED,
         "achieved",

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from monitor.rules.facts import CommitmentFacts, MilestoneFacts
 from monitor.vocab import Lang
 
 
@@ -123,3 +124,39 @@ class Evaluation:
     @property
     def behaviour(self) -> Behaviour:
         return BEHAVIOUR[(self.rule, self.condition)]
+
+
+def found(
+    facts: MilestoneFacts | CommitmentFacts,
+    rule: Rule,
+    condition: str,
+    since: datetime,
+    reason: Reason,
+    details: dict[str, Any],
+    stage: str | None = None,
+    due: datetime | None = None,
+) -> Evaluation:
+    """An evaluation of a milestone or commitment (due defaults to its deadline or period end)."""
+    deadline: datetime | None
+    if isinstance(facts, MilestoneFacts):
+        kind, commitment_code, commitment_title = "milestone", facts.commitment_code, facts.commitment_title
+        deadline = facts.due_at
+    else:
+        kind, commitment_code, commitment_title = "commitment", facts.code, facts.title
+        deadline = facts.period_end_at
+    return Evaluation(
+        subject=facts.code,
+        subject_type=kind,
+        commitment_code=commitment_code,
+        title=facts.title,
+        commitment_title=commitment_title,
+        rule=rule,
+        condition=condition,
+        stage=stage,
+        since=since,
+        due=due or deadline,
+        reason=reason,
+        details=details,
+        jurisdiction=facts.jurisdiction,
+        parties=facts.parties,
+    )

@@ -23,7 +23,7 @@ from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import models as m
 from monitor.errors import SettingsError
 from monitor.notify.sender import Sender
-from tests.factories import MINI_JURISDICTIONS, RecordingNotifier, detect_at, lifecycle, rule_config
+from tests.factories import MINI_JURISDICTIONS, RecordingNotifier, detect_at, lifecycle, rule_config, run_cli
 
 SEOUL_OFFSET = timedelta(hours=9)
 
@@ -252,3 +252,21 @@ def test_a_boundary_crossed_during_a_long_pass_is_due_at_once(seeded: sessionmak
         return job.trigger.run_date  # type: ignore[no-any-return]
 
     assert asyncio.run(scenario()) == datetime(2023, 1, 7, 16, 0, tzinfo=UTC)  # now, not days later
+
+
+def test_run_once_prints_one_grouped_message_per_jurisdiction_at_once(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    alerts = tmp_path / "alerts.jsonl"
+    result = run_cli(["run", "--once"], db_url=sqlite_url, env={"MONITOR_ALERTS_FILE": str(alerts)})
+    assert result.exit_code == 0, result.output
+    headers = [line for line in result.stdout.splitlines() if line.startswith("[공약 이행 모니터]")]
+    assert headers == [
+        "[공약 이행 모니터] 대구광역시 — 새 경보 14건",
+        "[공약 이행 모니터] 대전광역시 — 새 경보 37건",
+        "[공약 이행 모니터] 광주광역시 서구 — 새 경보 63건",
+        "[공약 이행 모니터] 서울특별시 — 새 경보 21건",
+    ]
+    assert len(alerts.read_text(encoding="utf-8").splitlines()) == 135
+    again = run_cli(["run", "--once"], db_url=sqlite_url, env={"MONITOR_ALERTS_FILE": str(alerts)})
+    assert "[공약 이행 모니터]" not in again.stdout  # a restart neither re-fires nor forgets

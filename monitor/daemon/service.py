@@ -14,7 +14,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -80,7 +80,7 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
         self.seen_versions = await asyncio.to_thread(self._read_versions)
-        await self._step(self._full_pass)
+        await self._step(self._first_pass)
         if once:
             return 0
         self.scheduler.start()
@@ -144,9 +144,13 @@ class Daemon:
             if not self.stopping.is_set():
                 await self._replan()
 
-    async def _full_pass(self) -> None:
+    async def _first_pass(self) -> None:
+        """At start everything is evaluated at once, so the groups are already complete: no group_wait."""
+        await self._full_pass(immediate=True)
+
+    async def _full_pass(self, immediate: bool = False) -> None:
         now = self.clock()
-        await asyncio.to_thread(self._detect, now, None)
+        await asyncio.to_thread(self._detect, now, None, immediate)
         self.last_pass = now
         await self.sender.deliver_due()
 
@@ -161,8 +165,11 @@ class Daemon:
         self.last_pass = now
         await self.sender.deliver_due()
 
-    def _detect(self, now: datetime, scope: set[int] | None) -> None:
-        detect(self.sessions, self.config.rules, self.config.lifecycle, now, scope, keep=False)
+    def _detect(self, now: datetime, scope: set[int] | None, immediate: bool = False) -> None:
+        lifecycle = (
+            replace(self.config.lifecycle, group_wait=timedelta(0)) if immediate else self.config.lifecycle
+        )
+        detect(self.sessions, self.config.rules, lifecycle, now, scope, keep=False)
 
     def _scope_since(self, since: datetime, now: datetime, extra: set[str]) -> tuple[set[int], bool]:
         with self.sessions() as session:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.alerts.muting import code_matches
 from monitor.db import models as m
 from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties
 from monitor.evaluation.summaries import load_summaries
@@ -152,12 +153,20 @@ def _count_tranche(
 
 
 def load_metrics(
-    session: Session, now: datetime, tz: ZoneInfo, year: int, by_category: bool
+    session: Session,
+    now: datetime,
+    tz: ZoneInfo,
+    year: int,
+    by_category: bool,
+    code_prefix: str | None = None,
 ) -> list[Metrics]:
-    """The metrics of the registry as known at `now`."""
+    """The metrics of the registry as known at `now` (of one subtree with `code_prefix`)."""
     parties = load_parties(session, None)
     commitments = load_commitment_facts(session, now, tz, parties)
     milestones = load_milestone_facts(session, None, parties)
+    if code_prefix is not None:
+        commitments = {k: c for k, c in commitments.items() if code_matches(c.code, code_prefix)}
+        milestones = [f for f in milestones if code_matches(f.commitment_code, code_prefix)]
     summaries = load_summaries(session, now, None)
     categories = dict(session.execute(select(m.Commitment.code, m.Commitment.category)).all())
     pairs = [(f, summaries.get(f.id, NO_REPORTS)) for f in milestones]

@@ -26,6 +26,7 @@ class MilestoneFilter:
     jurisdiction: str | None = None
     kind: MilestoneKind | None = None
     due_before: datetime | None = None
+    due_after: datetime | None = None  # exclusive
     include_retired: bool = False
 
 
@@ -69,6 +70,8 @@ def list_milestones(session: Session, filters: MilestoneFilter, tz: ZoneInfo) ->
         query = query.where(m.Milestone.kind == filters.kind.value)
     if filters.due_before is not None:
         query = query.where(m.Milestone.due_at <= filters.due_before)
+    if filters.due_after is not None:
+        query = query.where(m.Milestone.due_at > filters.due_after)
     return [milestone_row(ms, tz) for ms in session.scalars(query)]
 
 

@@ -112,6 +112,15 @@ class Settings(BaseSettings):
     telegram_base_url: Annotated[str | None, AfterValidator(_check_base_url)] = Field(
         default=None, description="Bot API server URL (tests, local Bot API server)."
     )
+    telegram_admin_chat_id: int | None = Field(
+        default=None, description="Chat told when a subscription is disabled by a permanent error."
+    )
+    telegram_timeout: Duration = Field(
+        default=timedelta(seconds=10), description="Read timeout of one Bot API request."
+    )
+    telegram_confirm_timeout: Duration = Field(
+        default=timedelta(minutes=10), description="How long a /log waits for its confirmation."
+    )
     seeds_dir: Path = Field(default=Path("seeds"), description="Folder with the structured seed files.")
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder with the job definitions.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
@@ -160,6 +169,10 @@ class Settings(BaseSettings):
     )
     group_wait: Duration = Field(
         default=timedelta(seconds=30), description="Wait to group alerts into one message."
+    )
+    retry_for: Duration = Field(
+        default=timedelta(hours=24),
+        description="How long a delivery that fails transiently (timeouts, 5xx) is retried.",
     )
     sweep_interval: Duration = Field(
         default=timedelta(hours=1), description="Full evaluation pass this often."

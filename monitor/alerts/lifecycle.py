@@ -42,6 +42,7 @@ class AlertState:
     notify_count: int = 0
     muted_by: str | None = None
     resolved_at: datetime | None = None
+    category: str | None = None
 
     @property
     def label(self) -> str:
@@ -74,6 +75,7 @@ def _from_evaluation(evaluation: Evaluation, previous: AlertState | None, now: d
         severity=evaluation.behaviour.severity.value,
         jurisdiction=evaluation.jurisdiction,
         parties=evaluation.parties,
+        category=evaluation.category,
         title=evaluation.title,
         commitment_title=evaluation.commitment_title,
         since=evaluation.since,
@@ -104,6 +106,7 @@ def payload(alert: AlertState, event: str, now: datetime) -> dict[str, Any]:
         "severity": alert.severity,
         "jurisdiction": alert.jurisdiction,
         "parties": list(alert.parties),
+        "category": alert.category,
         "since": alert.since.isoformat() if alert.since else None,
         "due": alert.due.isoformat() if alert.due else None,
         "reason_ko": alert.reason_ko,

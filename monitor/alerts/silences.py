@@ -24,7 +24,9 @@ def add_silence(
     by: str,
     now: datetime,
     starts_at: datetime | None = None,
+    chat_id: int | None = None,
 ) -> m.Silence:
+    """A silence for everyone, or with `chat_id` a mute of that Telegram chat's copies only."""
     if code_prefix is None and jurisdiction is None:
         raise InputError("a silence needs a code prefix (--prefix) or a jurisdiction (--jurisdiction)")
     if not reason.strip() or not by.strip():
@@ -48,9 +50,11 @@ def add_silence(
         reason=reason,
         created_by=by,
         created_at=now,
+        chat_id=chat_id,
     )
     session.add(silence)
-    touch(session, Topic.SILENCE)
+    if chat_id is None:  # a chat's mute changes routing, not what the daemon evaluates
+        touch(session, Topic.SILENCE)
     session.flush()
     return silence
 
@@ -67,5 +71,6 @@ def remove_silence(session: Session, silence_id: int, by: str, now: datetime) ->
     if silence is None or silence.removed_at is not None:
         raise NotFoundError(f"no active silence {silence_id} (see monitor silence list)")
     silence.removed_at, silence.removed_by = now, by
-    touch(session, Topic.SILENCE)
+    if silence.chat_id is None:
+        touch(session, Topic.SILENCE)
     return silence

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from monitor.alerts.book import step
 from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
+from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
 from monitor.evaluation.run import PassResult
 from monitor.rules.outcome import Reason
@@ -33,6 +34,7 @@ class LifecycleConfig:
     repeat_interval: timedelta = timedelta(days=7)
     group_wait: timedelta = timedelta(seconds=30)
     destinations: tuple[str, ...] = ("console", "file")
+    telegram: bool = False  # also route to every matching Telegram subscription
 
 
 PARTIES = STATE_FIELDS.index("parties")
@@ -97,7 +99,10 @@ def load_states(
 
 def active_silences(session: Session, now: datetime) -> list[SilenceRule]:
     query = select(m.Silence).where(
-        m.Silence.removed_at.is_(None), m.Silence.starts_at <= now, m.Silence.ends_at > now
+        m.Silence.removed_at.is_(None),
+        m.Silence.chat_id.is_(None),
+        m.Silence.starts_at <= now,
+        m.Silence.ends_at > now,
     )
     return [
         SilenceRule(s.id, s.code_prefix, s.jurisdiction, s.starts_at, s.ends_at, s.reason)
@@ -160,11 +165,12 @@ def enqueue(session: Session, notifications: Sequence[Notification], config: Lif
     if not notifications:
         return
     names = _jurisdiction_names(session)
+    rules = active_rules(session, notifications[0].at) if config.telegram else []
     rows = []
     for notification in notifications:
         ko, en = names.get(notification.jurisdiction, (notification.jurisdiction, notification.jurisdiction))
         payload = {**notification.payload, "jurisdiction_ko": ko, "jurisdiction_en": en}
-        for destination in config.destinations:
+        for destination in destinations(payload, config.destinations, rules):
             rows.append(
                 {
                     "dedup_key": f"{notification.alert_key}#{notification.sequence}@{destination}",

@@ -76,9 +76,18 @@ from monitor.cli import (  # noqa: E402
     registry_cmds,
     seed_cmds,
     silence_cmds,
+    telegram_cmds,
 )
 
-for module in (seed_cmds, registry_cmds, engine_cmds, progress_cmds, silence_cmds, metrics_cmds):
+for module in (
+    seed_cmds,
+    registry_cmds,
+    engine_cmds,
+    progress_cmds,
+    silence_cmds,
+    metrics_cmds,
+    telegram_cmds,
+):
     module.register(cli)
 
 

@@ -79,14 +79,16 @@ class AppContext:
             repeat_interval=settings.repeat_interval,
             group_wait=settings.group_wait,
             destinations=tuple(self.notifiers()),
+            telegram=settings.telegram_token is not None,
         )
 
     def notifiers(self) -> dict[str, Notifier]:
-        """Console and JSON-lines file; Telegram joins them when a token is configured."""
-        return {
-            "console": ConsoleNotifier(sys.stdout, self.lang),
-            "file": JsonLinesNotifier(self.settings.alerts_file, self.now),
-        }
+        """Without a Telegram token: console and JSON-lines file. With one, alerts go to the subscribed
+        chats (the daemon adds the Telegram notifier) and the file keeps a record of each."""
+        file = JsonLinesNotifier(self.settings.alerts_file, self.now)
+        if self.settings.telegram_token is not None:
+            return {"file": file}
+        return {"console": ConsoleNotifier(sys.stdout, self.lang), "file": file}
 
     def instant(self, text: str | None) -> datetime:
         """A user-typed instant (date or date-time, read in the configured zone); default now."""

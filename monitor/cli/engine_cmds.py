@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
+from monitor.alerts.routing import TELEGRAM
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
-from monitor.daemon.jobs import load_jobs
+from monitor.daemon.jobs import JobSpec, load_jobs
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import migrate
 from monitor.durations import parse_duration
@@ -19,10 +20,11 @@ from monitor.evaluation.cycle import evaluate_all
 from monitor.evaluation.replay import replay
 from monitor.i18n import t
 from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
-from monitor.notify.sender import Sender
+from monitor.notify.sender import RetryPolicy, Sender
 from monitor.registry import require_jurisdiction
 from monitor.rules import Evaluation
 from monitor.seeds import load_seeds
+from monitor.telegram.service import build_telegram
 from monitor.timeutil import isoformat_local
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -50,9 +52,26 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
         sweep_interval=settings.sweep_interval,
         poll_interval=settings.poll_interval,
     )
-    sender = Sender(app.sessions, app.notifiers(), app.now)
-    daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now)
-    raise SystemExit(asyncio.run(daemon.run(once=once)))
+    raise SystemExit(asyncio.run(_serve(app, config, jobs, once)))
+
+
+async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:
+    """Built inside the loop: the Telegram application and the daemon share it."""
+    policy = RetryPolicy(retry_for=app.settings.retry_for)
+    if app.settings.telegram_token is None:
+        sender = Sender(app.sessions, app.notifiers(), app.now, policy)
+        return await Daemon(app.sessions, sender, config, jobs, clock=app.now).run(once=once)
+    daemon: Daemon | None = None
+
+    async def kick() -> None:
+        if daemon is not None:
+            await daemon.poke()
+
+    telegram = build_telegram(app.settings, app.sessions, app.now, kick)
+    notifiers = {**app.notifiers(), TELEGRAM: telegram.notifier}
+    sender = Sender(app.sessions, notifiers, app.now, policy, on_failure=telegram.on_failure)
+    daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now, services=[telegram])
+    return await daemon.run(once=once)
 
 
 def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:

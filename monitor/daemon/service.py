@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -42,6 +43,14 @@ Clock = Callable[[], datetime]
 ONE_SHOT_INSTANCES = 4
 
 
+class Service(Protocol):
+    """Something that lives as long as the daemon in its loop (the Telegram bot)."""
+
+    async def start(self, poll: bool) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class DaemonConfig:
     rules: RuleConfig
@@ -58,8 +67,10 @@ class Daemon:
         config: DaemonConfig,
         jobs: list[JobSpec],
         clock: Clock,
+        services: Sequence[Service] = (),
     ) -> None:
         self.sessions, self.sender, self.config, self.jobs, self.clock = sessions, sender, config, jobs, clock
+        self.services = services
         self.bounds = boundaries(config.rules, config.lifecycle)
         self.lock = asyncio.Lock()
         self.stopping = asyncio.Event()
@@ -80,6 +91,15 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
         self.seen_versions = await asyncio.to_thread(self._read_versions)
+        for service in self.services:
+            await service.start(poll=not once)
+        try:
+            return await self._serve(once)
+        finally:
+            for service in reversed(self.services):
+                await service.stop()
+
+    async def _serve(self, once: bool) -> int:
         await self._step(self._first_pass)
         if once:
             return 0
@@ -184,6 +204,11 @@ class Daemon:
             await self.sender.deliver_due()
 
         await self._step(send, coalesce=True)
+
+    async def poke(self) -> None:
+        """Look for changes and deliver now (the bot calls this after a confirmed /log or a /report)."""
+        await self._poll()
+        await self._deliver()
 
     async def _poll(self) -> None:
         """Re-plan when another process logged progress, reloaded seeds or changed silences."""
@@ -296,7 +321,7 @@ class Daemon:
 
     def _digest(self, job: JobSpec, now: datetime) -> None:
         with self.sessions.begin() as session:
-            enqueue_digest(session, job.id, now, self.config.lifecycle, job.params)
+            enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules.tz)
 
     def _record_run(
         self, job: JobSpec, scheduled: datetime, started: datetime, status: str, error: str | None

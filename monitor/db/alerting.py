@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from monitor.db.base import Base
@@ -40,6 +40,7 @@ class Alert(Base):
     parties: Mapped[list[str]] = mapped_column()
     title: Mapped[str] = mapped_column(Text)
     commitment_title: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(200))  # for subscriptions filtered by 분야
     since: Mapped[datetime | None]
     due: Mapped[datetime | None]
     reason_ko: Mapped[str] = mapped_column(Text)
@@ -73,6 +74,9 @@ class Silence(Base):
     created_at: Mapped[datetime]
     removed_at: Mapped[datetime | None]
     removed_by: Mapped[str | None] = mapped_column(String(200))
+    # A mute set by one Telegram chat (/mute) holds back only that chat's copies; the alert itself, and
+    # every other destination, carry on. NULL: a silence for everyone.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
 
 class OutboxEntry(Base):

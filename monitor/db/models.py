@@ -323,5 +323,17 @@ class Meta(Base):
 
 # The alerting tables share the metadata; importing them here keeps `models` the one place to look.
 from monitor.db.alerting import Alert, EvaluationError, JobRun, OutboxEntry, Silence  # noqa: E402
+from monitor.db.chats import AccessAttempt, Official, PendingLog, Subscription, TelegramChat  # noqa: E402
 
-__all__ = ["Alert", "EvaluationError", "JobRun", "OutboxEntry", "Silence"]
+__all__ = [
+    "AccessAttempt",
+    "Alert",
+    "EvaluationError",
+    "JobRun",
+    "Official",
+    "OutboxEntry",
+    "PendingLog",
+    "Silence",
+    "Subscription",
+    "TelegramChat",
+]

@@ -61,6 +61,7 @@ def load_milestone_facts(
             ms.ends_at,
             m.Jurisdiction.slug,
             c.id,
+            c.category,
         )
         .join(c, c.id == ms.commitment_id)
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
@@ -86,6 +87,7 @@ def load_milestone_facts(
             ends_at=row[16],
             jurisdiction=row[17],
             parties=parties.get(row[18], (row[17],)),
+            category=row[19],
         )
         for row in session.execute(query)
     ]
@@ -156,6 +158,7 @@ def load_commitment_facts(
             m.Jurisdiction.slug,
             c.period_start,
             c.period_end,
+            c.category,
         )
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
         .outerjoin(parent, parent.id == c.parent_id)
@@ -165,7 +168,7 @@ def load_commitment_facts(
     rolled = rolled_up_last_reports(session, now, {row[0]: row[3] for row in rows}, ids)
     statuses = _official_statuses(session, now, ids)
     facts = {}
-    for cid, code, parent_code, _pid, kind, title, slug, start, end in rows:
+    for cid, code, parent_code, _pid, kind, title, slug, start, end, category in rows:
         status = statuses.get(cid)
         facts[cid] = CommitmentFacts(
             id=cid,
@@ -180,6 +183,7 @@ def load_commitment_facts(
             official_status=status.status if status else None,
             status_as_of=status.as_of if status else None,
             last_report_at=rolled.get(cid),
+            category=category,
         )
     return facts
 

@@ -65,7 +65,13 @@ def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
         )
     )
     result.append(
-        Boundary("silence ends", m.Silence.ends_at, timedelta(0), (m.Silence.removed_at.is_(None),), None)
+        Boundary(
+            "silence ends",
+            m.Silence.ends_at,
+            timedelta(0),
+            (m.Silence.removed_at.is_(None), m.Silence.chat_id.is_(None)),
+            None,
+        )
     )
     result.append(
         Boundary(

@@ -32,7 +32,8 @@ class Message:
 def _silences(session: Session) -> list[SilenceRule]:
     """Every silence as it was in force: a removed one ended when it was removed."""
     rules = []
-    for s in session.scalars(select(m.Silence).order_by(m.Silence.id)):
+    # A chat's own mute does not change what the daemon would have sent to everyone else.
+    for s in session.scalars(select(m.Silence).where(m.Silence.chat_id.is_(None)).order_by(m.Silence.id)):
         ends = min(s.ends_at, s.removed_at) if s.removed_at else s.ends_at
         if ends > s.starts_at:
             rules.append(SilenceRule(s.id, s.code_prefix, s.jurisdiction, s.starts_at, ends, s.reason))

@@ -31,11 +31,16 @@ class Delivered:
 
 @dataclass(frozen=True)
 class Failed:
-    """`permanent`: do not retry (blocked, chat gone). Otherwise retry, no sooner than `retry_after`."""
+    """`permanent`: do not retry (blocked, chat gone). Otherwise retry, no sooner than `retry_after`.
+
+    `delivered`: rows that did go out before the failure (a long message's first parts); `moved_to`: the
+    destination now lives elsewhere (a group that became a supergroup) — resend there."""
 
     error: str
     permanent: bool = False
     retry_after: timedelta | None = None
+    delivered: frozenset[int] = frozenset()
+    moved_to: str | None = None
 
 
 DeliveryResult = Delivered | Failed

@@ -28,9 +28,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "repeat": ("계속", "still firing"),
     "resolved": ("해결", "resolved"),
     "digest": ("요약", "digest"),
+    "notice": ("알림", "notice"),
 }
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2, "good": 3}
-EVENT_ORDER = {"digest": 0, "firing": 1, "escalated": 2, "repeat": 3, "resolved": 4}
+EVENT_ORDER = {"notice": 0, "digest": 1, "firing": 2, "escalated": 3, "repeat": 4, "resolved": 5}
 
 
 def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
@@ -83,6 +84,8 @@ def item_lines(item: OutboxItem, lang: Lang) -> list[str]:
     p: dict[str, Any] = item.payload
     if item.event == "digest":
         return digest_lines(p, lang)
+    if item.event == "notice":
+        return [f"• {p['text_ko'] if lang == 'ko' else p['text_en']}"]
     condition = label(CONDITION_LABELS, p["condition"], lang)
     event = label(EVENT_LABELS, item.event, lang)
     if item.event == "repeat":

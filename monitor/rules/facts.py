@@ -72,6 +72,7 @@ class MilestoneFacts:
     ends_at: datetime | None
     jurisdiction: str
     parties: tuple[str, ...]
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +90,4 @@ class CommitmentFacts:
     status_as_of: date | None
     last_report_at: datetime | None  # latest report entered on it or any descendant
     milestone_codes: tuple[str, ...] = field(default=())
+    category: str | None = None

@@ -116,6 +116,7 @@ class Evaluation:
     details: dict[str, Any]
     jurisdiction: str
     parties: tuple[str, ...]
+    category: str | None = None
 
     @property
     def key(self) -> str:
@@ -159,4 +160,5 @@ def found(
         details=details,
         jurisdiction=facts.jurisdiction,
         parties=facts.parties,
+        category=facts.category,
     )

@@ -1,0 +1,140 @@
+"""The Telegram notifier: one batch (a chat's notifications for one jurisdiction) → one message, split into
+numbered parts when long, sent in order within the flood limits; a digest with a chart goes first as a
+photo with a plain-text caption.
+
+Errors, as Telegram means them (python-telegram-bot's `BadRequest` and `TimedOut` are `NetworkError`s, so
+the specific ones are caught first):
+- 429 `RetryAfter`: wait the time it says and send the same part again (never dropped);
+- `ChatMigrated`: the group became a supergroup — the sender moves the subscription and resends;
+- 403 `Forbidden` (blocked, kicked, chat deleted) and 400 "chat not found": permanent;
+- 400 "can't parse entities": a bug in our HTML — logged with the text, sent once more as plain text;
+- timeouts, network errors, 5xx: transient, retried by the sender with backoff.
+When a part fails after earlier parts went out, the result names the rows already delivered, so a retry
+sends only the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from telegram import Bot, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from monitor.alerts.routing import chat_of, telegram_destination
+from monitor.charts import chart_png
+from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, OutboxItem
+from monitor.notify.render import headline
+from monitor.telegram.limits import Limits
+from monitor.telegram.render import Part, caption, render_parts
+from monitor.vocab import Lang
+
+log = logging.getLogger(__name__)
+Send = Callable[[bool], Awaitable[Message]]  # one try at a message; the flag asks for plain text
+
+
+@dataclass
+class TelegramStats:
+    sent: int = 0
+    waited_429: int = 0
+    plain_fallbacks: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+def seconds(retry_after: int | float | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+
+
+class TelegramNotifier:
+    name = "telegram"
+
+    def __init__(self, bot: Bot, limits: Limits, language_of: Callable[[int], Lang]) -> None:
+        """`language_of(chat_id)` reads the chat's language (it may touch the database: run in a thread)."""
+        self.bot, self.limits, self.language_of = bot, limits, language_of
+        self.stats = TelegramStats()
+
+    async def send(self, batch: Batch) -> DeliveryResult:
+        chat_id = chat_of(batch.destination)
+        if chat_id is None:
+            return Failed(f"{batch.destination} is not a Telegram destination", permanent=True)
+        lang = await asyncio.to_thread(self.language_of, chat_id)
+        message_ids: list[int] = []
+        for item in batch.items:
+            if item.payload.get("chart", {}).get("rows"):
+                outcome = await self.attempt(chat_id, self._photo(chat_id, item, batch, lang), "(photo)")
+                if isinstance(outcome, Failed):
+                    return outcome
+                message_ids.append(outcome)
+        parts = render_parts(batch, lang)
+        delivered: list[int] = []
+        for part in parts:
+            outcome = await self.attempt(chat_id, self._text(chat_id, part), part.html)
+            if isinstance(outcome, Failed):
+                return replace(outcome, delivered=frozenset(delivered))
+            delivered.extend(part.item_ids)
+            message_ids.append(outcome)
+        return Delivered({"chat_id": chat_id, "message_ids": message_ids, "parts": len(parts)})
+
+    def _text(self, chat_id: int, part: Part) -> Send:
+        async def send(plain: bool) -> Message:
+            return await self.bot.send_message(
+                chat_id,
+                part.plain if plain else part.html,
+                parse_mode=None if plain else ParseMode.HTML,
+                disable_web_page_preview=True,
+            )
+
+        return send
+
+    def _photo(self, chat_id: int, item: OutboxItem, batch: Batch, lang: Lang) -> Send:
+        chart = item.payload["chart"]
+        title = f"{item.payload['jurisdiction']} {str(item.payload.get('at', ''))[:10]}"
+        png, legend = chart_png(chart, title)
+        text = caption("\n".join([headline(batch, lang), *legend]))
+
+        async def send(plain: bool) -> Message:  # the caption is plain text: nothing to parse
+            return await self.bot.send_photo(chat_id, png, caption=text)
+
+        return send
+
+    async def attempt(self, chat_id: int, send: Send, shown: str) -> int | Failed:
+        """Send one message within the limits; returns its message id, or why it failed."""
+        plain = False
+        while True:
+            await self.limits.acquire(chat_id)
+            try:
+                message = await send(plain)
+            except RetryAfter as exc:
+                wait = seconds(exc.retry_after)
+                self.stats.waited_429 += 1
+                self.stats.waits.append(wait)
+                log.warning(
+                    "Telegram flood control for chat %s: waiting %.1f s and sending again", chat_id, wait
+                )
+                await asyncio.sleep(wait)
+                continue
+            except ChatMigrated as exc:
+                return Failed(
+                    f"chat migrated to {exc.new_chat_id}", moved_to=telegram_destination(exc.new_chat_id)
+                )
+            except Forbidden as exc:
+                return Failed(f"forbidden: {exc.message}", permanent=True)
+            except BadRequest as exc:
+                if "can't parse entities" in exc.message.lower() and not plain:
+                    log.error(
+                        "Telegram could not parse our HTML (%s); sending as plain text once", exc.message
+                    )
+                    self.stats.plain_fallbacks += 1
+                    plain = True
+                    continue
+                return Failed(f"bad request: {exc.message}", permanent=True)
+            except NetworkError as exc:  # timeouts, connection errors, 5xx
+                return Failed(f"network: {exc.message}")
+            except TelegramError as exc:
+                return Failed(f"telegram: {exc.message}")
+            self.stats.sent += 1
+            return message.message_id

@@ -1,0 +1,205 @@
+"""Read-only bot commands: /help, /status, /overdue, /upcoming, /show, /subscriptions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.db import models as m
+from monitor.i18n import t
+from monitor.metrics import load_metrics
+from monitor.notify.render import CONDITION_LABELS, label
+from monitor.registry import MilestoneFilter, commitment_detail, find_code, list_milestones
+from monitor.telegram import chats
+from monitor.telegram.protocol import Env, Reply, Request, Scope, UsageError, h, link, scope_from
+from monitor.telegram.texts import COMMANDS, pick, say
+from monitor.vocab import Lang, Status
+
+# Conditions that mean "the deadline has passed": a target, a budget year's report, an event.
+PAST_DUE = ("overdue", "unreported", "unconfirmed")
+MAX_UPCOMING_DAYS = 366
+
+
+def help_text(session: Session, request: Request, env: Env) -> Reply:
+    lines = [f"<b>{h(say('welcome', env.lang))}</b>", ""]
+    lines += [f"/{name} — {h(pick(text, env.lang))}" for name, text in COMMANDS.items()]
+    return Reply("\n".join(lines))
+
+
+def start(session: Session, request: Request, env: Env) -> Reply:
+    chats.ensure_chat(session, request.chat_id, request.now, request.chat_type, request.chat_title)
+    return help_text(session, request, env)
+
+
+def _one_arg(request: Request) -> str | None:
+    if len(request.args) > 1:
+        raise UsageError(request.command)
+    return request.args[0] if request.args else None
+
+
+def _capped(lines: list[str], env: Env) -> list[str]:
+    if len(lines) <= env.list_limit:
+        return lines
+    return [*lines[: env.list_limit], h(say("more", env.lang, count=len(lines) - env.list_limit))]
+
+
+def _percent(value: Any) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def status(session: Session, request: Request, env: Env) -> Reply:
+    scope = scope_from(session, request, _one_arg(request))
+    year = request.now.astimezone(env.tz).year
+    rows = load_metrics(session, request.now, env.tz, year, by_category=False, code_prefix=scope.prefix)
+    names = {j.slug: (j.name_ko, j.name_en) for j in session.scalars(select(m.Jurisdiction))}
+    lines = []
+    for row in rows:
+        if scope.jurisdictions and row.jurisdiction not in scope.jurisdictions:
+            continue
+        place = pick(names.get(row.jurisdiction, (row.jurisdiction, row.jurisdiction)), env.lang)
+        head = say(
+            "status_line", env.lang, place=place, pledges=row.pledges, rate=_percent(row.completion_rate)
+        )
+        lines.append(f"<b>{h(head)}</b>")
+        for key, count in sorted(row.statuses.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  {h(status_name(key, env.lang))} {count}")
+    return Reply("\n".join(lines) or h(say("no_subscriptions", env.lang)))
+
+
+def status_name(key: str, lang: Lang) -> str:
+    return Status(key).label(lang) if key in Status._value2member_map_ else t("status.unreported", lang)
+
+
+def overdue(session: Session, request: Request, env: Env) -> Reply:
+    scope = scope_from(session, request, _one_arg(request))
+    alerts = session.scalars(
+        select(m.Alert)
+        .where(m.Alert.state == "firing", m.Alert.condition.in_(PAST_DUE))
+        .order_by(m.Alert.since, m.Alert.subject)
+    )
+    found = [a for a in alerts if scope.covers(a.subject, a.parties)]
+    if not found:
+        return Reply(h(say("nothing_overdue", env.lang)))
+    lines = [f"<b>{h(say('overdue_head', env.lang, count=len(found)))}</b>"]
+    lines += _capped([_alert_line(a, env.lang) for a in found], env)
+    return Reply("\n".join(lines))
+
+
+def _alert_line(alert: m.Alert, lang: Lang) -> str:
+    reason = alert.reason_ko if lang == "ko" else alert.reason_en
+    condition = label(CONDITION_LABELS, alert.condition, lang)
+    return f"• <b>{h(alert.subject)}</b> [{h(condition)}] {h(alert.title)}\n  {h(reason)}"
+
+
+def upcoming(session: Session, request: Request, env: Env) -> Reply:
+    days, rest = 30, list(request.args)
+    if rest and rest[0].isdigit():
+        days = int(rest.pop(0))
+    if len(rest) > 1 or not 1 <= days <= MAX_UPCOMING_DAYS:
+        raise UsageError(request.command)
+    scope = scope_from(session, request, rest[0] if rest else None)
+    window = MilestoneFilter(due_after=request.now, due_before=request.now + timedelta(days=days))
+    rows = list_milestones(session, window, env.tz)
+    achieved = set(
+        session.scalars(select(m.Alert.subject).where(m.Alert.state == "firing", m.Alert.rule == "achieved"))
+    )
+    found = [row for row in rows if row["code"] not in achieved and scope.covers(row["code"], row["parties"])]
+    if not found:
+        return Reply(h(say("nothing_upcoming", env.lang, days=days)))
+    lines = [f"<b>{h(say('upcoming_head', env.lang, days=days, count=len(found)))}</b>"]
+    lines += _capped([f"• {h(_due_label(r))} <b>{h(r['code'])}</b> {h(r['title'])}" for r in found], env)
+    return Reply("\n".join(lines))
+
+
+def _due_label(row: dict[str, Any]) -> str:
+    return str(row["due_date"] or str(row["starts_at"] or row["due"])[:16].replace("T", " "))
+
+
+def show(session: Session, request: Request, env: Env) -> Reply:
+    code = _one_arg(request)
+    if code is None:
+        raise UsageError(request.command)
+    target = find_code(session, code)
+    commitment = target if isinstance(target, m.Commitment) else target.commitment
+    detail = commitment_detail(session, commitment, env.tz)
+    milestones = detail["milestones"]
+    reports = detail["progress"]
+    if isinstance(target, m.Milestone):
+        milestones = [row for row in milestones if row["code"] == target.code]
+        reports = [row for row in reports if row["milestone"] == target.code]
+    lines = [f"<b>{h(target.code)} {h(target.title)}</b>", h(_facts_line(detail, env.lang))]
+    if milestones:
+        lines.append(f"<b>{h(say('targets', env.lang))}</b>")
+        lines += _capped([f"• {h(_target_text(row))}" for row in milestones], env)
+    if reports:
+        lines.append(f"<b>{h(say('reports', env.lang))}</b>")
+        lines += [_report_line(row, env.lang) for row in reports[-5:]]
+    lines.append(f"<b>{h(say('alerts', env.lang))}</b>")
+    lines += _alert_lines(session, target.code, env) or [h(say("no_alerts", env.lang))]
+    return Reply("\n".join(lines))
+
+
+def _facts_line(detail: dict[str, Any], lang: Lang) -> str:
+    official = detail["official_status"]
+    status_text = (
+        f"{official['label_ko' if lang == 'ko' else 'label_en']} ({official['as_of']})"
+        if official
+        else t("status.unreported", lang)
+    )
+    parts = [
+        ", ".join(detail["parties"]),
+        detail["category"],
+        say("official_status", lang, status=status_text),
+    ]
+    return " · ".join(str(p) for p in parts if p)
+
+
+def _target_text(row: dict[str, Any]) -> str:
+    if row["kind"] == "budget":
+        years = "~".join(str(y) for y in dict.fromkeys(row["fiscal_years"] or []))
+        what = f"{years} {row['planned_amount']} 백만원"
+    elif row["kind"] == "quantity" and row["target"] is not None:
+        what = f"{row['target']} {row['unit'] or ''}".strip()
+    else:
+        what = row["title"]
+    return f"{row['code']} — {what} ({_due_label(row)})"
+
+
+def _report_line(row: dict[str, Any], lang: Lang) -> str:
+    figures = [str(row[k]) for k in ("value", "status", "executed_amount") if row[k] is not None]
+    text = f"• {row['as_of']} {' '.join(figures)} {row['note'] or ''}".rstrip()
+    links = [link(url, say("evidence", lang)) for url in row["evidence"]]
+    return " ".join([h(text), *links])
+
+
+def _alert_lines(session: Session, code: str, env: Env) -> list[str]:
+    alerts = session.scalars(
+        select(m.Alert).where(m.Alert.state == "firing", m.Alert.rule != "achieved").order_by(m.Alert.subject)
+    )
+    scope = Scope(prefix=code)
+    return _capped([_alert_line(a, env.lang) for a in alerts if scope.covers(a.subject, a.parties)], env)
+
+
+def subscription_list(session: Session, request: Request, env: Env) -> Reply:
+    found = chats.subscriptions(session, request.chat_id)
+    if not found:
+        return Reply(h(say("no_subscriptions", env.lang)))
+    return Reply("\n".join(f"#{s.id} {h(describe(s, env.lang))}" for s in found))
+
+
+def describe(subscription: m.Subscription, lang: Lang) -> str:
+    filters = [
+        f"{name}={value}"
+        for name, value in (
+            ("jurisdiction", subscription.jurisdiction),
+            ("category", subscription.category),
+            ("prefix", subscription.code_prefix),
+        )
+        if value
+    ]
+    if subscription.min_severity != "info":
+        filters.append(f"severity≥{subscription.min_severity}")
+    return " ".join(filters) or say("all_alerts", lang)

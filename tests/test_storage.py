@@ -17,7 +17,7 @@ from monitor.db import models as m
 from monitor.db.base import Base
 from monitor.db.engine import make_engine
 from monitor.errors import HistoryIsAppendOnly
-from tests.factories import NOW, load_shipped_seeds, sessions_for
+from tests.factories import NOW, detect_at, load_shipped_seeds, sessions_for
 
 TABLES = {
     "jurisdictions",
@@ -60,6 +60,24 @@ def test_upgrade_again_keeps_data(engine: Engine) -> None:
     assert migrate.upgrade(engine) == (migrate.head_revision(), migrate.head_revision())
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM milestones")).scalar_one() == before
+
+
+def test_telegram_migration_keeps_alerts_and_fills_their_category(engine: Engine) -> None:
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)
+    detect_at(sessions, NOW)
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT count(*) FROM alerts")).scalar_one()
+    migrate.downgrade(engine, "0002")  # alerts as they were before categories
+    assert "category" not in {c["name"] for c in inspect(engine).get_columns("alerts")}
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alerts")).scalar_one() == before
+        filled = conn.execute(
+            text("SELECT category FROM alerts WHERE commitment_code = 'DJ-4-1' AND rule = 'stale'")
+        ).scalar_one()
+    assert filled == "노동·인권·여성"  # the 분야 of DJ-4, as in the seeds
+    assert {"subscriptions", "officials", "outbox"} <= set(inspect(engine).get_table_names())
 
 
 def test_downgrade_to_empty_and_up_again(engine: Engine) -> None:

@@ -186,7 +186,8 @@ def enqueue(session: Session, notifications: Sequence[Notification], config: Lif
                     "delivery": {},
                 }
             )
-    session.execute(insert(m.OutboxEntry), rows)
+    if rows:  # an executemany of nothing would insert one row of defaults
+        session.execute(insert(m.OutboxEntry), rows)
 
 
 def retire_missing(session: Session, now: datetime, config: LifecycleConfig) -> list[Notification]:

@@ -16,6 +16,8 @@ from monitor.telegram.queries import describe
 from monitor.timeutil import isoformat_local
 
 pass_app = click.make_pass_decorator(AppContext)
+# Group chat ids are negative: `monitor subscribe -1001234` must read as an argument, not an option.
+CHAT_ID_ARGUMENT = {"ignore_unknown_options": True}
 OUTBOX_STATES = ("pending", "sent", "failed")
 
 
@@ -26,7 +28,7 @@ def _show(app: AppContext, rows: list[dict[str, Any]], fmt: str, columns: list[s
         print_table(app.console, [[row[c] for c in columns] for row in rows], columns)
 
 
-@click.command()
+@click.command(context_settings=CHAT_ID_ARGUMENT)
 @click.argument("chat_id", type=int)
 @click.option("--jurisdiction", metavar="SLUG", help="Only commitments this jurisdiction is party to.")
 @click.option("--prefix", metavar="CODE", help="Only this code and everything under it (DJ-9 …).")
@@ -68,7 +70,7 @@ def subscribe(
         click.echo(f"#{row.id} {chat_id}: {describe(row, app.lang)}")
 
 
-@click.command()
+@click.command(context_settings=CHAT_ID_ARGUMENT)
 @click.argument("chat_id", type=int)
 @click.option("--id", "subscription_id", type=int, help="End only this subscription.")
 @pass_app

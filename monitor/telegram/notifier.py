@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -24,6 +25,7 @@ from datetime import timedelta
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from monitor.alerts.routing import chat_of, telegram_destination
 from monitor.charts import chart_png
@@ -45,8 +47,13 @@ class TelegramStats:
     waits: list[float] = field(default_factory=list)
 
 
-def seconds(retry_after: int | float | timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+def retry_seconds(exc: RetryAfter) -> float:
+    """The wait a 429 asks for. PTB 22 returns an int (deprecated) or, opted in, a timedelta: take either
+    without the deprecation warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramNotifier:
@@ -109,7 +116,7 @@ class TelegramNotifier:
             try:
                 message = await send(plain)
             except RetryAfter as exc:
-                wait = seconds(exc.retry_after)
+                wait = retry_seconds(exc)
                 self.stats.waited_429 += 1
                 self.stats.waits.append(wait)
                 log.warning(

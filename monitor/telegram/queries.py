@@ -12,7 +12,7 @@ from monitor.db import models as m
 from monitor.i18n import t
 from monitor.metrics import load_metrics
 from monitor.notify.render import CONDITION_LABELS, label
-from monitor.registry import MilestoneFilter, commitment_detail, find_code, list_milestones
+from monitor.registry import MilestoneFilter, citation, commitment_detail, find_code, list_milestones
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, Scope, UsageError, h, link, scope_from
 from monitor.telegram.texts import COMMANDS, pick, say
@@ -21,6 +21,7 @@ from monitor.vocab import Lang, Status
 # Conditions that mean "the deadline has passed": a target, a budget year's report, an event.
 PAST_DUE = ("overdue", "unreported", "unconfirmed")
 MAX_UPCOMING_DAYS = 366
+SOURCE_EXCERPT = 400  # characters of the source text /show quotes
 
 
 def help_text(session: Session, request: Request, env: Env) -> Reply:
@@ -139,7 +140,18 @@ def show(session: Session, request: Request, env: Env) -> Reply:
         lines += [_report_line(row, env.lang) for row in reports[-5:]]
     lines.append(f"<b>{h(say('alerts', env.lang))}</b>")
     lines += _alert_lines(session, target.code, env) or [h(say("no_alerts", env.lang))]
+    lines.append(_source_line(target))
     return Reply("\n".join(lines))
+
+
+def _source_line(target: m.Commitment | m.Milestone) -> str:
+    """The cited source lines as published — raw fragments and all — escaped like any data."""
+    source = target.source if isinstance(target, m.Commitment) else target.commitment.source
+    where = citation(source, target.source_line, target.source_end_line)
+    excerpt = " ".join(source.excerpt(target.source_line, target.source_end_line).split())
+    if len(excerpt) > SOURCE_EXCERPT:
+        excerpt = excerpt[:SOURCE_EXCERPT] + "…"
+    return f"<i>{h(where)}</i> {h(excerpt)}"
 
 
 def _facts_line(detail: dict[str, Any], lang: Lang) -> str:

@@ -8,7 +8,7 @@ text the same function renders — that is what the splitting measures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape, unescape
 
 from monitor.notify.base import Batch
@@ -17,6 +17,7 @@ from monitor.vocab import Lang
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
+MIN_PIECE = 200  # a huge line is poured into the room left only when that room is worth it
 
 
 @dataclass(frozen=True)
@@ -31,47 +32,70 @@ def visible_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _fit(lines: list[str], room: int) -> list[str]:
-    """Cut lines so that none is longer than `room` (a single huge line is the only case)."""
-    fitted = []
-    for line in lines:
-        while visible_length(line) > room:
-            fitted.append(line[:room])
-            line = line[room:]
-        fitted.append(line)
-    return fitted
+def _cut(line: str, room: int) -> tuple[str, str]:
+    """The longest head of `line` that fits `room` visible characters, and the rest."""
+    used = 0
+    for index, char in enumerate(line):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            return line[:index], line[index:]
+    return line, ""
+
+
+@dataclass
+class _Draft:
+    lines: list[str] = field(default_factory=list)
+    item_ids: list[int] = field(default_factory=list)
+    used: int = 0
+
+    def fits(self, size: int, room: int) -> bool:
+        return not self.lines or self.used + size <= room
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        self.used += visible_length(line) + 1
 
 
 def render_parts(batch: Batch, lang: Lang, limit: int = MESSAGE_LIMIT) -> list[Part]:
-    """One message per group, split into `(k/n)` parts that each fit `limit`, items never cut in two."""
+    """One message per group, split into `(k/n)` parts that each fit `limit`. An item stays in one part
+    unless it is bigger than a message; it belongs to the part that carries its last line, so a part
+    counts as delivered only when all of its items have gone out whole."""
     head = headline(batch, lang)
-    reserve = visible_length(head) + len(" (99/99)") + 1
-    room = limit - reserve
-    parts: list[tuple[list[str], list[str], list[int]]] = [([], [], [])]
-    used = 0
+    room = limit - visible_length(head) - len(" (999/999)") - 1
+    drafts = [_Draft()]
     for item in ordered(batch.items):
-        plain = _fit(item_lines(item, lang), room)
-        html = [escape(line, quote=False) for line in plain]
-        size = sum(visible_length(line) + 1 for line in plain)
-        if parts[-1][0] and used + size > room:
-            parts.append(([], [], []))
-            used = 0
-        parts[-1][0].extend(plain)
-        parts[-1][1].extend(html)
-        parts[-1][2].append(item.id)
-        used += size
-    total = len(parts)
-    rendered = []
-    for number, (plain, html, ids) in enumerate(parts, 1):
-        title = head if total == 1 else f"{head} ({number}/{total})"
-        rendered.append(
-            Part(
-                html="\n".join([f"<b>{escape(title, quote=False)}</b>", *html]),
-                plain="\n".join([title, *plain]),
-                item_ids=tuple(ids),
-            )
-        )
-    return rendered
+        lines = item_lines(item, lang)
+        if not drafts[-1].fits(sum(visible_length(line) + 1 for line in lines), room):
+            drafts.append(_Draft())
+        for line in lines:
+            _pour(line, drafts, room)
+        drafts[-1].item_ids.append(item.id)
+    total = len(drafts)
+    return [_part(head if total == 1 else f"{head} ({n}/{total})", d) for n, d in enumerate(drafts, 1)]
+
+
+def _pour(line: str, drafts: list[_Draft], room: int) -> None:
+    """Add a line, continuing in new parts when it is longer than the room left (a huge item only)."""
+    while True:
+        free = room - drafts[-1].used - 1
+        if visible_length(line) <= free:
+            drafts[-1].add(line)
+            return
+        if free < MIN_PIECE:
+            drafts.append(_Draft())
+            continue
+        head, line = _cut(line, free)
+        drafts[-1].add(head)
+
+
+def _part(title: str, draft: _Draft) -> Part:
+    return Part(
+        html="\n".join(
+            [f"<b>{escape(title, quote=False)}</b>", *(escape(x, quote=False) for x in draft.lines)]
+        ),
+        plain="\n".join([title, *draft.lines]),
+        item_ids=tuple(draft.item_ids),
+    )
 
 
 def caption(text: str) -> str:

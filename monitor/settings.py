@@ -174,6 +174,10 @@ class Settings(BaseSettings):
         default=timedelta(hours=24),
         description="How long a delivery that fails transiently (timeouts, 5xx) is retried.",
     )
+    delivery_lease: Duration = Field(
+        default=timedelta(minutes=5),
+        description="A delivery being sent is reserved this long; after a crash it is resent then.",
+    )
     sweep_interval: Duration = Field(
         default=timedelta(hours=1), description="Full evaluation pass this often."
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.db import models as m
 from monitor.notify.base import Failed
 from monitor.notify.console import ConsoleNotifier, JsonLinesNotifier
-from monitor.notify.sender import RetryPolicy, Sender
+from monitor.notify.sender import RetryPolicy, Sender, next_delivery
 from tests.factories import RecordingNotifier, deliver, detect_at
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -115,6 +115,8 @@ def test_a_crash_between_send_and_record_resends_with_the_same_dedup_key(
     crashed = Sender(seeded, {}, lambda: NOW)
     claimed = crashed._claim(NOW)  # claimed, then the process died before recording anything
     assert sum(len(b.items) for b in claimed) == 135
+    with seeded() as session:  # the daemon's delivery timer wakes when the dead process's lease runs out
+        assert next_delivery(session) == NOW + timedelta(minutes=5)
     assert deliver(seeded, NOW + timedelta(minutes=4), RecordingNotifier()).sent == 0  # lease still held
     resent = RecordingNotifier()
     assert deliver(seeded, NOW + timedelta(minutes=6), resent).sent == 135

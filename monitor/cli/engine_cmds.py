@@ -57,7 +57,7 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
 
 async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:
     """Built inside the loop: the Telegram application and the daemon share it."""
-    policy = RetryPolicy(retry_for=app.settings.retry_for)
+    policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
     if app.settings.telegram_token is None:
         sender = Sender(app.sessions, app.notifiers(), app.now, policy)
         return await Daemon(app.sessions, sender, config, jobs, clock=app.now).run(once=once)

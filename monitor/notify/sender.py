@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
@@ -189,10 +189,15 @@ class Sender:
 
 
 def next_delivery(session: Session) -> datetime | None:
-    """When the next pending row becomes due (for the daemon's delivery timer)."""
-    query = (
-        select(m.OutboxEntry.not_before)
-        .where(m.OutboxEntry.state == "pending")
-        .order_by(m.OutboxEntry.not_before)
+    """When the next pending row can be sent (for the daemon's delivery timer): its backoff over and, if
+    a crashed process still holds its claim, that lease run out."""
+    outbox = m.OutboxEntry
+    ready = case(
+        (
+            and_(outbox.claimed_until.is_not(None), outbox.claimed_until > outbox.not_before),
+            outbox.claimed_until,
+        ),
+        else_=outbox.not_before,
     )
-    return session.scalars(query.limit(1)).first()
+    value: datetime | None = session.scalar(select(func.min(ready)).where(outbox.state == "pending"))
+    return value

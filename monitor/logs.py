@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 REDACTED = "[REDACTED]"
 
@@ -38,6 +39,8 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     root.setLevel(level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # PTB 22 warns from RetryAfter's own constructor on every 429 (we read either type of retry_after).
+    warnings.filterwarnings("ignore", message=".*retry_after.*", module="telegram")
     if level != "DEBUG":
         # Alembic narrates every migration step and APScheduler every job run at INFO; our own log lines
         # say what changed.

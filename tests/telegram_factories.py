@@ -1,17 +1,26 @@
-"""Plain factories for the Telegram tests: outbox items, batches, bot requests."""
+"""Plain factories for the Telegram tests: outbox items, batches, bot requests, a send step against the fake
+Bot API server."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.notify.base import Batch, OutboxItem
-from monitor.telegram import dispatch
+from monitor.notify.sender import RetryPolicy, Sender, SendStats
+from monitor.settings import Settings
+from monitor.telegram import chats, dispatch
 from monitor.telegram.bot import parse_command
+from monitor.telegram.limits import Limits
+from monitor.telegram.notifier import TelegramNotifier, TelegramStats
 from monitor.telegram.protocol import Env, Reply, Request
+from monitor.telegram.service import application
+from monitor.vocab import Lang
 from tests.factories import NOW, SEOUL
+from tests.fake_telegram import TOKEN, FakeTelegram
 
 BOT_USERNAME = "pledge_monitor_bot"
 GROUP = -100200300
@@ -69,3 +78,62 @@ def press(sessions: sessionmaker[Session], data: str, *, user: int, now: datetim
     """An inline-keyboard button press (callback data "log:yes:7")."""
     call = Request("callback:log", tuple(data.split(":")[1:]), user, "Kim", GROUP, "group", now)
     return dispatch.handle(sessions, call, Env(tz=SEOUL, lang="ko"))
+
+
+def telegram_settings(fake: FakeTelegram, **overrides: Any) -> Settings:
+    """Settings of a daemon whose Bot API server is the fake one."""
+    values: dict[str, Any] = {
+        "database_url": "sqlite://",
+        "telegram_token": TOKEN,
+        "telegram_base_url": fake.base_url,
+        "telegram_timeout": timedelta(seconds=2),
+    }
+    return Settings(**(values | overrides))
+
+
+def loose_limits() -> Limits:
+    """Client-side limits far above Telegram's, so that the server's 429s are what the test sees."""
+    return Limits(overall_per_second=10_000, chat_interval=0.001, group_per_minute=1_000_000)
+
+
+async def _deliver(
+    sessions: sessionmaker[Session],
+    fake: FakeTelegram,
+    now: datetime,
+    limits: Limits | None,
+    admin_chat: int | None,
+) -> tuple[SendStats, TelegramStats]:
+    app = application(telegram_settings(fake))
+
+    def language_of(chat_id: int) -> Lang:
+        with sessions() as session:
+            return chats.language(session, chat_id)
+
+    async with app.bot:
+        notifier = TelegramNotifier(app.bot, limits or Limits(), language_of)
+        sender = Sender(
+            sessions,
+            {"telegram:": notifier},
+            lambda: now,
+            RetryPolicy(),
+            on_failure=chats.failure_hook(admin_chat, lambda: now),
+        )
+        return await sender.deliver_due(), notifier.stats
+
+
+def deliver_telegram(
+    sessions: sessionmaker[Session],
+    fake: FakeTelegram,
+    now: datetime = NOW,
+    *,
+    limits: Limits | None = None,
+    admin_chat: int | None = None,
+) -> tuple[SendStats, TelegramStats]:
+    """One send step of the daemon, as `monitor run` wires it: outbox → sender → Telegram notifier → the
+    fake Bot API over HTTP."""
+    return asyncio.run(_deliver(sessions, fake, now, limits, admin_chat))
+
+
+def subscribe(sessions: sessionmaker[Session], chat_id: int, **filters: Any) -> None:
+    with sessions.begin() as session:
+        chats.subscribe(session, chat_id, by="test", now=NOW, **filters)

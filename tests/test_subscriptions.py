@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,13 +14,9 @@ from monitor.alerts.silences import add_silence
 from monitor.db import models as m
 from monitor.telegram import chats
 from tests.factories import NOW, detect_at, run_cli
+from tests.telegram_factories import subscribe
 
 WATCHDOG, DAEGU_WATCH, HEALTH, CRITICAL_ONLY, TWICE = -1001, -1002, -1003, 1004, -1005
-
-
-def subscribe(sessions: sessionmaker[Session], chat_id: int, **filters: Any) -> None:
-    with sessions.begin() as session:
-        chats.subscribe(session, chat_id, by="test", now=NOW, **filters)
 
 
 def rows_by_chat(sessions: sessionmaker[Session]) -> dict[str, list[m.OutboxEntry]]:

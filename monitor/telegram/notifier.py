@@ -112,9 +112,9 @@ class TelegramNotifier:
         """Send one message within the limits; returns its message id, or why it failed."""
         plain = False
         while True:
-            await self.limits.acquire(chat_id)
             try:
-                message = await send(plain)
+                async with self.limits.slot(chat_id):
+                    message = await send(plain)
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 self.stats.waited_429 += 1
@@ -133,7 +133,9 @@ class TelegramNotifier:
             except BadRequest as exc:
                 if "can't parse entities" in exc.message.lower() and not plain:
                     log.error(
-                        "Telegram could not parse our HTML (%s); sending as plain text once", exc.message
+                        "Telegram could not parse our HTML (%s); sending as plain text once. The text:\n%s",
+                        exc.message,
+                        shown,
                     )
                     self.stats.plain_fallbacks += 1
                     plain = True

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 
 class MonitorError(Exception):
-    """Base for errors caused by the user's input or environment (no stack trace shown)."""
+    """Base for errors caused by the user's input or environment (no stack trace shown).
+
+    `ko`: the same message in Korean, for errors people also meet in the bot (which answers in the
+    chat's language); `str()` stays English, as the CLI and the logs print it."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, ko: str | None = None) -> None:
+        super().__init__(message)
+        self.ko = ko
+
+    def localized(self, lang: str) -> str:
+        return self.ko if lang == "ko" and self.ko else str(self)
 
 
 class SettingsError(MonitorError):

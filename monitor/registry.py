@@ -42,7 +42,10 @@ def require_jurisdiction(session: Session, slug: str) -> m.Jurisdiction:
     found = session.scalar(select(m.Jurisdiction).where(m.Jurisdiction.slug == slug))
     if found is None:
         known = ", ".join(session.scalars(select(m.Jurisdiction.slug).order_by(m.Jurisdiction.slug)))
-        raise NotFoundError(f"unknown jurisdiction {slug!r} (known: {known or 'none — run monitor init'})")
+        raise NotFoundError(
+            f"unknown jurisdiction {slug!r} (known: {known or 'none — run monitor init'})",
+            ko=f"지자체 '{slug}'이(가) 없습니다 (등록된 지자체: {known or '없음'})",
+        )
     return found
 
 
@@ -122,7 +125,11 @@ def find_code(session: Session, code: str) -> m.Commitment | m.Milestone:
         session.scalars(select(m.Commitment.code).where(m.Commitment.code.startswith(prefix[:4])).limit(5))
     )
     hint = f" (did you mean {', '.join(close)}?)" if close else " (see monitor list)"
-    raise NotFoundError(f"no commitment or milestone with code {code!r}{hint}")
+    hint_ko = f" (혹시 {', '.join(close)}?)" if close else ""
+    raise NotFoundError(
+        f"no commitment or milestone with code {code!r}{hint}",
+        ko=f"코드 '{code}'에 해당하는 공약·목표가 없습니다{hint_ko}",
+    )
 
 
 def current_status(commitment: m.Commitment) -> m.StatusChange | None:

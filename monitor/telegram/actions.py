@@ -27,6 +27,7 @@ FILTER_KEYS = {
     "jurisdiction": "jurisdiction",
     "j": "jurisdiction",
     "지자체": "jurisdiction",
+    "지역": "jurisdiction",
     "category": "category",
     "분야": "category",
     "prefix": "code_prefix",

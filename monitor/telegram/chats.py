@@ -60,11 +60,17 @@ def subscribe(
     if jurisdiction is not None:
         require_jurisdiction(session, jurisdiction)
     if min_severity not in SEVERITY_RANK or min_severity == "good":
-        raise InputError(f"severity {min_severity!r}: use info, warning or critical")
+        raise InputError(
+            f"severity {min_severity!r}: use info, warning or critical",
+            ko=f"등급 '{min_severity}'은(는) 쓸 수 없습니다: info, warning, critical 중 하나",
+        )
     if code_prefix is not None:
         codes = session.scalars(select(m.Commitment.code).where(m.Commitment.retired_at.is_(None)))
         if not any(code_matches(code, code_prefix) for code in codes):
-            raise InputError(f"code prefix {code_prefix!r} matches no commitment")
+            raise InputError(
+                f"code prefix {code_prefix!r} matches no commitment",
+                ko=f"코드 '{code_prefix}'(으)로 시작하는 공약이 없습니다",
+            )
         code_prefix = code_prefix.upper()
     chat = ensure_chat(session, chat_id, now, chat_type, title)
     chat.disabled_at, chat.disabled_reason = None, None
@@ -103,7 +109,10 @@ def unsubscribe(session: Session, chat_id: int, now: datetime, subscription_id: 
         subscription.active, subscription.ended_at = False, now
         ended += 1
     if subscription_id is not None and not ended:
-        raise NotFoundError(f"chat {chat_id} has no active subscription {subscription_id}")
+        raise NotFoundError(
+            f"chat {chat_id} has no active subscription {subscription_id}",
+            ko=f"이 채팅에는 구독 {subscription_id}번이 없습니다",
+        )
     return ended
 
 

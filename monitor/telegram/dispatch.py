@@ -58,7 +58,7 @@ def handle(sessions: sessionmaker[Session], request: Request, env: Env) -> Reply
         usage = USAGE.get(str(exc) or request.command, f"/{request.command}")
         return Reply(h(say("usage", env.lang, usage=usage)))
     except MonitorError as exc:
-        return Reply(h(say("error", env.lang, message=str(exc))))
+        return Reply(h(say("error", env.lang, message=exc.localized(env.lang))))
 
 
 def _run(session: Session, request: Request, base: Env) -> Reply:

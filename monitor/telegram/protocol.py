@@ -94,7 +94,10 @@ def scope_from(session: Session, request: Request, arg: str | None) -> Scope:
         codes = session.scalars(select(m.Commitment.code).where(m.Commitment.retired_at.is_(None)))
         if any(code_matches(code, arg) for code in codes):
             return Scope(prefix=arg.upper())
-        raise NotFoundError(f"{arg!r} is neither a jurisdiction nor a commitment code")
+        raise NotFoundError(
+            f"{arg!r} is neither a jurisdiction nor a commitment code",
+            ko=f"'{arg}'은(는) 지자체도 공약 코드도 아닙니다",
+        )
     subscribed = session.scalars(
         select(m.Subscription.jurisdiction).where(
             m.Subscription.chat_id == request.chat_id, m.Subscription.active.is_(True)

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 
 import pytest
 from sqlalchemy import func, select
@@ -23,58 +16,8 @@ from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import models as m
 from monitor.errors import SettingsError
 from monitor.notify.sender import Sender
-from tests.factories import MINI_JURISDICTIONS, RecordingNotifier, detect_at, lifecycle, rule_config, run_cli
-
-SEOUL_OFFSET = timedelta(hours=9)
-
-
-def _event_seed(folder: Path, start: datetime, end: datetime) -> Path:
-    """A one-event seed whose event starts and ends a few seconds from now (times cited in KST)."""
-    kst_start, kst_end = start + SEOUL_OFFSET, end + SEOUL_OFFSET
-    (folder / "sources").mkdir(parents=True)
-    (folder / "jurisdictions.yaml").write_text(MINI_JURISDICTIONS, encoding="utf-8")
-    (folder / "sources" / "mini.txt").write_text(
-        f"시험시 협약\n협약식 {kst_start:%H:%M}~{kst_end:%H:%M}\n", encoding="utf-8"
-    )
-    (folder / "mini.yaml").write_text(
-        f"""document: {{file: mini.txt, title: 시험, publisher: 시험시}}
-jurisdiction: testcity
-commitments:
-  - code: T-1
-    kind: agreement
-    line: 1
-    title: 시험시 협약
-    milestones:
-      - key: signing
-        kind: event
-        title: 협약식
-        line: 2
-        start: {kst_start.replace(tzinfo=None).isoformat()}+09:00
-        end: {kst_end.replace(tzinfo=None).isoformat()}+09:00
-""",
-        encoding="utf-8",
-    )
-    return folder
-
-
-def _reader(stream: IO[str], lines: queue.Queue[tuple[float, str]]) -> None:
-    for line in stream:
-        lines.put((time.monotonic(), line))
-
-
-def _wait_for(
-    lines: queue.Queue[tuple[float, str]], text: str, seen: list[str], timeout: float = 30
-) -> float:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            at, line = lines.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        seen.append(line)
-        if text in line:
-            return at
-    raise AssertionError(f"{text!r} not printed within {timeout}s; got:\n{''.join(seen)}")
+from tests.daemon_process import DaemonProcess, daemon_env, event_seed, monitor
+from tests.factories import RecordingNotifier, detect_at, lifecycle, rule_config, run_cli
 
 
 def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
@@ -82,54 +25,28 @@ def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
 ) -> None:
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
     end = start + timedelta(seconds=1)
-    env = {
-        **os.environ,
-        "MONITOR_DATABASE_URL": db_url,
-        "MONITOR_SEEDS_DIR": str(_event_seed(tmp_path / "seeds", start, end)),
-        "MONITOR_JOBS_DIR": str(tmp_path / "jobs"),
-        "MONITOR_ALERTS_FILE": str(tmp_path / "alerts.jsonl"),
-        "MONITOR_EVENT_GRACE": "2s",
-        "MONITOR_EVENT_LEAD_TIMES": "1h",
-        "MONITOR_GROUP_WAIT": "0s",
-        "MONITOR_POLL_INTERVAL": "0.2s",
-        "HOME": str(tmp_path),
-        "PYTHONUNBUFFERED": "1",
-    }
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "monitor", "run"],
-        env=env,
-        cwd=tmp_path,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    env = daemon_env(
+        db_url,
+        tmp_path,
+        seeds_dir=str(event_seed(tmp_path / "seeds", start, end)),
+        event_grace="2s",
+        event_lead_times="1h",
+        group_wait="0s",
+        poll_interval="0.2s",
     )
-    lines: queue.Queue[tuple[float, str]] = queue.Queue()
-    errors: queue.Queue[tuple[float, str]] = queue.Queue()
-    threading.Thread(target=_reader, args=(daemon.stdout, lines), daemon=True).start()
-    threading.Thread(target=_reader, args=(daemon.stderr, errors), daemon=True).start()
-    seen: list[str] = []
+    daemon = DaemonProcess(env, tmp_path)
     try:
-        _wait_for(lines, "일정 알림", seen)  # the first pass: the event starts within the hour
+        daemon.wait_for("일정 알림")  # the first pass: the event starts within the hour
         planned_at = end + timedelta(seconds=2)
-        printed = _wait_for(lines, "개최 미확인", seen)
+        printed = daemon.wait_for("개최 미확인")
         # never early (how late is the benchmark's business, not a test's)
         assert time.time() - (time.monotonic() - printed) >= planned_at.timestamp() - 0.05
-        logged = subprocess.run(
-            [sys.executable, "-m", "monitor", "progress", "log", "T-1.signing", "--held", "--by", "시험시"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert logged.returncode == 0, logged.stderr
-        _wait_for(lines, "해결", seen, timeout=15)
-        daemon.send_signal(signal.SIGTERM)
-        assert daemon.wait(timeout=20) == 0
+        monitor(env, tmp_path, "progress", "log", "T-1.signing", "--held", "--by", "시험시")
+        daemon.wait_for("해결", timeout=15)
+        assert daemon.terminate() == 0
     finally:
-        if daemon.poll() is None:
-            daemon.kill()
-    log = "".join(line for _, line in list(errors.queue))
+        daemon.kill()
+    log = daemon.log
     assert (
         f"next state change at {planned_at.isoformat()} (event unconfirmed)" in log
     )  # planned to the instant

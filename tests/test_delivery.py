@@ -9,7 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
@@ -122,6 +122,19 @@ def test_a_crash_between_send_and_record_resends_with_the_same_dedup_key(
     assert deliver(seeded, NOW + timedelta(minutes=6), resent).sent == 135
     keys = sorted(i.dedup_key for b in resent.batches for i in b.items)
     assert keys == sorted(i.dedup_key for b in claimed for i in b.items)
+
+
+def test_the_delivery_timer_waits_for_a_destinations_backoff_not_for_its_newer_rows(
+    seeded: sessionmaker[Session],
+) -> None:
+    detect_at(seeded, NOW, destinations=("console",))
+    deliver(seeded, NOW, RecordingNotifier(results=[Failed("503")]))  # the rest wait behind it
+    with seeded() as session:
+        backoff = session.scalar(select(func.max(m.OutboxEntry.not_before)))  # the failed batch
+        assert backoff is not None and backoff > NOW
+    detect_at(seeded, NOW + timedelta(days=8), destinations=("console",))  # repeats queued behind them
+    with seeded() as session:
+        assert next_delivery(session) == backoff  # not the new rows' own not_before (a busy loop)
 
 
 def test_backoff_grows_exponentially_with_full_jitter() -> None:

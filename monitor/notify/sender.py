@@ -189,9 +189,18 @@ class Sender:
 
 
 def next_delivery(session: Session) -> datetime | None:
-    """When the next pending row can be sent (for the daemon's delivery timer): its backoff over and, if
-    a crashed process still holds its claim, that lease run out."""
+    """When the next pending row can be sent (for the daemon's delivery timer).
+
+    A destination sends in order, so what it can send next is its oldest pending row — ready once its
+    backoff is over and, if a crashed process still holds its claim, that lease has run out. Newer rows
+    of a destination waiting out a backoff are not due, however early their own `not_before`."""
     outbox = m.OutboxEntry
+    oldest = (
+        select(func.min(outbox.id).label("id"))
+        .where(outbox.state == "pending")
+        .group_by(outbox.destination)
+        .subquery()
+    )
     ready = case(
         (
             and_(outbox.claimed_until.is_not(None), outbox.claimed_until > outbox.not_before),
@@ -199,5 +208,5 @@ def next_delivery(session: Session) -> datetime | None:
         ),
         else_=outbox.not_before,
     )
-    value: datetime | None = session.scalar(select(func.min(ready)).where(outbox.state == "pending"))
+    value: datetime | None = session.scalar(select(func.min(ready)).join(oldest, outbox.id == oldest.c.id))
     return value

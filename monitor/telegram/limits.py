@@ -1,11 +1,13 @@
 """Telegram's flood limits, kept by waiting (never by dropping): about 30 messages a second overall, one a
 second per chat, twenty a minute per group.
 
-A chat's limits are counted from the *end* of its previous requests, not from when they were let through:
-a request that waited for the overall limit, or travelled slowly, would otherwise reach Telegram too soon
-after the one before. A group may send its twenty a minute in a burst (one a second), as Telegram allows;
-the twenty-first waits until a minute after the first ended. The overall limit is a leaky bucket without
-burst (aiolimiter). A small safety margin keeps even a strict sliding window on the server side unbroken.
+Each limit is a sliding window — at most `limit` requests in any `period` — counted from when requests
+*ended*, and a request still in flight counts. Telegram counts a request when it arrives, which is before
+we see its answer, so a window measured from our side's ends can never be tighter than the server's,
+whatever the network delays; a leaky bucket measured from when requests are let through (aiolimiter, used
+before) drew 429s when a send waited for the overall limit after its chat's turn had been counted, and its
+even spacing reached only ~80 % of the throughput the windows allow. Bursts are allowed, as Telegram allows
+them: thirty sends at once, then a wait for the second to pass.
 """
 
 from __future__ import annotations
@@ -14,67 +16,73 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
-from aiolimiter import AsyncLimiter
-
-MARGIN = 1.03
+MARGIN = 1.01  # on every period, against the server stamping a request a little after it arrived
 
 
-@dataclass
-class _ChatGate:
-    interval: float
-    window: float  # 0 for a private chat: no per-minute limit
-    ends: deque[float]  # when the chat's last requests ended (groups: as many as the window allows)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+class Window:
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit, self.period = limit, period * MARGIN
+        self.ends: deque[float] = deque()  # ends of requests within the last period, oldest first
+        self.in_flight = 0
+        self._turn = asyncio.Lock()  # waiters are served in arrival order
+        self._released = asyncio.Event()
 
-    def free_at(self) -> float:
-        """The loop time at which the chat's next request may start."""
-        if not self.ends:
-            return 0.0
-        spaced = self.ends[-1] + self.interval
-        if self.window and len(self.ends) == self.ends.maxlen:
-            return max(spaced, self.ends[0] + self.window)
-        return spaced
+    async def acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._turn:
+            while True:
+                now = loop.time()
+                while self.ends and self.ends[0] <= now - self.period:
+                    self.ends.popleft()
+                if self.in_flight + len(self.ends) < self.limit:
+                    self.in_flight += 1
+                    return
+                if self.ends:  # the oldest end leaves the window first
+                    await asyncio.sleep(self.ends[0] + self.period - now)
+                else:  # everything counted is still in flight: wait for one to end
+                    self._released.clear()
+                    await self._released.wait()
+
+    def release(self, ended: float) -> None:
+        self.in_flight -= 1
+        self.ends.append(ended)
+        self._released.set()
 
 
 class Limits:
     def __init__(
         self,
-        overall_per_second: float = 30,
+        overall_per_second: int = 30,
         chat_interval: float = 1.0,
         group_per_minute: int = 20,
         group_window: float = 60.0,
     ) -> None:
-        self.overall = AsyncLimiter(1, MARGIN / overall_per_second)
-        self.chat_interval = chat_interval * MARGIN
-        self.group_limit, self.group_window = group_per_minute, group_window * MARGIN
-        self.chats: dict[int, _ChatGate] = {}
+        self.overall = Window(overall_per_second, 1.0)
+        self.chat_interval = chat_interval
+        self.group_per_minute, self.group_window = group_per_minute, group_window
+        self.chats: dict[int, list[Window]] = {}
 
-    def _gate(self, chat_id: int) -> _ChatGate:
-        gate = self.chats.get(chat_id)
-        if gate is None:
-            # Group and supergroup ids are negative: they also obey the per-minute group limit.
-            group = chat_id < 0
-            gate = _ChatGate(
-                self.chat_interval,
-                self.group_window if group else 0.0,
-                deque(maxlen=self.group_limit if group else 1),
-            )
-            self.chats[chat_id] = gate
-        return gate
+    def _windows(self, chat_id: int) -> list[Window]:
+        windows = self.chats.get(chat_id)
+        if windows is None:
+            windows = [Window(1, self.chat_interval)]
+            if chat_id < 0:  # group and supergroup ids are negative: the per-minute limit too
+                windows.append(Window(self.group_per_minute, self.group_window))
+            self.chats[chat_id] = windows
+        return windows
 
     @asynccontextmanager
     async def slot(self, chat_id: int) -> AsyncIterator[None]:
-        """Hold the chat's turn for one request: wait until the chat and the overall limit allow it."""
-        gate = self._gate(chat_id)
+        """Hold a place for one request to `chat_id` in every window it counts in, until it ends."""
         loop = asyncio.get_running_loop()
-        async with gate.lock:
-            wait = gate.free_at() - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            await self.overall.acquire()
-            try:
-                yield
-            finally:
-                gate.ends.append(loop.time())
+        held: list[Window] = []
+        try:
+            for window in [*self._windows(chat_id), self.overall]:
+                await window.acquire()
+                held.append(window)
+            yield
+        finally:
+            ended = loop.time()
+            for window in held:
+                window.release(ended)

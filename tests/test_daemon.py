@@ -138,6 +138,15 @@ def test_shipped_jobs_load(tmp_path: Path) -> None:
             "colour: Extra inputs are not permitted",
         ),
         ('id = "a"\nkind = \n', "not valid TOML"),
+        (
+            'id = "a"\nkind = "digest"\ncron = "0 9 * * *"\n[params]\nchart = "pie"\n',
+            "params.chart: Input should be 'status' or 'budget'",
+        ),
+        (
+            'id = "a"\nkind = "digest"\ncron = "0 9 * * *"\n[params]\nlimit = 3\n',
+            "params.limit: Extra inputs",
+        ),
+        ('id = "a"\nkind = "evaluate"\ncron = "0 9 * * *"\n[params]\ntop = 3\n', "params.top: Extra inputs"),
     ],
 )
 def test_bad_job_files_are_named_in_one_line(tmp_path: Path, text: str, message: str) -> None:

@@ -19,6 +19,23 @@ from monitor.errors import SettingsError
 JOB_KINDS = ("evaluate", "digest")
 
 
+class _NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DigestParams(BaseModel):
+    """What a digest job may be given (checked when the daemon starts, not when the job first runs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top: Annotated[int, Field(ge=1)] = 10
+    jurisdictions: list[str] = []
+    chart: Literal["status", "budget"] | None = None
+
+
+PARAMS: dict[str, type[BaseModel]] = {"evaluate": _NoParams, "digest": DigestParams}
+
+
 class JobSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,6 +60,12 @@ class JobSpec(BaseModel):
                 raise ValueError(f"cron: {exc}") from None
         if self.timezone is not None:
             ZoneInfo(self.timezone)
+        try:
+            PARAMS[self.kind].model_validate(self.params)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"])
+            raise ValueError(f"params.{where}: {error['msg']}") from None
         return self
 
     def trigger(self, default_tz: tzinfo) -> BaseTrigger:

@@ -110,15 +110,22 @@ def busy_group(sessions: sessionmaker[Session], load: Load, messages: int, now: 
     load.rows += messages
 
 
+def earliest_last(count: int, windows: list[tuple[int, float]]) -> float:
+    """When the last of `count` messages can go out at the earliest under strict sliding windows of
+    (limit, period): message k no sooner than message k − limit + period, for every window."""
+    times: list[float] = []
+    for k in range(count):
+        times.append(max([0.0] + [times[k - limit] + period for limit, period in windows if k >= limit]))
+    return times[-1] if times else 0.0
+
+
 def lower_bound(fake: FakeTelegram, chats: list[int]) -> float:
-    """The least time Telegram's sliding windows allow for the messages that had to be sent."""
+    """The least time Telegram's limits allow for the messages that had to be sent: the largest of the
+    overall bound and each chat's own (a lower bound: it ignores that they compete)."""
     per_chat = {chat: len({msg.text for msg in fake.messages_to(chat)}) for chat in chats}
-    total = sum(per_chat.values())
-    bounds = [((total - 1) // 30) * 1.0]
+    bounds = [earliest_last(sum(per_chat.values()), [(30, 1.0)])]
     for chat, count in per_chat.items():
-        bounds.append(max(0, count - 1) * 1.0)
-        if chat < 0:
-            bounds.append(((count - 1) // 20) * 60.0 if count else 0.0)
+        bounds.append(earliest_last(count, [(1, 1.0), (20, 60.0)] if chat < 0 else [(1, 1.0)]))
     return max(bounds)
 
 

@@ -12,7 +12,9 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.orm import Session
 
+from monitor.db import models as m
 from monitor.durations import parse_duration
 from monitor.errors import SettingsError
 
@@ -111,3 +113,36 @@ def missed_run(trigger: BaseTrigger, last_run: datetime, now: datetime) -> datet
         latest = fire
         fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
     return latest
+
+
+def missed_since_last_run(
+    session: Session, job: JobSpec, trigger: BaseTrigger, now: datetime
+) -> datetime | None:
+    """The run missed while the daemon was down, from `job_runs`; a new job registers itself instead."""
+    run = session.get(m.JobRun, job.id)
+    if run is None:  # first start with this job: nothing was missed yet
+        session.add(
+            m.JobRun(
+                job_id=job.id,
+                last_scheduled_at=now,
+                last_started_at=now,
+                last_finished_at=now,
+                last_status="registered",
+            )
+        )
+        return None
+    return missed_run(trigger, run.last_scheduled_at, now)
+
+
+def record_run(
+    session: Session,
+    job: JobSpec,
+    times: tuple[datetime, datetime, datetime],
+    status: str,
+    error: str | None,
+) -> None:
+    """Remember a run: `times` are when it was scheduled, started and finished."""
+    run = session.get(m.JobRun, job.id) or m.JobRun(job_id=job.id)
+    run.last_scheduled_at, run.last_started_at, run.last_finished_at = times
+    run.last_status, run.last_error = status, error
+    session.add(run)

@@ -22,19 +22,17 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.digest import enqueue_digest
 from monitor.alerts.store import LifecycleConfig
-from monitor.daemon.jobs import JobSpec, missed_run
-from monitor.db import models as m
+from monitor.daemon.jobs import JobSpec, missed_since_last_run, record_run
 from monitor.evaluation.cycle import detect
 from monitor.evaluation.planner import Wakeup, boundaries, crossed, next_change
 from monitor.evaluation.run import card_scope
 from monitor.notify.sender import Sender, next_delivery
 from monitor.rules import RuleConfig
-from monitor.signals import Topic, versions
+from monitor.signals import Topic, reported_since, versions
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -231,17 +229,7 @@ class Daemon:
 
     def _reported_since(self, since: datetime) -> set[str]:
         with self.sessions() as session:
-            query = (
-                select(m.Commitment.code)
-                .join(m.ProgressReport, m.ProgressReport.commitment_id == m.Commitment.id)
-                .where(m.ProgressReport.entered_at >= since - timedelta(seconds=5))
-            )
-            status = (
-                select(m.Commitment.code)
-                .join(m.StatusChange, m.StatusChange.commitment_id == m.Commitment.id)
-                .where(m.StatusChange.entered_at >= since - timedelta(seconds=5))
-            )
-            return set(session.scalars(query)) | set(session.scalars(status))
+            return reported_since(session, since)
 
     async def _replan(self) -> None:
         """Plan the next wake-up from the instant the world was last evaluated, not from now: a boundary
@@ -285,21 +273,8 @@ class Daemon:
                     await self._run_job(job, missed)
 
     def _missed(self, job: JobSpec, trigger: BaseTrigger) -> datetime | None:
-        now = self.clock()
         with self.sessions.begin() as session:
-            run = session.get(m.JobRun, job.id)
-            if run is None:  # first start with this job: nothing was missed yet
-                session.add(
-                    m.JobRun(
-                        job_id=job.id,
-                        last_scheduled_at=now,
-                        last_started_at=now,
-                        last_finished_at=now,
-                        last_status="registered",
-                    )
-                )
-                return None
-            return missed_run(trigger, run.last_scheduled_at, now)
+            return missed_since_last_run(session, job, trigger, self.clock())
 
     async def _run_job(self, job: JobSpec, scheduled: datetime | None = None) -> None:
         async def work() -> None:
@@ -327,7 +302,4 @@ class Daemon:
         self, job: JobSpec, scheduled: datetime, started: datetime, status: str, error: str | None
     ) -> None:
         with self.sessions.begin() as session:
-            run = session.get(m.JobRun, job.id) or m.JobRun(job_id=job.id)
-            run.last_scheduled_at, run.last_started_at = scheduled, started
-            run.last_finished_at, run.last_status, run.last_error = self.clock(), status, error
-            session.add(run)
+            record_run(session, job, (scheduled, started, self.clock()), status, error)

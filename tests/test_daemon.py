@@ -23,17 +23,20 @@ from tests.factories import RecordingNotifier, detect_at, lifecycle, rule_config
 def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
     db_url: str, tmp_path: Path
 ) -> None:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
-    end = start + timedelta(seconds=1)
     env = daemon_env(
         db_url,
         tmp_path,
-        seeds_dir=str(event_seed(tmp_path / "seeds", start, end)),
+        seeds_dir=str(tmp_path / "seeds"),
         event_grace="2s",
         event_lead_times="1h",
         group_wait="0s",
         poll_interval="0.2s",
     )
+    monitor(env, tmp_path, "init", "--no-seed")  # migrations now: the event below must not start first
+    # The daemon's first pass must come before the event starts: 10 s of room even on a busy machine.
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=10)
+    end = start + timedelta(seconds=1)
+    event_seed(tmp_path / "seeds", start, end)
     daemon = DaemonProcess(env, tmp_path)
     try:
         daemon.wait_for("일정 알림")  # the first pass: the event starts within the hour

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from monitor.alerts.routing import active_rules, destinations
 from monitor.alerts.store import LifecycleConfig
 from monitor.db import models as m
+from monitor.db.alerting import pending_entry
 from monitor.metrics import Metrics, load_metrics
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2, "good": 3}
@@ -99,19 +100,8 @@ def _payload(
 
 
 def _row(job_id: str, slug: str, destination: str, payload: dict[str, Any], now: datetime) -> m.OutboxEntry:
-    return m.OutboxEntry(
-        dedup_key=f"digest:{job_id}:{now.isoformat()}:{slug}@{destination}",
-        alert_key=f"digest:{job_id}",
-        event="digest",
-        destination=destination,
-        group_key=slug,
-        payload=payload,
-        created_at=now,
-        not_before=now,
-        state="pending",
-        attempts=0,
-        delivery={},
-    )
+    key = f"digest:{job_id}:{now.isoformat()}:{slug}@{destination}"
+    return pending_entry(key, f"digest:{job_id}", "digest", destination, slug, payload, now)
 
 
 def _chart_figures(

@@ -106,6 +106,31 @@ class OutboxEntry(Base):
     delivery: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+def pending_entry(
+    dedup_key: str,
+    alert_key: str,
+    event: str,
+    destination: str,
+    group_key: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> OutboxEntry:
+    """A notification ready to be sent now (digests, notices, benchmarks; alerts go through the store)."""
+    return OutboxEntry(
+        dedup_key=dedup_key,
+        alert_key=alert_key,
+        event=event,
+        destination=destination,
+        group_key=group_key,
+        payload=payload,
+        created_at=now,
+        not_before=now,
+        state="pending",
+        attempts=0,
+        delivery={},
+    )
+
+
 class EvaluationError(Base):
     """An item whose evaluation raised: it is skipped until `next_check_at` (no crash loop)."""
 

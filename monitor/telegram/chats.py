@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.alerts.muting import code_matches
 from monitor.alerts.routing import SEVERITY_RANK, chat_of, telegram_destination
 from monitor.db import models as m
+from monitor.db.alerting import pending_entry
 from monitor.errors import InputError, NotFoundError
 from monitor.notify.base import Failed
 from monitor.notify.sender import FailureHook
@@ -199,21 +200,9 @@ def admin_notice(session: Session, admin_chat_id: int, now: datetime, text_ko: s
         "text_en": text_en,
         "at": now.isoformat(),
     }
-    session.add(
-        m.OutboxEntry(
-            dedup_key=f"notice:{uuid.uuid4().hex}@{telegram_destination(admin_chat_id)}",
-            alert_key="notice",
-            event="notice",
-            destination=telegram_destination(admin_chat_id),
-            group_key="admin",
-            payload=payload,
-            created_at=now,
-            not_before=now,
-            state="pending",
-            attempts=0,
-            delivery={},
-        )
-    )
+    destination = telegram_destination(admin_chat_id)
+    key = f"notice:{uuid.uuid4().hex}@{destination}"
+    session.add(pending_entry(key, "notice", "notice", destination, "admin", payload, now))
 
 
 def add_official(

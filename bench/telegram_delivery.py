@@ -33,6 +33,7 @@ from telegram import Bot
 
 from monitor.db import migrate
 from monitor.db import models as m
+from monitor.db.alerting import pending_entry
 from monitor.db.engine import make_engine, make_session_factory
 from monitor.notify.sender import RetryPolicy, Sender, next_delivery
 from monitor.telegram.limits import Limits
@@ -58,57 +59,34 @@ def chat_ids(chats: int, groups: int) -> list[int]:
 
 def enqueue(sessions: sessionmaker[Session], load: Load, wave: int, alerts: int, now: datetime) -> None:
     """`alerts` notifications spread evenly over the chats; chat n's are in (n % 3) + 1 jurisdictions."""
-    with sessions.begin() as session:
-        for k in range(alerts):
-            index = k % len(load.chats)
-            chat = load.chats[index]
-            slug, name = PLACES[(k // len(load.chats)) % (index % 3 + 1)]
-            subject = f"W{wave}-C{index:03d}-{k:03d}"
-            payload = alert_payload(subject, jurisdiction=slug, jurisdiction_ko=name, parties=[slug])
-            session.add(
-                m.OutboxEntry(
-                    dedup_key=f"{subject}@telegram:{chat}",
-                    alert_key=subject,
-                    event="firing",
-                    destination=f"telegram:{chat}",
-                    group_key=slug,
-                    payload=payload,
-                    created_at=now,
-                    not_before=now,
-                    state="pending",
-                    attempts=0,
-                    delivery={},
-                )
-            )
-            load.subjects[subject] = chat
-    load.rows += alerts
+    rows = []
+    for k in range(alerts):
+        index = k % len(load.chats)
+        slug, name = PLACES[(k // len(load.chats)) % (index % 3 + 1)]
+        rows.append((f"W{wave}-C{index:03d}-{k:03d}", load.chats[index], slug, name))
+    add_rows(sessions, load, rows, now)
 
 
 def busy_group(sessions: sessionmaker[Session], load: Load, messages: int, now: datetime) -> None:
     """One group getting `messages` messages (one jurisdiction each, so none is merged)."""
-    chat = -30_000
-    load.chats.append(chat)
+    load.chats.append(-30_000)
+    rows = [(f"W9-C999-{k:03d}", -30_000, f"busy{k}", f"busy{k}") for k in range(messages)]
+    add_rows(sessions, load, rows, now)
+
+
+def add_rows(
+    sessions: sessionmaker[Session], load: Load, rows: list[tuple[str, int, str, str]], now: datetime
+) -> None:
+    """(subject, chat, jurisdiction slug, its name) → one pending outbox row each."""
     with sessions.begin() as session:
-        for k in range(messages):
-            subject = f"W9-C999-{k:03d}"
-            payload = alert_payload(subject, jurisdiction=f"busy{k}", parties=[f"busy{k}"])
+        for subject, chat, slug, name in rows:
+            payload = alert_payload(subject, jurisdiction=slug, jurisdiction_ko=name, parties=[slug])
+            destination = f"telegram:{chat}"
             session.add(
-                m.OutboxEntry(
-                    dedup_key=f"{subject}@telegram:{chat}",
-                    alert_key=subject,
-                    event="firing",
-                    destination=f"telegram:{chat}",
-                    group_key=f"busy{k}",
-                    payload=payload,
-                    created_at=now,
-                    not_before=now,
-                    state="pending",
-                    attempts=0,
-                    delivery={},
-                )
+                pending_entry(f"{subject}@{destination}", subject, "firing", destination, slug, payload, now)
             )
             load.subjects[subject] = chat
-    load.rows += messages
+    load.rows += len(rows)
 
 
 def earliest_last(count: int, windows: list[tuple[int, float]]) -> float:

@@ -160,19 +160,7 @@ class TelegramBot:
         parts = reply_parts(reply.html)
         for number, text in enumerate(parts, 1):
             buttons = markup if number == len(parts) else None  # the keyboard under the last part
-
-            async def send(
-                plain: bool, text: str = text, buttons: InlineKeyboardMarkup | None = buttons
-            ) -> Message:
-                return await self.bot.send_message(
-                    chat_id,
-                    plain_text(text) if plain else text,
-                    parse_mode=None if plain else ParseMode.HTML,
-                    reply_markup=buttons,
-                    disable_web_page_preview=True,
-                )
-
-            outcome = await self.notifier.attempt(chat_id, send, text)
+            outcome = await self.notifier.send_text(chat_id, text, plain_text(text), buttons)
             if not isinstance(outcome, int):
                 log.warning("reply to chat %s not delivered: %s", chat_id, outcome.error)
                 return

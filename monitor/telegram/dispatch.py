@@ -67,15 +67,5 @@ def _run(session: Session, request: Request, base: Env) -> Reply:
     if spec is None:
         return Reply(h(say("unknown_command", env.lang)))
     if spec.admin and request.in_group and not request.is_admin:
-        chats.record_attempt(
-            session,
-            user_id=request.user_id,
-            chat_id=request.chat_id,
-            command=request.command,
-            detail=" ".join(request.args),
-            allowed=False,
-            reason="not an admin of the group",
-            now=request.now,
-        )
-        return Reply(h(say("admins_only", env.lang)))
+        return officials.refuse(session, request, "not an admin of the group", say("admins_only", env.lang))
     return spec.handler(session, request, env)

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
@@ -32,7 +32,7 @@ from monitor.charts import chart_png
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, OutboxItem
 from monitor.notify.render import headline
 from monitor.telegram.limits import Limits
-from monitor.telegram.render import Part, caption, render_parts
+from monitor.telegram.render import caption, render_parts
 from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
@@ -79,23 +79,28 @@ class TelegramNotifier:
         parts = render_parts(batch, lang)
         delivered: list[int] = []
         for part in parts:
-            outcome = await self.attempt(chat_id, self._text(chat_id, part), part.html)
+            outcome = await self.send_text(chat_id, part.html, part.plain)
             if isinstance(outcome, Failed):
                 return replace(outcome, delivered=frozenset(delivered))
             delivered.extend(part.item_ids)
             message_ids.append(outcome)
         return Delivered({"chat_id": chat_id, "message_ids": message_ids, "parts": len(parts)})
 
-    def _text(self, chat_id: int, part: Part) -> Send:
-        async def send(plain: bool) -> Message:
+    async def send_text(
+        self, chat_id: int, html: str, plain: str, markup: InlineKeyboardMarkup | None = None
+    ) -> int | Failed:
+        """One HTML message (alerts and bot replies alike), `plain` being its fallback text."""
+
+        async def send(as_plain: bool) -> Message:
             return await self.bot.send_message(
                 chat_id,
-                part.plain if plain else part.html,
-                parse_mode=None if plain else ParseMode.HTML,
+                plain if as_plain else html,
+                parse_mode=None if as_plain else ParseMode.HTML,
+                reply_markup=markup,
                 disable_web_page_preview=True,
             )
 
-        return send
+        return await self.attempt(chat_id, send, html)
 
     def _photo(self, chat_id: int, item: OutboxItem, batch: Batch, lang: Lang) -> Send:
         chart = item.payload["chart"]

@@ -24,7 +24,8 @@ from monitor.vocab import Channel
 CONFIRM, CANCEL = "yes", "no"
 
 
-def _refuse(session: Session, request: Request, reason: str, text: str) -> Reply:
+def refuse(session: Session, request: Request, reason: str, text: str) -> Reply:
+    """Answer `text` and record the refused attempt (who, where, what they typed, why)."""
     chats.record_attempt(
         session,
         user_id=request.user_id,
@@ -96,14 +97,14 @@ def log_command(session: Session, request: Request, env: Env) -> Reply:
         raise UsageError(request.command)
     officials = chats.active_officials(session, request.user_id)
     if not officials:
-        return _refuse(session, request, "not on the officials roster", say("not_official", env.lang))
+        return refuse(session, request, "not on the officials roster", say("not_official", env.lang))
     code, value, *rest = request.args
     target = find_code(session, code)
     official = _official_for(session, request.user_id, target)
     if official is None:
         places = ", ".join(sorted({o.jurisdiction for o in officials}))
         text = say("wrong_jurisdiction", env.lang, code=target.code, jurisdiction=places)
-        return _refuse(session, request, f"outside the official's jurisdiction ({places})", text)
+        return refuse(session, request, f"outside the official's jurisdiction ({places})", text)
     fields = _fields(target, value, rest)
     _dry_run(session, _entry(fields, reporter(official, request)), request, env)
     pending = m.PendingLog(
@@ -153,7 +154,7 @@ def confirm(session: Session, request: Request, env: Env) -> Reply:
     official = _official_for(session, request.user_id, target)
     if official is None:  # removed from the roster since the /log
         pending.state = "cancelled"
-        reply = _refuse(
+        reply = refuse(
             session, request, "no longer an official of this jurisdiction", say("not_official", env.lang)
         )
         return Reply(reply.html, edit=True)

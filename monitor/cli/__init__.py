@@ -71,6 +71,7 @@ def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose:
 # Commands live in one module per area; importing them here builds the command tree.
 from monitor.cli import (  # noqa: E402
     engine_cmds,
+    export_cmds,
     metrics_cmds,
     progress_cmds,
     registry_cmds,
@@ -86,6 +87,7 @@ for module in (
     progress_cmds,
     silence_cmds,
     metrics_cmds,
+    export_cmds,
     telegram_cmds,
 ):
     module.register(cli)

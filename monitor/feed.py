@@ -199,17 +199,17 @@ def _alert_items(
     updated = case((current, a.updated_at), else_=a.started_at)
     firing = select(a, current).where(a.started_at <= as_of, *scope).order_by(updated.desc(), a.id.desc())
     for alert, is_current in session.execute(firing.limit(limit)):
-        yield _alert_item(alert, "firing", bool(is_current), as_of, tz, lang)
+        yield _alert_item(alert, "firing", bool(is_current), tz, lang)
     resolved = (
         select(a)
         .where(a.state == "resolved", a.resolved_at <= as_of, a.condition.not_in(QUIET_RESOLVED), *scope)
         .order_by(a.resolved_at.desc(), a.id.desc())
     )
     for alert in session.scalars(resolved.limit(limit)):
-        yield _alert_item(alert, "resolved", True, as_of, tz, lang)
+        yield _alert_item(alert, "resolved", True, tz, lang)
 
 
-def _alert_item(alert: m.Alert, event: str, current: bool, as_of: datetime, tz: ZoneInfo, lang: Lang) -> Item:
+def _alert_item(alert: m.Alert, event: str, current: bool, tz: ZoneInfo, lang: Lang) -> Item:
     at = alert.resolved_at if event == "resolved" else alert.started_at
     assert at is not None  # resolved rows carry resolved_at (selected so)
     condition = label(CONDITION_LABELS, alert.condition, lang)

@@ -33,6 +33,9 @@ class ProgressInput:
     status: str | None = None
     executed: Decimal | None = None
     secured: Decimal | None = None
+    # Budget tranches only: a restated plan, and the amounts split by source ({"국비": {"executed": "5"}}).
+    planned: Decimal | None = None
+    by_source: dict[str, dict[str, str]] | None = None
     as_of: date | None = None
     note: str | None = None
     evidence: list[str] = field(default_factory=list)
@@ -113,7 +116,17 @@ def _milestone_report(
         raise InputError(
             f"{milestone.code} is a quantity target: report a value (--value N, in {milestone.unit})"
         )
-    for name, amount in (("value", value), ("executed", executed), ("secured", entry.secured)):
+    if milestone.kind != "budget" and (entry.planned is not None or entry.by_source):
+        raise InputError(
+            f"{milestone.code} is a {milestone.kind} milestone: planned amounts are for budget lines"
+        )
+    amounts = (
+        ("value", value),
+        ("executed", executed),
+        ("secured", entry.secured),
+        ("planned", entry.planned),
+    )
+    for name, amount in amounts:
         if amount is not None and amount < 0:
             raise InputError(f"{name} {amount} is negative")
     previous = _latest(session, milestone)
@@ -133,6 +146,8 @@ def _milestone_report(
         status=status,
         executed_amount=executed,
         secured_amount=entry.secured,
+        planned_amount=entry.planned,
+        by_source=entry.by_source or None,
         as_of=as_of,
         note=entry.note,
         evidence=list(entry.evidence),

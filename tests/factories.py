@@ -63,6 +63,13 @@ def run_cli(args: Sequence[str], db_url: str | None = None, env: dict[str, str] 
     return CliRunner().invoke(cli, list(args), env=environment, catch_exceptions=False)
 
 
+def enrol(db_url: str, name: str, *jurisdictions: str) -> None:
+    """Put NAME on the officials roster for each jurisdiction (`monitor officials add`)."""
+    for slug in jurisdictions:
+        result = run_cli(["officials", "add", "--name", name, "--jurisdiction", slug], db_url=db_url)
+        assert result.exit_code == 0, result.output
+
+
 MINI_JURISDICTIONS = """jurisdictions:
   - {slug: testcity, name_ko: 시험시, name_en: Test City, level: metropolitan}
   - {slug: othercity, name_ko: 다른시, name_en: Other City, level: metropolitan}

@@ -44,6 +44,7 @@ def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
         printed = daemon.wait_for("개최 미확인")
         # never early (how late is the benchmark's business, not a test's)
         assert time.time() - (time.monotonic() - printed) >= planned_at.timestamp() - 0.05
+        monitor(env, tmp_path, "officials", "add", "--name", "시험시", "--jurisdiction", "testcity")
         monitor(env, tmp_path, "progress", "log", "T-1.signing", "--held", "--by", "시험시")
         daemon.wait_for("해결", timeout=15)
         assert daemon.terminate() == 0

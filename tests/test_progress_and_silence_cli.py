@@ -9,12 +9,19 @@ from sqlalchemy import select
 
 from monitor.db import models as m
 from monitor.db.engine import make_engine, make_session_factory
-from tests.factories import run_cli
+from tests.factories import enrol, run_cli
 
 
 @pytest.fixture
 def initialised(sqlite_url: str) -> str:
     assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    enrol(sqlite_url, "담당", "daejeon", "daegu", "gwangju-seo", "seoul")
+    enrol(sqlite_url, "a", "daejeon")
+    enrol(sqlite_url, "기획조정실", "daejeon")
+    enrol(sqlite_url, "서구", "gwangju-seo")
+    enrol(sqlite_url, "대구시", "daegu")
+    enrol(sqlite_url, "청년정책과", "daejeon")
+    enrol(sqlite_url, "서울시", "seoul")
     return sqlite_url
 
 

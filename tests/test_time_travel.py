@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import run_cli
+from tests.factories import enrol, run_cli
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def test_check_as_of_the_day_before_and_after_a_grace_boundary(initialised: str)
 
 
 def test_check_as_of_ignores_progress_entered_later(initialised: str) -> None:
+    enrol(initialised, "대구시", "daegu")
     done = run_cli(
         ["progress", "log", "DG-2022-01.done", "--status", "done", "--by", "대구시"], db_url=initialised
     )

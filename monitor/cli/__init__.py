@@ -86,6 +86,7 @@ for module in (
     engine_cmds,
     progress_cmds,
     silence_cmds,
+    history_cmds,
     metrics_cmds,
     export_cmds,
     telegram_cmds,

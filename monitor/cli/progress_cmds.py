@@ -1,8 +1,9 @@
-"""`monitor progress log`: an official reports progress (the simple path; bulk import comes later)."""
+"""`monitor progress log`: an official reports progress; `progress import` and `template`: in bulk."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import click
 
@@ -10,7 +11,12 @@ from monitor.cli.context import AppContext
 from monitor.db.models import ProgressReport
 from monitor.errors import InputError
 from monitor.i18n import t
+from monitor.imports import import_progress, write_template
+from monitor.imports.template import Format
+from monitor.imports.texts import say
 from monitor.progress import ProgressInput, log_progress
+from monitor.registry import find_code
+from monitor.scope import Actor, authorize, scoped_write
 from monitor.vocab import Channel
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -52,7 +58,11 @@ def progress() -> None:
 @click.option("--evidence", multiple=True, metavar="URL", help="Evidence link; repeat for several.")
 @click.option("--correction", is_flag=True, help="Corrects the latest report of this milestone (a new row).")
 @click.option(
-    "--by", "by", required=True, metavar="NAME", help="Who reports (official's name or department)."
+    "--by",
+    "by",
+    required=True,
+    metavar="NAME",
+    help="Who reports: a name on the officials roster (monitor officials add) for the jurisdiction.",
 )
 @pass_app
 def log_command(
@@ -71,7 +81,8 @@ def log_command(
 ) -> None:
     """Append a progress report for CODE (a milestone CODE.key, or a commitment for its official status).
 
-    A running daemon notices within its poll interval, re-evaluates what changed and re-plans.
+    A running daemon notices within its poll interval, re-evaluates what changed and re-plans. A name not
+    on the roster, or outside its jurisdiction, is refused (exit code 3) and the refusal is recorded.
     """
     if held and status not in (None, "held"):
         raise InputError("--held and --status disagree")
@@ -88,8 +99,11 @@ def log_command(
         evidence=list(evidence),
         correction=correction,
     )
-    with app.require_schema().begin() as session:
-        row = log_progress(session, entry, app.now(), app.settings.tz)
+    actor = Actor(Channel.CLI.value, name=by.strip())
+    now = app.now()
+    with scoped_write(app.require_schema(), actor, command="progress log", detail=code, now=now) as session:
+        authorize(session, actor, [find_code(session, code)])
+        row = log_progress(session, entry, now, app.settings.tz)
         what = " ".join(
             f"{k}={v}"
             for k, v in (
@@ -112,6 +126,93 @@ def log_command(
                 by=by,
             )
         )
+
+
+@progress.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--dry-run", is_flag=True, help="Check and show every report that would be written; write nothing."
+)
+@click.option(
+    "--correction",
+    is_flag=True,
+    help="A row whose cumulative value goes down corrects the milestone's latest report (else: an error).",
+)
+@click.option(
+    "--by",
+    "by",
+    required=True,
+    metavar="NAME",
+    help="Who reports: a name on the officials roster for the jurisdiction of every row.",
+)
+@pass_app
+def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool, by: str) -> None:
+    """Import progress from FILE (.csv or .xlsx, one report per row; Korean or English headers).
+
+    The whole file is checked first. Any problem — unknown code, wrong unit or type, negative amount, a
+    cumulative value going down, a future as-of date, a malformed URL, a duplicate row — is listed as
+    FILE:ROW:COLUMN, nothing is written and the exit code is 2. A name not on the roster for every row's
+    jurisdiction is refused (exit code 3, recorded). Make a file to fill in with `progress template`.
+    """
+    outcome = import_progress(
+        app.require_schema(),
+        file,
+        by=by,
+        now=app.now(),
+        tz=app.settings.tz,
+        dry_run=dry_run,
+        correction=correction,
+    )
+    if outcome.ignored_columns:
+        click.echo(say("ignored", app.lang, columns=", ".join(outcome.ignored_columns)), err=True)
+    for report in outcome.written if dry_run else []:
+        fields = " ".join(f"{name}={value}" for name, value in report.fields.items())
+        rows = ",".join(map(str, report.rows))
+        click.echo(
+            say("would_write", app.lang, rows=rows, code=report.code, as_of=report.as_of, fields=fields)
+        )
+    counts = {"file": outcome.file, "written": len(outcome.written), "rows": outcome.rows, "by": by}
+    summary = say("dry_run" if dry_run else "imported", app.lang, **counts, skipped=outcome.skipped)
+    click.echo(summary + (say("unchanged", app.lang, count=outcome.unchanged) if outcome.unchanged else ""))
+
+
+@progress.command(name="template")
+@click.option(
+    "--jurisdiction", required=True, metavar="SLUG", help="Whose milestones and commitments to list."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="File type.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it (default: progress-SLUG.xlsx or .csv in the current folder).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@pass_app
+def template_command(
+    app: AppContext, jurisdiction: str, fmt: Format, output: Path | None, force: bool
+) -> None:
+    """Write a file to fill in: one row per active milestone and per commitment of the jurisdiction.
+
+    It lists title, kind, target, unit, due date and the latest report; fill in 기준일 and what changed
+    (실적, 상태, amounts …) and import it with `progress import`. Rows left empty are skipped.
+    """
+    path = output or Path(f"progress-{jurisdiction}.{fmt}")
+    if path.exists() and not force:
+        raise InputError(f"{path} exists: choose another --output, or --force to overwrite it")
+    with app.require_schema()() as session:
+        try:
+            rows = write_template(session, jurisdiction, path, fmt, app.settings.tz)
+        except OSError as exc:
+            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(say("template", app.lang, path=path, jurisdiction=jurisdiction, rows=rows))
 
 
 def register(group: click.Group) -> None:

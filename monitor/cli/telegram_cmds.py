@@ -113,16 +113,17 @@ def officials() -> None:
 
 
 @officials.command(name="add")
-@click.argument("user_id", type=int)
+@click.argument("user_id", type=int, required=False)
 @click.option("--jurisdiction", required=True, metavar="SLUG", help="The jurisdiction they report for.")
 @click.option("--name", required=True, help="Name or department, recorded as the reporter.")
 @click.option("--by", "by", default="cli", show_default=True, metavar="NAME", help="Who adds them.")
 @pass_app
-def officials_add(app: AppContext, user_id: int, jurisdiction: str, name: str, by: str) -> None:
-    """Allow Telegram user USER_ID to report progress for one jurisdiction."""
+def officials_add(app: AppContext, user_id: int | None, jurisdiction: str, name: str, by: str) -> None:
+    """Allow NAME (`--by NAME` on the command line and in imports) and, with USER_ID, that Telegram user
+    (/log) to report progress for one jurisdiction. Every change of the roster is chained (monitor verify)."""
     with app.require_schema().begin() as session:
         row = chats.add_official(session, user_id, jurisdiction, name, by, app.now())
-        click.echo(f"#{row.id} {user_id} {name} → {jurisdiction}")
+        click.echo(f"#{row.id} {row.name}{f' (tg:{user_id})' if user_id else ''} → {jurisdiction}")
 
 
 @officials.command(name="list")
@@ -147,15 +148,17 @@ def officials_list(app: AppContext, fmt: str) -> None:
 
 
 @officials.command(name="remove")
-@click.argument("user_id", type=int)
+@click.argument("who")
 @click.option("--jurisdiction", metavar="SLUG", help="Only this jurisdiction (default: all of theirs).")
 @click.option("--by", "by", default="cli", show_default=True, metavar="NAME", help="Who removes them.")
 @pass_app
-def officials_remove(app: AppContext, user_id: int, jurisdiction: str | None, by: str) -> None:
-    """Take USER_ID off the roster; a /log waiting for confirmation is then refused."""
+def officials_remove(app: AppContext, who: str, jurisdiction: str | None, by: str) -> None:
+    """Take WHO (a Telegram user id or a name) off the roster; a /log waiting for confirmation is then
+    refused."""
+    target: int | str = int(who) if who.lstrip("-").isdigit() else who
     with app.require_schema().begin() as session:
-        count = chats.remove_official(session, user_id, by, app.now(), jurisdiction)
-    click.echo(f"{count} roster entr{'y' if count == 1 else 'ies'} of {user_id} removed")
+        count = chats.remove_official(session, target, by, app.now(), jurisdiction)
+    click.echo(f"{count} roster entr{'y' if count == 1 else 'ies'} of {who} removed")
 
 
 @officials.command(name="attempts")
@@ -164,7 +167,8 @@ def officials_remove(app: AppContext, user_id: int, jurisdiction: str | None, by
 @format_option("table", "json")
 @pass_app
 def officials_attempts(app: AppContext, refused: bool, limit: int, fmt: str) -> None:
-    """Show who tried to write through the bot (/log, group settings), allowed or refused."""
+    """Show who tried to write: through the bot (/log, group settings), allowed or refused, and refused
+    writes from the command line and imports."""
     query = select(m.AccessAttempt).order_by(m.AccessAttempt.id.desc()).limit(limit)
     if refused:
         query = query.where(m.AccessAttempt.allowed.is_(False))
@@ -172,6 +176,8 @@ def officials_attempts(app: AppContext, refused: bool, limit: int, fmt: str) -> 
         rows = [
             {
                 "at": isoformat_local(a.at, app.settings.tz),
+                "channel": a.channel,
+                "actor": a.actor,
                 "user_id": a.telegram_user_id,
                 "chat_id": a.chat_id,
                 "command": a.command,
@@ -181,7 +187,7 @@ def officials_attempts(app: AppContext, refused: bool, limit: int, fmt: str) -> 
             }
             for a in session.scalars(query)
         ]
-    _show(app, rows, fmt, ["at", "user_id", "chat_id", "command", "allowed", "reason", "detail"])
+    _show(app, rows, fmt, ["at", "channel", "actor", "user_id", "command", "allowed", "reason", "detail"])
 
 
 @click.group()

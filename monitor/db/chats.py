@@ -58,12 +58,13 @@ class Subscription(Base):
 
 
 class Official(Base):
-    """A Telegram user allowed to report progress for one jurisdiction."""
+    """A person allowed to report progress for one jurisdiction: by name on the command line and in
+    imports (`--by`), and through the bot when a Telegram user id is on file."""
 
     __tablename__ = "officials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     jurisdiction: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     added_by: Mapped[str] = mapped_column(String(200))
@@ -73,14 +74,17 @@ class Official(Base):
 
 
 class AccessAttempt(Base):
-    """Every attempt to write through the bot (or change a group's settings), allowed or refused."""
+    """Every attempt to write through the bot (or change a group's settings), allowed or refused, and
+    every refused write from the command line or an import."""
 
     __tablename__ = "access_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(32), default="telegram", server_default="telegram")
+    actor: Mapped[str | None] = mapped_column(String(200))  # the --by name (command line, import)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     command: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
     allowed: Mapped[bool] = mapped_column(Boolean)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db.models import MilestoneRevision, ProgressReport, StatusChange
 from monitor.errors import HistoryIsAppendOnly
+from monitor.history import chain
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that refuse to update or delete history rows."""
+    """Sessions that refuse to update or delete history rows and chain every change of it."""
     factory = sessionmaker(engine, expire_on_commit=False)
     event.listen(factory, "before_flush", _guard_history)
+    event.listen(factory, "after_flush", chain.record_flush)
     return factory
 
 

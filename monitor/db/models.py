@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -242,6 +243,11 @@ class ProgressReport(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     secured_amount: Mapped[Decimal | None]
     executed_amount: Mapped[Decimal | None]
+    # A budget report may restate the plan (beside secured/executed, never alone) and split its amounts by
+    # source (국비/시비/구비): {"국비": {"planned": "10", "secured": "8", "executed": "5"}, …}; the amount
+    # columns hold the totals.
+    planned_amount: Mapped[Decimal | None]
+    by_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     as_of: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[str]] = mapped_column(default=list)
@@ -324,10 +330,12 @@ class Meta(Base):
 # The alerting tables share the metadata; importing them here keeps `models` the one place to look.
 from monitor.db.alerting import Alert, EvaluationError, JobRun, OutboxEntry, Silence  # noqa: E402
 from monitor.db.chats import AccessAttempt, Official, PendingLog, Subscription, TelegramChat  # noqa: E402
+from monitor.db.history import ChainEntry  # noqa: E402
 
 __all__ = [
     "AccessAttempt",
     "Alert",
+    "ChainEntry",
     "EvaluationError",
     "JobRun",
     "Official",

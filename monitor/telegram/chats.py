@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from monitor import scope
 from monitor.alerts.muting import code_matches
 from monitor.alerts.routing import SEVERITY_RANK, chat_of, telegram_destination
 from monitor.db import models as m
@@ -21,7 +22,8 @@ from monitor.errors import InputError, NotFoundError
 from monitor.notify.base import Failed
 from monitor.notify.sender import FailureHook
 from monitor.registry import require_jurisdiction
-from monitor.vocab import Lang
+from monitor.scope import Actor
+from monitor.vocab import Channel, Lang
 
 
 def ensure_chat(
@@ -206,14 +208,20 @@ def admin_notice(session: Session, admin_chat_id: int, now: datetime, text_ko: s
 
 
 def add_official(
-    session: Session, user_id: int, jurisdiction: str, name: str, by: str, now: datetime
+    session: Session, user_id: int | None, jurisdiction: str, name: str, by: str, now: datetime
 ) -> m.Official:
+    """A roster entry: `name` is what `--by` must say on the command line and in imports; with a Telegram
+    `user_id` the person can also /log through the bot."""
     require_jurisdiction(session, jurisdiction)
     if not name.strip():
         raise InputError("an official needs a name (--name)")
-    for old in active_officials(session, user_id):
-        if old.jurisdiction == jurisdiction:
-            raise InputError(f"user {user_id} is already an official of {jurisdiction}")
+    name = name.strip()
+    for old in active_officials(session):
+        if old.jurisdiction == jurisdiction and (
+            old.name == name or (user_id is not None and old.telegram_user_id == user_id)
+        ):
+            who = f"user {user_id}" if user_id is not None and old.telegram_user_id == user_id else name
+            raise InputError(f"{who} is already an official of {jurisdiction}")
     official = m.Official(
         telegram_user_id=user_id, jurisdiction=jurisdiction, name=name, added_by=by, added_at=now
     )
@@ -230,17 +238,18 @@ def active_officials(session: Session, user_id: int | None = None) -> list[m.Off
 
 
 def remove_official(
-    session: Session, user_id: int, by: str, now: datetime, jurisdiction: str | None = None
+    session: Session, who: int | str, by: str, now: datetime, jurisdiction: str | None = None
 ) -> int:
+    """End the roster entries of a Telegram user id or a name (all, or one jurisdiction's)."""
     removed = 0
-    for official in active_officials(session, user_id):
-        if jurisdiction is None or official.jurisdiction == jurisdiction:
+    for official in active_officials(session):
+        matches = official.telegram_user_id == who if isinstance(who, int) else official.name == who
+        if matches and (jurisdiction is None or official.jurisdiction == jurisdiction):
             official.removed_at, official.removed_by = now, by
             removed += 1
     if not removed:
-        raise NotFoundError(
-            f"user {user_id} is not an official{f' of {jurisdiction}' if jurisdiction else ''}"
-        )
+        label = f"user {who}" if isinstance(who, int) else who
+        raise NotFoundError(f"{label} is not an official{f' of {jurisdiction}' if jurisdiction else ''}")
     return removed
 
 
@@ -255,14 +264,7 @@ def record_attempt(
     reason: str,
     now: datetime,
 ) -> None:
-    session.add(
-        m.AccessAttempt(
-            at=now,
-            telegram_user_id=user_id,
-            chat_id=chat_id,
-            command=command,
-            detail=detail,
-            allowed=allowed,
-            reason=reason,
-        )
+    actor = Actor(Channel.TELEGRAM.value, telegram_user_id=user_id, chat_id=chat_id)
+    scope.record_attempt(
+        session, actor, command=command, detail=detail, allowed=allowed, reason=reason, now=now
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.db import models as m
 from monitor.progress import ProgressInput, log_progress
 from monitor.registry import find_code
+from monitor.scope import Actor, official_for
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, UsageError, h
 from monitor.telegram.texts import say
@@ -78,9 +79,7 @@ def summary(fields: dict[str, Any]) -> str:
 
 
 def _official_for(session: Session, user_id: int, target: m.Commitment | m.Milestone) -> m.Official | None:
-    commitment = target if isinstance(target, m.Commitment) else target.commitment
-    parties = {j.slug for j in commitment.parties}
-    return next((o for o in chats.active_officials(session, user_id) if o.jurisdiction in parties), None)
+    return official_for(session, Actor(Channel.TELEGRAM.value, telegram_user_id=user_id), target)
 
 
 def _dry_run(session: Session, entry: ProgressInput, request: Request, env: Env) -> None:

@@ -1,0 +1,1 @@
+"""Tamper-evident history: the hash chain (`chain`) and its verification (`verify`)."""

@@ -1,0 +1,197 @@
+"""The tamper-evident history: every change is chained, and `monitor verify` names direct edits.
+
+Tampering is done the way an insider would: raw SQL on the database, past the application.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.alerts.silences import add_silence, remove_silence
+from monitor.db import migrate
+from monitor.db import models as m
+from monitor.db.engine import make_engine
+from monitor.history.chain import CHAINED
+from monitor.history.verify import Verification, verify
+from monitor.telegram import chats
+from tests.factories import NOW, load_shipped_seeds, log, run_cli, sessions_for
+
+
+def _verify(sessions: sessionmaker[Session]) -> Verification:
+    with sessions() as session:
+        return verify(session)
+
+
+def _sql(engine: Engine, statement: str, **params: object) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(statement), params)
+
+
+def _write_history(sessions: sessionmaker[Session]) -> None:
+    """One write of each chained kind: progress, a status, a silence set and lifted, roster in and out."""
+    log(sessions, "DJ-9-3.youth-housing", NOW, value=Decimal(1200), evidence=["https://example.org/a"])
+    log(sessions, "DJ-9-3", NOW, status="정상추진")
+    with sessions.begin() as session:
+        silence = add_silence(
+            session,
+            code_prefix="DJ-9",
+            jurisdiction=None,
+            until=NOW + timedelta(days=3),
+            reason="조정 중",
+            by="감시단",
+            now=NOW,
+        )
+        remove_silence(session, silence.id, "감시단", NOW + timedelta(hours=1))
+        chats.add_official(session, None, "daejeon", "기획조정실", "admin", NOW)
+        chats.remove_official(session, "기획조정실", "admin", NOW + timedelta(hours=2))
+
+
+@pytest.fixture
+def history(seeded: sessionmaker[Session]) -> sessionmaker[Session]:
+    _write_history(seeded)
+    return seeded
+
+
+def test_every_change_of_history_is_one_chain_entry_and_the_chain_verifies(
+    history: sessionmaker[Session],
+) -> None:
+    with history() as session:
+        rows = sum(session.scalar(select(func.count()).select_from(model)) or 0 for model in CHAINED.values())
+        kinds = dict(
+            session.execute(select(m.ChainEntry.kind, func.count()).group_by(m.ChainEntry.kind)).all()
+        )
+    result = _verify(history)
+    assert result.intact, result.breaches
+    assert kinds == {"insert": rows, "update": 2}  # the lifted silence and the roster removal
+    assert result.entries == rows + 2
+
+
+def test_a_progress_row_edited_in_the_database_is_named(
+    history: sessionmaker[Session], engine: Engine
+) -> None:
+    with history() as session:
+        report = session.scalars(select(m.ProgressReport).where(m.ProgressReport.value == 1200)).one()
+    _sql(engine, "UPDATE progress_reports SET value = '1500' WHERE id = :id", id=report.id)
+    first = _verify(history).breaches[0].message
+    assert f"progress_reports row {report.id} was edited directly" in first
+    assert "'1200' → '1500'" in first
+
+
+def test_a_status_row_deleted_in_the_database_is_named(
+    history: sessionmaker[Session], engine: Engine
+) -> None:
+    with history() as session:
+        change = session.scalars(select(m.StatusChange).where(m.StatusChange.reporter == "담당관")).one()
+    _sql(engine, "DELETE FROM status_changes WHERE id = :id", id=change.id)
+    assert f"status_changes row {change.id} was deleted directly" in _verify(history).breaches[0].message
+
+
+def test_a_deleted_chain_entry_is_named(history: sessionmaker[Session], engine: Engine) -> None:
+    _sql(engine, "DELETE FROM history_chain WHERE seq = 3")
+    assert _verify(history).breaches[0].message.startswith("entry #3 was deleted: entry #4")
+
+
+def test_an_edited_chain_entry_is_named(history: sessionmaker[Session], engine: Engine) -> None:
+    _sql(
+        engine, "UPDATE history_chain SET content = replace(content, '\"as_of\"', '\"as_of \"') WHERE seq = 5"
+    )
+    assert _verify(history).breaches[0].message.startswith("entry #5 (insert")
+    assert "was edited" in _verify(history).breaches[0].message
+
+
+def test_reordered_chain_entries_are_named(history: sessionmaker[Session], engine: Engine) -> None:
+    _sql(engine, "UPDATE history_chain SET seq = -1 WHERE seq = 4")
+    _sql(engine, "UPDATE history_chain SET seq = 4 WHERE seq = 5")
+    _sql(engine, "UPDATE history_chain SET seq = 5 WHERE seq = -1")
+    first = _verify(history).breaches[0].message
+    assert first.startswith("entry #4") and "reordered" in first and "belongs after #5" in first
+
+
+def test_reordered_progress_rows_are_caught(history: sessionmaker[Session], engine: Engine) -> None:
+    """Swapping the dates of two reports (rewriting which came first) is an edit of both rows."""
+    with history() as session:
+        reports = session.scalars(select(m.ProgressReport).order_by(m.ProgressReport.as_of)).all()
+    first, second = sorted((reports[0], reports[-1]), key=lambda report: report.id)
+    assert first.as_of != second.as_of
+    _sql(engine, "UPDATE progress_reports SET as_of = :d WHERE id = :id", d=second.as_of, id=first.id)
+    _sql(engine, "UPDATE progress_reports SET as_of = :d WHERE id = :id", d=first.as_of, id=second.id)
+    breaches = _verify(history).breaches
+    assert [b.message.split(" was ")[0] for b in breaches] == [
+        f"progress_reports row {first.id}",
+        f"progress_reports row {second.id}",
+    ]
+
+
+def test_a_row_inserted_past_the_chain_is_named(history: sessionmaker[Session], engine: Engine) -> None:
+    with history() as session:
+        commitment_id = session.scalar(select(m.Commitment.id).where(m.Commitment.code == "DJ-9-3"))
+    _sql(
+        engine,
+        "INSERT INTO status_changes (commitment_id, status, as_of, evidence, reporter, channel, entered_at)"
+        " VALUES (:c, 'done', '2026-11-01', '[]', '누군가', 'cli', '2026-11-01 00:00:00')",
+        c=commitment_id,
+    )
+    assert "is not in the chain" in _verify(history).breaches[0].message
+
+
+def test_cutting_the_end_of_the_chain_is_caught_and_a_published_head_proves_it(
+    history: sessionmaker[Session], engine: Engine, db_url: str
+) -> None:
+    published = run_cli(["verify", "--head"], db_url=db_url).output.strip()
+    log(history, "DJ-9-3.youth-housing", NOW, value=Decimal(1300))
+    assert run_cli(["verify", "--published", published], db_url=db_url).exit_code == 0
+    with history() as session:
+        last = session.scalars(select(m.ChainEntry).order_by(m.ChainEntry.seq.desc()).limit(1)).one()
+    # An insider removes the last report, its entry, and even rewinds the recorded head …
+    _sql(engine, "DELETE FROM progress_reports WHERE id = :id", id=last.ref_id)
+    _sql(engine, "DELETE FROM history_chain WHERE seq = :seq", seq=last.seq)
+    assert "deleted from the end of the chain" in _verify(history).breaches[0].message
+    _sql(engine, "UPDATE meta SET value = :v WHERE key = 'history.head'", v=published)
+    assert _verify(history).intact
+    # … which a published head cannot hide when the history before it was touched:
+    _sql(engine, "DELETE FROM history_chain WHERE seq = :seq", seq=last.seq - 1)
+    result = run_cli(["verify", "--published", published], db_url=db_url)
+    assert result.exit_code == 4
+    assert "is not in the chain" in result.output
+
+
+def test_verify_exits_zero_when_intact_and_four_with_the_first_breach(
+    history: sessionmaker[Session], engine: Engine, db_url: str
+) -> None:
+    intact = run_cli(["--lang", "en", "verify"], db_url=db_url)
+    assert intact.exit_code == 0 and intact.output.startswith("history intact:")
+    _sql(engine, "UPDATE officials SET jurisdiction = 'seoul'")
+    broken = run_cli(["verify"], db_url=db_url)
+    assert broken.exit_code == 4
+    assert broken.output.splitlines()[0].startswith("first breach: officials row 1 was edited directly")
+
+
+def test_upgrading_a_database_chains_the_history_it_already_had(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0003")
+        with engine.begin() as conn:  # a history row written before the chain existed
+            conn.execute(
+                text(
+                    "INSERT INTO jurisdictions (slug, name_ko, name_en, level) VALUES ('x', 'x', 'x', 'city')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO access_attempts (at, telegram_user_id, chat_id, command, detail, allowed, reason)"
+                    " VALUES ('2026-11-01 00:00:00', 7, 7, 'log', 'X-1 3', false, 'not on the officials roster')"
+                )
+            )
+        migrate.upgrade(engine)
+        sessions = sessions_for(engine)
+        load_shipped_seeds(sessions)
+        result = _verify(sessions)
+        assert result.intact, result.breaches
+        assert result.entries > 1
+    finally:
+        engine.dispose()

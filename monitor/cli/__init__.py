@@ -75,6 +75,7 @@ from monitor.cli import (  # noqa: E402
     metrics_cmds,
     progress_cmds,
     registry_cmds,
+    report_cmds,
     seed_cmds,
     silence_cmds,
     telegram_cmds,
@@ -89,6 +90,7 @@ for module in (
     history_cmds,
     metrics_cmds,
     export_cmds,
+    report_cmds,
     telegram_cmds,
 ):
     module.register(cli)

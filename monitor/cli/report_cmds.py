@@ -1,0 +1,169 @@
+"""`monitor report KIND`: reports people read (digest, status, budget, card) and the Atom feed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from monitor.cli.context import AppContext
+from monitor.errors import InputError
+from monitor.i18n import t
+from monitor.reports import FORMATS, render_report
+
+pass_app = click.make_pass_decorator(AppContext)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def common_options(with_format: bool = True) -> Callable[[F], F]:
+    def decorate(command: F) -> F:
+        options = [
+            click.option(
+                "--as-of", "as_of", metavar="INSTANT", help="As known at this instant (default: now)."
+            ),
+            click.option(
+                "--out",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Write to this file (folders are created; replaced atomically) instead of stdout.",
+            ),
+        ]
+        if with_format:
+            options.append(
+                click.option(
+                    "--format",
+                    "fmt",
+                    type=click.Choice(FORMATS),
+                    default="md",
+                    show_default=True,
+                    help="md: Markdown tables; html: one self-contained page; csv: the main table; "
+                    "json: everything.",
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+jurisdiction_option = click.option(
+    "--jurisdiction", metavar="SLUG", help="Only this jurisdiction (an agreement counts for every party)."
+)
+
+
+@click.group()
+def report() -> None:
+    """Reports as Markdown, HTML, CSV or JSON, as known at an instant (--as-of)."""
+
+
+def _emit(app: AppContext, data: bytes, out: Path | None) -> None:
+    if out is None:
+        click.echo(data, nl=False)
+        return
+    write_atomically(out, data)
+    click.echo(t("report.written", app.lang, path=out), err=True)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers never see half a file: write a temporary file beside it, then rename it over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _run(app: AppContext, kind: str, fmt: str, as_of: str | None, out: Path | None, **options: Any) -> None:
+    instant = app.instant(as_of)
+    with app.require_schema()() as session:
+        data = render_report(
+            session,
+            kind,
+            fmt,
+            as_of=instant,
+            tz=app.settings.tz,
+            lang=app.lang,
+            config=app.rule_config(),
+            **options,
+        )
+    _emit(app, data, out)
+
+
+@report.command()
+@jurisdiction_option
+@click.option("--since", metavar="INSTANT", help="The previous digest (default: --as-of minus 7 days).")
+@click.option(
+    "--days", type=click.IntRange(min=0), default=30, show_default=True, help="Look-ahead for deadlines."
+)
+@common_options()
+@pass_app
+def digest(
+    app: AppContext,
+    jurisdiction: str | None,
+    since: str | None,
+    days: int,
+    as_of: str | None,
+    out: Path | None,
+    fmt: str,
+) -> None:
+    """Overdue (new and ongoing), resolved since the previous digest, due soon, recent progress."""
+    start = app.instant(since) if since is not None else None
+    _run(app, "digest", fmt, as_of, out, jurisdiction=jurisdiction, since=start, days=days)
+
+
+@report.command()
+@jurisdiction_option
+@common_options()
+@pass_app
+def status(app: AppContext, jurisdiction: str | None, as_of: str | None, out: Path | None, fmt: str) -> None:
+    """The evaluation table: official statuses, 완료율, 목표달성도, overdue and at-risk pledges."""
+    _run(app, "status", fmt, as_of, out, jurisdiction=jurisdiction)
+
+
+@report.command()
+@jurisdiction_option
+@common_options()
+@pass_app
+def budget(app: AppContext, jurisdiction: str | None, as_of: str | None, out: Path | None, fmt: str) -> None:
+    """Planned vs secured vs executed per line and year, 재정확보율, 집행률, the table's findings."""
+    _run(app, "budget", fmt, as_of, out, jurisdiction=jurisdiction)
+
+
+@report.command()
+@click.argument("code")
+@common_options()
+@pass_app
+def card(app: AppContext, code: str, as_of: str | None, out: Path | None, fmt: str) -> None:
+    """One commitment's 공약관리카드: milestones, every report and status change, revisions, states."""
+    _run(app, "card", fmt, as_of, out, code=code)
+
+
+@report.command()
+@jurisdiction_option
+@common_options(with_format=False)
+@click.option(
+    "--format", "fmt", default="atom", show_default=True, help="Always Atom; nothing else is accepted."
+)
+@pass_app
+def feed(app: AppContext, jurisdiction: str | None, as_of: str | None, out: Path | None, fmt: str) -> None:
+    """An Atom feed of status changes and progress (for feed readers)."""
+    if fmt != "atom":
+        raise InputError(f"the feed is always Atom; --format {fmt} is not available")
+    from monitor.feed import atom_feed  # lazy: feedgen is loaded only when a feed is asked for
+
+    instant = app.instant(as_of)
+    with app.require_schema()() as session:
+        data = atom_feed(session, as_of=instant, tz=app.settings.tz, lang=app.lang, jurisdiction=jurisdiction)
+    _emit(app, data, out)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(report)

@@ -1,0 +1,244 @@
+"""The card (공약관리카드): one commitment's whole history as known at an instant.
+
+Its milestones (and those of the items under it) with targets, deadlines and what was reported; every
+progress report and official status change in order, corrections linked; target revisions; the rule
+states now. Only what was entered by `as_of` appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.db import models as m
+from monitor.evaluation.facts import load_milestone_facts, load_parties, related_ids
+from monitor.evaluation.run import evaluate
+from monitor.evaluation.summaries import load_summaries
+from monitor.i18n import amount, t
+from monitor.notify.render import CONDITION_LABELS, label
+from monitor.registry import citation, find_code
+from monitor.reports.common import Countdown, ReportHeader, countdown, make_header
+from monitor.reports.digest import is_done
+from monitor.reports.entries import Entry, load_entries
+from monitor.rules import NO_REPORTS, CommitmentFacts, Evaluation, MilestoneFacts, ReportSummary, RuleConfig
+from monitor.rules.milestone import current_value
+from monitor.rules.text import figure
+from monitor.timeutil import local_date
+from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus, Status
+
+
+@dataclass(frozen=True)
+class CardMilestone:
+    code: str
+    title: str
+    commitment_code: str
+    kind: str
+    kind_label: str
+    target: str  # "5,000호", "565백만원", "10만원 · 매년", "완료"
+    due: datetime
+    due_day: str
+    countdown: Countdown
+    reported: str  # what the effective reports add up to: "1,200호", "완료", "집행 120" ("" if nothing)
+    done: bool
+    states: list[str]  # condition labels now ("기한 초과", "미달 위험" …)
+
+
+@dataclass(frozen=True)
+class CardState:
+    subject: str
+    rule: str
+    condition: str
+    label: str
+    stage: str | None
+    severity: str
+    since: datetime
+    due: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class CardRevision:
+    milestone: str
+    changed_at: datetime
+    field: str
+    field_label: str
+    old: str | None
+    new: str | None
+    seed_file: str
+
+
+@dataclass(frozen=True)
+class CardReport:
+    header: ReportHeader
+    code: str
+    title: str
+    kind: str
+    kind_label: str
+    description: str | None
+    category: str | None
+    department: str | None
+    jurisdiction: str
+    parties: list[str]
+    period: tuple[str | None, str | None]
+    parent: str | None
+    children: list[tuple[str, str]]  # (code, title) of the items under it
+    official_status: str | None  # as known at as_of
+    official_status_label: str
+    official_status_as_of: str | None
+    budget_total: Decimal | None
+    source: str
+    source_text: str
+    milestones: list[CardMilestone]
+    history: list[Entry]
+    revisions: list[CardRevision]
+    states: list[CardState]
+
+
+def build_card(
+    session: Session, *, code: str, as_of: datetime, tz: ZoneInfo, lang: Lang, config: RuleConfig
+) -> CardReport:
+    found = find_code(session, code)
+    commitment = found if isinstance(found, m.Commitment) else found.commitment
+    header = make_header(session, "card", as_of, tz, None, lang)
+    ids, _ = related_ids(session, {commitment.id})
+    parties = load_parties(session, ids)
+    result = evaluate(session, config, as_of, scope={commitment.id})
+    facts = result.commitments.get(commitment.code)
+    evaluations = [e for e in result.evaluations if e.commitment_code in _codes(result.commitments, ids)]
+    milestones = sorted(load_milestone_facts(session, ids, parties), key=lambda f: (f.due_at, f.code))
+    summaries = load_summaries(session, as_of, ids)
+    status = facts.official_status if facts else None
+    return CardReport(
+        header=header,
+        code=commitment.code,
+        title=commitment.title,
+        kind=commitment.kind,
+        kind_label=CommitmentKind(commitment.kind).label(lang),
+        description=commitment.description,
+        category=commitment.category,
+        department=commitment.department,
+        jurisdiction=commitment.jurisdiction.slug,
+        parties=[j.slug for j in commitment.parties],
+        period=(_iso(commitment.period_start), _iso(commitment.period_end)),
+        parent=commitment.parent.code if commitment.parent else None,
+        children=[(c.code, c.title) for c in commitment.children if c.retired_at is None],
+        official_status=status,
+        official_status_label=Status(status).label(lang) if status else t("status.unreported", lang),
+        official_status_as_of=_iso(facts.status_as_of) if facts else None,
+        budget_total=commitment.budget_total,
+        source=citation(commitment.source, commitment.source_line, commitment.source_end_line),
+        source_text=commitment.source.excerpt(commitment.source_line, commitment.source_end_line),
+        milestones=[
+            _milestone(f, summaries.get(f.id, NO_REPORTS), evaluations, as_of, tz, lang) for f in milestones
+        ],
+        history=load_entries(session, until=as_of, lang=lang, parties=parties, commitment_ids=ids),
+        revisions=_revisions(session, ids, as_of, lang),
+        states=[_state(e, lang) for e in sorted(evaluations, key=lambda e: (e.subject, e.rule.value))],
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _codes(commitments: dict[str, CommitmentFacts], ids: set[int]) -> set[str]:
+    return {code for code, c in commitments.items() if c.id in ids}
+
+
+def _milestone(
+    facts: MilestoneFacts,
+    summary: ReportSummary,
+    evaluations: list[Evaluation],
+    as_of: datetime,
+    tz: ZoneInfo,
+    lang: Lang,
+) -> CardMilestone:
+    done = is_done(facts, summary)
+    return CardMilestone(
+        code=facts.code,
+        title=facts.title,
+        commitment_code=facts.commitment_code,
+        kind=facts.kind,
+        kind_label=MilestoneKind(facts.kind).label(lang),
+        target=target_text(facts, lang, tz),
+        due=facts.due_at,
+        due_day=(facts.due_date or local_date(facts.due_at - timedelta(microseconds=1), tz)).isoformat(),
+        countdown=countdown(facts.due_at, as_of, tz, lang, met=done),
+        reported=reported_text(facts, summary, lang),
+        done=done,
+        states=[
+            label(CONDITION_LABELS, e.condition, lang)
+            for e in evaluations
+            if e.subject == facts.code and e.condition != "achieved"
+        ],
+    )
+
+
+def target_text(facts: MilestoneFacts, lang: Lang, tz: ZoneInfo) -> str:
+    if facts.kind == "budget":
+        return figure(facts.planned_amount, "백만원")
+    if facts.kind == "completion":
+        return MilestoneStatus.DONE.label(lang)
+    if facts.kind == "event" and facts.starts_at and facts.ends_at:
+        start, end = facts.starts_at.astimezone(tz), facts.ends_at.astimezone(tz)
+        return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    if facts.target is None:
+        return ""
+    text = figure(facts.target, None if facts.target_max else facts.unit)
+    if facts.target_max is not None:
+        text += f"~{figure(facts.target_max, facts.unit)}"
+    return text
+
+
+def reported_text(facts: MilestoneFacts, summary: ReportSummary, lang: Lang) -> str:
+    parts = [MilestoneStatus(s).label(lang) for s in sorted(summary.statuses)]
+    value = current_value(facts, summary)
+    if value is not None:
+        parts.insert(0, figure(value, facts.unit))
+    if summary.max_executed is not None:
+        parts.append(t("report.executed_amount", lang, amount=amount(summary.max_executed)))
+    if summary.max_secured is not None:
+        parts.append(t("report.secured_amount", lang, amount=amount(summary.max_secured)))
+    return " · ".join(parts)
+
+
+def _state(e: Evaluation, lang: Lang) -> CardState:
+    return CardState(
+        subject=e.subject,
+        rule=e.rule.value,
+        condition=e.condition,
+        label=label(CONDITION_LABELS, e.condition, lang),
+        stage=e.stage,
+        severity=e.behaviour.severity.value,
+        since=e.since,
+        due=e.due,
+        reason=e.reason.text(lang),
+    )
+
+
+def _revisions(session: Session, ids: set[int], as_of: datetime, lang: Lang) -> list[CardRevision]:
+    rev, ms = m.MilestoneRevision, m.Milestone
+    query = (
+        select(rev, ms.code)
+        .join(ms, ms.id == rev.milestone_id)
+        .where(ms.commitment_id.in_(list(ids)), rev.changed_at <= as_of)
+        .order_by(rev.changed_at, rev.id)
+    )
+    return [
+        CardRevision(
+            milestone=code,
+            changed_at=revision.changed_at,
+            field=name,
+            field_label=t(f"report.field.{name}", lang),
+            old=old,
+            new=new,
+            seed_file=revision.seed_file,
+        )
+        for revision, code in session.execute(query)
+        for name, (old, new) in sorted(revision.changes.items())
+    ]

@@ -1,0 +1,123 @@
+"""The status report: the Korean evaluation table per jurisdiction and 분야 as of an instant.
+
+Official statuses (완료 … 폐기, unreported), 완료율 and 목표달성도 come from `monitor.metrics`; beside them,
+the monitor's own view: how many of those pledges have an overdue or an at-risk target now.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from monitor.evaluation.run import evaluate
+from monitor.i18n import t
+from monitor.metrics import Metrics, load_metrics
+from monitor.reports.common import ReportHeader, card_of, make_header
+from monitor.rules import Rule, RuleConfig
+from monitor.timeutil import local_date
+from monitor.vocab import Lang, Status
+
+UNREPORTED = "unreported"
+STATUS_KEYS = (*(s.value for s in Status), UNREPORTED)
+FLAGGED = {Rule.OVERDUE: "overdue", Rule.AT_RISK: "at_risk"}
+TOTAL = "\0total"  # the key of a jurisdiction's whole row (no 분야 is spelt like this)
+# (party, 분야 or TOTAL, "overdue"/"at_risk") → codes of the pledges flagged so
+Flagged = dict[tuple[str, str, str], set[str]]
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    jurisdiction: str
+    jurisdiction_name: str
+    category: str | None  # None: the whole jurisdiction (is_total) or pledges without a 분야
+    is_total: bool
+    pledges: int
+    statuses: dict[str, int]  # every key of STATUS_KEYS, zero included
+    completion_rate: Decimal | None
+    targets_due: int
+    targets_met: int
+    achievement_rate: Decimal | None
+    overdue: int  # pledges with at least one overdue target (the monitor's own view)
+    at_risk: int  # pledges with at least one target projected to fall short
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    header: ReportHeader
+    year: int  # the year whose targets count for 목표달성도
+    status_labels: dict[str, str]  # STATUS_KEYS → label in the report's language
+    rows: list[StatusRow]
+
+
+def status_labels(lang: Lang) -> dict[str, str]:
+    labels = {s.value: s.label(lang) for s in Status}
+    labels[UNREPORTED] = t("status.unreported", lang)
+    return labels
+
+
+def build_status(
+    session: Session,
+    *,
+    as_of: datetime,
+    tz: ZoneInfo,
+    lang: Lang,
+    config: RuleConfig,
+    jurisdiction: str | None = None,
+) -> StatusReport:
+    header = make_header(session, "status", as_of, tz, jurisdiction, lang)
+    year = local_date(as_of, tz).year
+    flagged = _flagged_pledges(session, config, as_of)
+    rows: list[StatusRow] = []
+    totals = load_metrics(session, as_of, tz, year, by_category=False)
+    by_category = load_metrics(session, as_of, tz, year, by_category=True)
+    for total in totals:
+        if jurisdiction is not None and total.jurisdiction != jurisdiction:
+            continue
+        rows.append(_row(total, True, flagged, header.names))
+        rows.extend(
+            _row(cell, False, flagged, header.names)
+            for cell in by_category
+            if cell.jurisdiction == total.jurisdiction and cell.pledges
+        )
+    return StatusReport(header=header, year=year, status_labels=status_labels(lang), rows=rows)
+
+
+def _row(metrics: Metrics, is_total: bool, flagged: Flagged, names: dict[str, str]) -> StatusRow:
+    place = metrics.jurisdiction
+    key = TOTAL if is_total else (metrics.category or "")
+    return StatusRow(
+        jurisdiction=place,
+        jurisdiction_name=names.get(place, place),
+        category=None if is_total else metrics.category,
+        is_total=is_total,
+        pledges=metrics.pledges,
+        statuses={k: metrics.statuses.get(k, 0) for k in STATUS_KEYS},
+        completion_rate=metrics.completion_rate,
+        targets_due=metrics.targets_due,
+        targets_met=metrics.targets_met,
+        achievement_rate=metrics.achievement_rate,
+        overdue=len(flagged[(place, key, "overdue")]),
+        at_risk=len(flagged[(place, key, "at_risk")]),
+    )
+
+
+def _flagged_pledges(
+    session: Session, config: RuleConfig, as_of: datetime
+) -> dict[tuple[str, str, str], set[str]]:
+    """(party, 분야 or TOTAL, "overdue"/"at_risk") → codes of the pledges with such a target under them."""
+    result = evaluate(session, config, as_of)
+    flagged: Flagged = defaultdict(set)
+    for evaluation in result.evaluations:
+        flag = FLAGGED.get(evaluation.rule)
+        card = card_of(evaluation.commitment_code, result.commitments) if flag else None
+        if flag is None or card is None:
+            continue
+        for place in card.parties:
+            flagged[(place, card.category or "", flag)].add(card.code)
+            flagged[(place, TOTAL, flag)].add(card.code)
+    return flagged

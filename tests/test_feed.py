@@ -5,13 +5,23 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import NotFoundError
 from monitor.feed import atom_feed
-from tests.factories import NOW, SEOUL, detect_at, load_shipped_seeds, log, migrated_engine, sessions_for
+from tests.factories import (
+    NOW,
+    SEOUL,
+    detect_at,
+    load_shipped_seeds,
+    log,
+    migrated_engine,
+    run_cli,
+    sessions_for,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOUR = timedelta(hours=1)
@@ -170,3 +180,18 @@ def test_feed_links_itself_when_given_its_address(sqlite_seeded: sessionmaker[Se
     root, _ = _feed(sqlite_seeded, NOW, base_url="https://watch.example.org/feed.atom", limit=1)
     links = [(link.get("rel"), link.get("href")) for link in root.findall(f"{ATOM}link")]
     assert links == [("self", "https://watch.example.org/feed.atom")]
+
+
+def test_report_feed_command_prints_the_feed(sqlite_url: str, tmp_path: Path) -> None:
+    sessions = sessions_for(migrated_engine(sqlite_url))
+    load_shipped_seeds(sessions)
+    log(sessions, "SEOUL-SEJONG-2023", NOW, status="정상추진", note="R&D <협의>")
+    args = ["report", "feed", "--jurisdiction", "sejong", "--as-of", "2026-11-22T13:00+09:00"]
+    printed = run_cli(args, db_url=sqlite_url)
+    assert printed.exit_code == 0, printed.output
+    root = ET.fromstring(printed.stdout_bytes)
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert titles == ["[공식 상태] SEOUL-SEJONG-2023 서울시-세종시 업무협약: 정상추진"]
+    target = tmp_path / "feeds" / "sejong.atom"
+    written = run_cli([*args, "--out", str(target)], db_url=sqlite_url)
+    assert written.exit_code == 0 and target.read_bytes() == printed.stdout_bytes

@@ -39,6 +39,10 @@ def default_alerts_file() -> Path:
     return platformdirs.user_data_path("pledge-monitor") / "alerts.jsonl"
 
 
+def default_reports_dir() -> Path:
+    return platformdirs.user_data_path("pledge-monitor") / "reports"
+
+
 def default_database_url() -> str:
     """SQLite file in the per-user data directory (e.g. ~/.local/share/pledge-monitor/)."""
     path = platformdirs.user_data_path("pledge-monitor") / "monitor.sqlite3"
@@ -126,6 +130,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     alerts_file: Path = Field(
         default_factory=default_alerts_file, description="JSON-lines file the file notifier appends to."
+    )
+    reports_dir: Path = Field(
+        default_factory=default_reports_dir,
+        description="Where scheduled reports are written (a job's relative `folder` is under it).",
     )
 
     # Detection rules (see the README's "Rules" section).

@@ -55,7 +55,14 @@ _NOT_MODIFIED = (
     "current content and reply markup of the message"
 )
 _CONTENT_METHODS = frozenset(
-    {"sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery"}
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+    }
 )
 
 
@@ -296,8 +303,8 @@ class SentMessage:
     message_id: int
     text: str  # as the bot sent it (markup included); the caption for photos
     parse_mode: str | None
-    kind: str  # "message" | "photo" | "edit"
-    photo_bytes: bytes | None
+    kind: str  # "message" | "photo" | "document" | "edit"
+    photo_bytes: bytes | None  # the uploaded file (photo or document)
     reply_markup: JSON | None
     at: float  # time.monotonic() when accepted
     params: JSON = field(default_factory=dict, repr=False)
@@ -398,6 +405,8 @@ def _decode_params(query: str, content_type: str, body: bytes) -> JSON:
             )
             if isinstance(name, str) and isinstance(payload, bytes):
                 params[name] = payload if part.get_filename() is not None else payload.decode()
+                if part.get_filename() is not None:
+                    params[f"{name}:filename"] = part.get_filename()
     elif kind == "application/json":
         params.update(json.loads(body or b"{}"))
     elif body:
@@ -455,6 +464,7 @@ class FakeTelegram:
             "close": lambda p: True,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_text,
             "editMessageReplyMarkup": self._edit_markup,
             "answerCallbackQuery": self._answer_callback,
@@ -786,6 +796,30 @@ class FakeTelegram:
         content |= {"caption": visible, "caption_entities": entities} if visible else {}
         data = photo if isinstance(photo, bytes) else None
         return self._record("photo", self._new_message(chat, content, markup), params, caption, data)
+
+    def _send_document(self, params: JSON) -> JSON:
+        """An uploaded file (at most 50 MB through the Bot API) with an optional caption."""
+        chat = self._chat(params, writing=True)
+        document = params.get("document")
+        if not isinstance(document, bytes):
+            raise _bad("there is no document in the request")
+        if not document:
+            raise _bad("file must be non-empty")
+        if len(document) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = str(params.get("caption") or "")
+        visible, entities = self._formatted(caption, params, "caption_entities")
+        _check_length(visible, 1024, None, "message caption is too long")
+        self._admit(chat.id)
+        name = str(params.get("document:filename") or "document")
+        file_id = f"BQAC-fake-{len(self._file_ids)}"
+        self._file_ids.add(file_id)
+        content: JSON = {
+            "document": {"file_id": file_id, "file_unique_id": file_id[-8:], "file_name": name}
+            | {"file_size": len(document)}
+        }
+        content |= {"caption": visible, "caption_entities": entities} if visible else {}
+        return self._record("document", self._new_message(chat, content, None), params, caption, document)
 
     def _bot_message(self, params: JSON) -> JSON:
         chat = self._chat(params, writing=True)

@@ -127,14 +127,17 @@ def test_missed_run_finds_the_latest_fire_time() -> None:
 
 def test_shipped_jobs_load(tmp_path: Path) -> None:
     jobs = load_jobs(Path(__file__).resolve().parent.parent / "jobs")
-    assert {job.kind for job in jobs} >= {"evaluate", "digest"}
+    assert {job.kind for job in jobs} == {"evaluate", "report"}
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ('id = "a"\nkind = "digest"\n', "give exactly one of cron or interval"),
-        ('id = "a"\nkind = "dance"\ncron = "0 9 * * *"\n', "kind: Input should be 'evaluate' or 'digest'"),
+        (
+            'id = "a"\nkind = "dance"\ncron = "0 9 * * *"\n',
+            "kind: Input should be 'evaluate', 'digest' or 'report'",
+        ),
         ('id = "a"\nkind = "digest"\ncron = "99 9 * * *"\n', "cron:"),
         ('id = "a"\nkind = "digest"\ninterval = "soon"\n', "interval: 'soon' is not a duration"),
         (

@@ -72,6 +72,7 @@ def cli(ctx: click.Context, config_file: Path | None, lang: str | None, verbose:
 from monitor.cli import (  # noqa: E402
     engine_cmds,
     export_cmds,
+    history_cmds,
     metrics_cmds,
     progress_cmds,
     registry_cmds,
@@ -90,6 +91,7 @@ for module in (
     history_cmds,
     metrics_cmds,
     export_cmds,
+    history_cmds,
     report_cmds,
     telegram_cmds,
 ):

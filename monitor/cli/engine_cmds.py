@@ -12,6 +12,7 @@ from monitor.alerts.routing import TELEGRAM
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
 from monitor.daemon.jobs import JobSpec, load_jobs
+from monitor.daemon.report_jobs import ReportContext
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import migrate
 from monitor.durations import parse_duration
@@ -49,6 +50,13 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
     config = DaemonConfig(
         rules=app.rule_config(),
         lifecycle=app.lifecycle_config(),
+        reports=ReportContext(
+            settings.reports_dir,
+            settings.tz,
+            app.lang,
+            telegram=settings.telegram_token is not None,
+            rules=app.rule_config(),
+        ),
         sweep_interval=settings.sweep_interval,
         poll_interval=settings.poll_interval,
     )

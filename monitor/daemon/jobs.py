@@ -14,11 +14,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
+from monitor.daemon.report_jobs import ReportParams
 from monitor.db import models as m
 from monitor.durations import parse_duration
 from monitor.errors import SettingsError
 
-JOB_KINDS = ("evaluate", "digest")
+JOB_KINDS = ("evaluate", "digest", "report")
 
 
 class _NoParams(BaseModel):
@@ -35,14 +36,14 @@ class DigestParams(BaseModel):
     chart: Literal["status", "budget"] | None = None
 
 
-PARAMS: dict[str, type[BaseModel]] = {"evaluate": _NoParams, "digest": DigestParams}
+PARAMS: dict[str, type[BaseModel]] = {"evaluate": _NoParams, "digest": DigestParams, "report": ReportParams}
 
 
 class JobSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    kind: Literal["evaluate", "digest"]
+    kind: Literal["evaluate", "digest", "report"]
     cron: str | None = None
     interval: Annotated[timedelta | None, BeforeValidator(parse_duration)] = None
     timezone: str | None = None
@@ -132,6 +133,12 @@ def missed_since_last_run(
         )
         return None
     return missed_run(trigger, run.last_scheduled_at, now)
+
+
+def previous_run(session: Session, job: JobSpec) -> datetime | None:
+    """When the job last ran for real (not the registration at the daemon's first start)."""
+    run = session.get(m.JobRun, job.id)
+    return run.last_scheduled_at if run is not None and run.last_status != "registered" else None
 
 
 def record_run(

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.digest import enqueue_digest
 from monitor.alerts.store import LifecycleConfig
-from monitor.daemon.jobs import JobSpec, missed_since_last_run, record_run
+from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, record_run
+from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
 from monitor.evaluation.cycle import detect
 from monitor.evaluation.planner import Wakeup, boundaries, crossed, next_change
 from monitor.evaluation.run import card_scope
@@ -53,6 +54,7 @@ class Service(Protocol):
 class DaemonConfig:
     rules: RuleConfig
     lifecycle: LifecycleConfig
+    reports: ReportContext | None = None  # where report jobs write, and in which language
     sweep_interval: timedelta = timedelta(hours=1)
     poll_interval: timedelta = timedelta(seconds=2)
 
@@ -283,8 +285,8 @@ class Daemon:
             try:
                 if job.kind == "evaluate":
                     await self._full_pass()
-                elif job.kind == "digest":
-                    await asyncio.to_thread(self._digest, job, started)
+                else:
+                    await asyncio.to_thread(self._queue, job, scheduled or started, started)
                     await self.sender.deliver_due()
             except Exception as exc:
                 status, error = "error", f"{type(exc).__name__}: {exc}"
@@ -294,9 +296,17 @@ class Daemon:
 
         await self._step(work)
 
-    def _digest(self, job: JobSpec, now: datetime) -> None:
+    def _queue(self, job: JobSpec, scheduled: datetime, now: datetime) -> None:
+        """Digests and reports: write files and outbox rows; the sender delivers them."""
         with self.sessions.begin() as session:
-            enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules.tz)
+            if job.kind == "digest":
+                enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules.tz)
+                return
+            params, since = ReportParams.model_validate(job.params), previous_run(session, job)
+            ctx = self.config.reports
+            if ctx is None:
+                raise RuntimeError("report jobs need DaemonConfig.reports")
+            run_report_job(session, job.id, params, scheduled=scheduled, since=since, now=now, ctx=ctx)
 
     def _record_run(
         self, job: JobSpec, scheduled: datetime, started: datetime, status: str, error: str | None

@@ -16,6 +16,7 @@ sends only the rest.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -32,7 +33,9 @@ from monitor.charts import chart_png
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, OutboxItem
 from monitor.notify.render import headline
 from monitor.telegram.limits import Limits
-from monitor.telegram.render import caption, render_parts
+from monitor.telegram.protocol import h
+from monitor.telegram.render import caption, plain_text, render_parts, reply_parts
+from monitor.telegram.texts import report_caption
 from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,8 @@ class TelegramNotifier:
         if chat_id is None:
             return Failed(f"{batch.destination} is not a Telegram destination", permanent=True)
         lang = await asyncio.to_thread(self.language_of, chat_id)
+        if batch.items[0].payload.get("event") == "report":
+            return await self._report(chat_id, batch.items[0], lang)
         message_ids: list[int] = []
         for item in batch.items:
             if item.payload.get("chart", {}).get("rows"):
@@ -101,6 +106,29 @@ class TelegramNotifier:
             )
 
         return await self.attempt(chat_id, send, html)
+
+    async def _report(self, chat_id: int, item: OutboxItem, lang: Lang) -> DeliveryResult:
+        """A scheduled report: the file as a document (caption: its name), or its text as messages."""
+        payload = item.payload
+        body = base64.b64decode(payload["content_b64"])
+        message_ids: list[int] = []
+        if payload.get("send_as") == "message":
+            for html in reply_parts(h(body.decode("utf-8"))):
+                outcome = await self.send_text(chat_id, html, plain_text(html))
+                if isinstance(outcome, Failed):
+                    return outcome
+                message_ids.append(outcome)
+        else:
+            text = caption(report_caption(payload, lang))
+
+            async def send(plain: bool) -> Message:  # the caption is plain text: nothing to parse
+                return await self.bot.send_document(chat_id, body, filename=payload["filename"], caption=text)
+
+            outcome = await self.attempt(chat_id, send, text)
+            if isinstance(outcome, Failed):
+                return outcome
+            message_ids.append(outcome)
+        return Delivered({"chat_id": chat_id, "message_ids": message_ids, "parts": len(message_ids)})
 
     def _photo(self, chat_id: int, item: OutboxItem, batch: Batch, lang: Lang) -> Send:
         chart = item.payload["chart"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from monitor.vocab import Lang
 
 # Command → (Korean, English) description, in the order /help and setMyCommands list them.
@@ -104,6 +106,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "log_not_yours": ("보고한 사람만 확인할 수 있습니다.", "Only the person who sent it can confirm."),
     "log_done_already": ("이미 처리된 보고입니다.", "This report was already handled."),
+    "report_caption": ("{name} — {place}, {day} 기준 ({file})", "{name} — {place}, as of {day} ({file})"),
+    "report_all": ("전체 지자체", "all jurisdictions"),
+    "report_digest": ("주간 요약", "Digest"),
+    "report_status": ("공약 이행 현황", "Pledge status"),
+    "report_budget": ("공약 예산 집행", "Pledge budget execution"),
+    "report_feed": ("변경 피드", "Change feed"),
 }
 
 
@@ -113,3 +121,16 @@ def pick(pair: tuple[str, str], lang: Lang) -> str:
 
 def say(key: str, lang: Lang, **values: object) -> str:
     return pick(TEXTS[key], lang).format(**values)
+
+
+def report_caption(payload: dict[str, Any], lang: Lang) -> str:
+    """The caption of a scheduled report sent as a document."""
+    place = payload["jurisdiction"]
+    return say(
+        "report_caption",
+        lang,
+        name=say(f"report_{payload['report']}", lang),
+        place=say("report_all", lang) if place == "all" else place,
+        day=str(payload["at"])[:10],
+        file=payload["filename"],
+    )

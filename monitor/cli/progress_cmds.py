@@ -13,7 +13,7 @@ from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.imports import import_progress, write_template
 from monitor.imports.template import Format
-from monitor.imports.texts import say
+from monitor.imports.texts import say, would_write
 from monitor.progress import ProgressInput, log_progress
 from monitor.registry import find_code
 from monitor.scope import Actor, authorize, scoped_write
@@ -166,11 +166,7 @@ def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool,
     if outcome.ignored_columns:
         click.echo(say("ignored", app.lang, columns=", ".join(outcome.ignored_columns)), err=True)
     for report in outcome.written if dry_run else []:
-        fields = " ".join(f"{name}={value}" for name, value in report.fields.items())
-        rows = ",".join(map(str, report.rows))
-        click.echo(
-            say("would_write", app.lang, rows=rows, code=report.code, as_of=report.as_of, fields=fields)
-        )
+        click.echo(would_write(report, app.lang))
     counts = {"file": outcome.file, "written": len(outcome.written), "rows": outcome.rows, "by": by}
     summary = say("dry_run" if dry_run else "imported", app.lang, **counts, skipped=outcome.skipped)
     click.echo(summary + (say("unchanged", app.lang, count=outcome.unchanged) if outcome.unchanged else ""))
@@ -190,7 +186,8 @@ def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool,
 )
 @click.option(
     "-o",
-    "--output",
+    "--out",
+    "output",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write it (default: progress-SLUG.xlsx or .csv in the current folder).",
 )
@@ -206,7 +203,7 @@ def template_command(
     """
     path = output or Path(f"progress-{jurisdiction}.{fmt}")
     if path.exists() and not force:
-        raise InputError(f"{path} exists: choose another --output, or --force to overwrite it")
+        raise InputError(f"{path} exists: choose another --out, or --force to overwrite it")
     with app.require_schema()() as session:
         try:
             rows = write_template(session, jurisdiction, path, fmt, app.settings.tz)

@@ -1,0 +1,170 @@
+"""Importing a progress file, all or nothing.
+
+The whole file is read and checked first; then, in one transaction scoped to the actor (`scoped_write`,
+refusals recorded), every report is written in file order through `log_progress` — so a cumulative value
+going down is caught against earlier rows of the same file too. Any problem anywhere: the transaction is
+rolled back and every problem is reported. A dry run writes the same way and then rolls back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.db import models as m
+from monitor.errors import InputError
+from monitor.imports.check import check_row, resolve
+from monitor.imports.columns import HeaderMap, map_headers
+from monitor.imports.combine import Planned, plan
+from monitor.imports.existing import already_recorded
+from monitor.imports.problems import ImportRejected, Problem
+from monitor.imports.read import read_table
+from monitor.imports.validate import Parsed, parse_rows
+from monitor.progress import log_progress
+from monitor.scope import Actor, authorize, scoped_write
+from monitor.signals import Topic
+from monitor.timeutil import local_date
+from monitor.vocab import Channel
+
+COMMAND = "progress import"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A report as written (or, in a dry run, as it would be)."""
+
+    rows: tuple[int, ...]
+    code: str
+    as_of: date
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file: str
+    rows: int  # data rows read (blank lines not counted)
+    skipped: int  # rows with nothing to report
+    unchanged: int  # reports the database already holds, not written again
+    written: list[Written]
+    ignored_columns: tuple[str, ...]
+    dry_run: bool
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction so it rolls back; carries what would have been written."""
+
+    def __init__(self, written: list[Written], unchanged: int) -> None:
+        super().__init__("dry run")
+        self.written, self.unchanged = written, unchanged
+
+
+def read_and_parse(path: Path, today: date) -> tuple[HeaderMap, Parsed, int]:
+    """The file's columns and typed rows (no database). Unreadable files and missing columns raise."""
+    table = read_table(path)
+    headers, problems = map_headers(table.headers, table.header_row)
+    if problems:
+        raise ImportRejected(table.file, problems)
+    return headers, parse_rows(table, headers, today), len(table.rows)
+
+
+def import_progress(
+    sessions: sessionmaker[Session],
+    path: Path,
+    *,
+    by: str,
+    now: datetime,
+    tz: ZoneInfo,
+    dry_run: bool = False,
+    correction: bool = False,
+) -> ImportOutcome:
+    """Import FILE as `by` (a name on the officials roster). Raises `ImportRejected` listing every problem
+    (nothing written), `Refused` when `by` may not report on some target (recorded, nothing written)."""
+    headers, parsed, count = read_and_parse(path, local_date(now, tz))
+    actor = Actor(Channel.IMPORT.value, name=by.strip())
+    try:
+        with scoped_write(sessions, actor, command=COMMAND, detail=path.name, now=now) as session:
+            written, unchanged = _write(session, actor, headers, parsed, now, tz, correction, path.name)
+            if dry_run:
+                raise _DryRun(written, unchanged)
+    except _DryRun as rolled_back:
+        written, unchanged = rolled_back.written, rolled_back.unchanged
+    return ImportOutcome(path.name, count, parsed.skipped, unchanged, written, headers.ignored, dry_run)
+
+
+def _write(
+    session: Session,
+    actor: Actor,
+    headers: HeaderMap,
+    parsed: Parsed,
+    now: datetime,
+    tz: ZoneInfo,
+    correction: bool,
+    file: str,
+) -> tuple[list[Written], int]:
+    targets, problems = resolve(session, parsed.rows, headers)
+    commitments = {t.code: t for t in targets.values() if isinstance(t, m.Commitment)}
+    commitments |= {t.commitment.code: t.commitment for t in targets.values() if isinstance(t, m.Milestone)}
+    authorize(session, actor, commitments.values())
+    problems += parsed.problems
+    good = [row for row in parsed.rows if row.valid and row.code in targets]
+    checked = {row.row: check_row(row, targets[row.code], headers) for row in good}
+    problems += [p for found in checked.values() for p in found]
+    planned, found = plan([row for row in good if not checked[row.row]], targets, headers, str(actor))
+    problems += found
+    unchanged = already_recorded(session, planned, targets)
+    written: list[Written] = []
+    counter: object = None
+    for position, report in enumerate(planned):
+        if position in unchanged:
+            continue
+        try:
+            written.append(_describe(report, _log(session, report, now, tz, correction)))
+        except InputError as exc:
+            problems.append(Problem(report.rows[0], report.column, str(exc)))
+        # The session keeps clean objects only while something refers to them: holding the progress
+        # counter saves `touch` a query (and the flush before it) for every report.
+        counter = counter or session.get(m.Meta, Topic.PROGRESS.value)
+    if problems:
+        raise ImportRejected(file, problems, headers.written)
+    return written, len(unchanged)
+
+
+def _log(
+    session: Session, report: Planned, now: datetime, tz: ZoneInfo, correction: bool
+) -> m.ProgressReport | m.StatusChange:
+    try:
+        return log_progress(session, report.entry, now, tz)
+    except InputError:
+        # --correction: a cumulative value that went down corrects the latest report. Nothing was added
+        # by the failed call, so trying again as a correction is safe (other errors fail again).
+        if not (correction and report.cumulative):
+            raise
+        return log_progress(session, replace(report.entry, correction=True), now, tz)
+
+
+def _describe(report: Planned, row: m.ProgressReport | m.StatusChange) -> Written:
+    fields: dict[str, str] = {}
+    if isinstance(row, m.StatusChange):
+        fields["status"] = row.status
+    else:
+        amounts = {
+            "value": row.value,
+            "status": row.status,
+            "planned": row.planned_amount,
+            "secured": row.secured_amount,
+            "executed": row.executed_amount,
+        }
+        fields |= {name: str(amount) for name, amount in amounts.items() if amount is not None}
+        for source, split in (row.by_source or {}).items():
+            fields |= {f"{source}.{name}": str(amount) for name, amount in split.items()}
+        if row.corrects is not None:
+            fields["corrects"] = f"#{row.corrects.id}"
+    if row.note:
+        fields["note"] = row.note
+    if row.evidence:
+        fields["evidence"] = " ".join(row.evidence)
+    return Written(report.rows, report.entry.code, row.as_of, fields)

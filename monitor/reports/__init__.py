@@ -42,6 +42,8 @@ def build_report(
     """The report of `kind` as known at `as_of`. `config` defaults to the rules' defaults in `tz`."""
     rules = config or RuleConfig(tz=tz)
     require_aware(as_of)
+    if lang not in ("ko", "en"):
+        raise InputError(f"unknown language {lang!r} (use ko or en)")
     if kind == "status":
         return build_status(session, as_of=as_of, tz=tz, lang=lang, config=rules, jurisdiction=jurisdiction)
     if kind == "budget":

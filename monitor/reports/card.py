@@ -77,7 +77,7 @@ class CardReport:
     header: ReportHeader
     code: str
     title: str
-    kind: str
+    commitment_kind: str  # pledge, agenda, agreement_area …
     kind_label: str
     description: str | None
     category: str | None
@@ -117,7 +117,7 @@ def build_card(
         header=header,
         code=commitment.code,
         title=commitment.title,
-        kind=commitment.kind,
+        commitment_kind=commitment.kind,
         kind_label=CommitmentKind(commitment.kind).label(lang),
         description=commitment.description,
         category=commitment.category,

@@ -62,7 +62,7 @@ def load_entries(
     """Entries entered in (after, until], of the given commitments (or all), by as-of date then entry."""
     entries = [*_progress(session, until, after, commitment_ids, parties, lang)]
     entries += _statuses(session, until, after, commitment_ids, parties, lang)
-    entries.sort(key=lambda e: (e.as_of, e.entered_at, e.ref))
+    entries.sort(key=lambda e: (e.as_of, e.entered_at, e.type, int(e.ref[1:])))
     by_ref = {e.ref: e for e in entries}
     for entry in entries:
         if entry.corrects in by_ref:

@@ -36,14 +36,16 @@ def roster(seeded: sessionmaker[Session]) -> sessionmaker[Session]:
     return seeded
 
 
-@pytest.fixture
-def local(sqlite_url: str) -> Iterator[str]:
-    """SQLite only, for details of reading files: the shipped seeds, OFFICIAL on the roster for Daejeon."""
-    engine = migrated_engine(sqlite_url)
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite only, for details of reading files (nothing here writes: one database for the module): the
+    shipped seeds, OFFICIAL on the roster for Daejeon."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('local')}/monitor.sqlite3"
+    engine = migrated_engine(url)
     sessions = sessions_for(engine)
     load_shipped_seeds(sessions)
     on_roster(sessions, "daejeon")
-    yield sqlite_url
+    yield url
     engine.dispose()
 
 

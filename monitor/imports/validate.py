@@ -22,7 +22,8 @@ from monitor.vocab import FundingSource
 
 T = TypeVar("T")
 AMOUNT_UNIT = "백만원"
-_NUMBER = re.compile(r"([+-]?(?:\d[\d,]*)?\.?\d+)\s*(.*)")
+# a number, then perhaps a unit: anything without digits that does not start like more of the number
+_NUMBER = re.compile(r"([+-]?(?:\d[\d,]*)?\.?\d+)\s*([^\d.,+\-\s][^\d]*)?")
 _DATE = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?")
 
 
@@ -80,13 +81,14 @@ def number(cell: Cell, name: str) -> tuple[Decimal, str]:
     if isinstance(cell, bool | date):
         raise CellError(f"{name} {text(cell)!r} is not a number")
     if isinstance(cell, int | float):
-        return Decimal(str(cell)), ""
+        # Excel keeps every number as a float: 1200.0 is the 1200 typed in the cell
+        return Decimal(text(cell)), ""
     raw = text(cell)
     match = _NUMBER.fullmatch(raw)
     if not match or re.search(r",,|,\.|^[+-]?,", match.group(1)):
         raise CellError(f"{name} {raw!r} is not a number")
     try:
-        return Decimal(match.group(1).replace(",", "")), match.group(2).strip()
+        return Decimal(match.group(1).replace(",", "")), (match.group(2) or "").strip()
     except InvalidOperation:
         raise CellError(f"{name} {raw!r} is not a number") from None
 

@@ -14,17 +14,15 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.db import models as m
 from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties
 from monitor.evaluation.run import evaluate
 from monitor.evaluation.summaries import load_summaries
 from monitor.metrics import load_metrics
+from monitor.reports.budget_table import FindingRow, LineRow, budget_findings, depth, line_rows
 from monitor.reports.common import Countdown, ReportHeader, concerns, countdown, make_header
-from monitor.reports.findings import FindingRow, budget_findings
-from monitor.rules import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary, Rule, RuleConfig
+from monitor.rules import NO_REPORTS, MilestoneFacts, ReportSummary, Rule, RuleConfig
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
@@ -115,23 +113,21 @@ def build_budget(
         if f.kind == "budget" and concerns(f.parties, jurisdiction)
     ]
     commitments = {c.code: c for c in load_commitment_facts(session, as_of, tz, parties).values()}
-    ids = {commitments[f.commitment_code].id for f in tranches if f.commitment_code in commitments}
+    # one jurisdiction: only its lines; all: everything (no list of ids as long as the registry)
+    ids = None
+    if jurisdiction is not None:
+        ids = {commitments[f.commitment_code].id for f in tranches if f.commitment_code in commitments}
     summaries = load_summaries(session, as_of, ids, levels=False)
-    states = {
-        e.subject: e.condition
-        for e in evaluate(session, config, as_of, scope=ids).evaluations
-        if e.rule is Rule.BUDGET
-    }
+    evaluations = evaluate(session, config, as_of, scope=ids).evaluations
+    states = {e.subject: e.condition for e in evaluations if e.rule is Rule.BUDGET}
     figures = _figures(tranches, summaries, {c.code: c.parent_code for c in commitments.values()})
     by_line: dict[str, list[MilestoneFacts]] = defaultdict(list)
     for facts in sorted(tranches, key=lambda f: (f.fiscal_years or (0, 0), f.code)):
         by_line[facts.commitment_code].append(facts)
-    lines, rows = [], _line_rows(session, set(by_line), jurisdiction)
+    lines, rows = [], line_rows(session, jurisdiction)
     for row in rows:
-        cells = [
-            _cell(f, figures[f.code], states.get(f.code), as_of, tz, lang) for f in by_line.get(row.code, [])
-        ]
-        lines.append(_line(row, cells, _depth(row.code, commitments, set(by_line))))
+        cells = [_cell(f, figures[f.code], states.get(f.code), as_of, tz, lang) for f in by_line[row.code]]
+        lines.append(_line(row, cells, depth(row.code, commitments, set(by_line))))
     columns = sorted({column_label(f.fiscal_years) for f in tranches})
     totals = _totals(session, lines, columns, header, as_of, tz)
     findings = budget_findings(session, {row.seed_file for row in rows}, lang)
@@ -183,51 +179,7 @@ def _cell(
     )
 
 
-@dataclass(frozen=True)
-class _LineRow:
-    code: str
-    title: str
-    jurisdiction: str
-    category: str | None
-    budget_total: Decimal | None
-    non_budget: bool
-    seed_file: str
-
-
-def _line_rows(session: Session, codes: set[str], jurisdiction: str | None) -> list[_LineRow]:
-    """Budget-table lines in the order of the published table: lines with tranches and 비예산 lines."""
-    c = m.Commitment
-    query = (
-        select(c.code, c.title, m.Jurisdiction.slug, c.category, c.budget_total, c.non_budget)
-        .add_columns(m.SourceDocument.seed_file)
-        .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
-        .join(m.SourceDocument, m.SourceDocument.id == c.source_id)
-        .where(c.retired_at.is_(None), c.code.in_(codes) | c.non_budget.is_(True))
-        .order_by(m.SourceDocument.seed_file, c.source_line, c.position, c.code)
-    )
-    rows = [_LineRow(*row) for row in session.execute(query)]
-    if jurisdiction is None:
-        return rows
-    wanted = set(
-        session.scalars(
-            select(c.code)
-            .join(m.CommitmentParty, m.CommitmentParty.commitment_id == c.id)
-            .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
-            .where(m.Jurisdiction.slug == jurisdiction)
-        )
-    )
-    return [row for row in rows if row.code in wanted]
-
-
-def _depth(code: str, commitments: dict[str, CommitmentFacts], lines: set[str]) -> int:
-    depth, node = 0, commitments.get(code)
-    while node is not None and node.parent_code in lines:
-        depth += 1
-        node = commitments.get(node.parent_code or "")
-    return depth
-
-
-def _line(row: _LineRow, cells: list[BudgetCell], depth: int) -> BudgetLine:
+def _line(row: LineRow, cells: list[BudgetCell], depth: int) -> BudgetLine:
     planned = sum((cell.planned for cell in cells), Decimal(0))
     secured = _sum(cell.secured for cell in cells)
     executed = _sum(cell.executed for cell in cells)

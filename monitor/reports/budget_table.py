@@ -1,15 +1,18 @@
-"""Consistency findings of published budget tables, as stored by the last seed load (table `findings`)."""
+"""A published budget table as such: its lines in the published order (with 비예산 lines) and its
+consistency findings as stored by the last seed load (table `findings`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
 from monitor.i18n import MESSAGES, amount, t
+from monitor.rules import CommitmentFacts
 from monitor.vocab import Lang
 
 BUDGET_RULES = ("budget_row_total", "budget_children", "budget_published_total")
@@ -71,3 +74,48 @@ def _figure(text: str | None) -> str:
         return amount(text)
     except ArithmeticError:  # not a figure (a time, a description)
         return text or ""
+
+
+@dataclass(frozen=True)
+class LineRow:
+    code: str
+    title: str
+    jurisdiction: str
+    category: str | None
+    budget_total: Decimal | None
+    non_budget: bool
+    seed_file: str
+
+
+def line_rows(session: Session, jurisdiction: str | None) -> list[LineRow]:
+    """Budget-table lines in the order of the published table: lines with tranches and 비예산 lines."""
+    c, ms = m.Commitment, m.Milestone
+    tranches = select(ms.commitment_id).where(ms.kind == "budget", ms.retired_at.is_(None))
+    query = (
+        select(c.code, c.title, m.Jurisdiction.slug, c.category, c.budget_total, c.non_budget)
+        .add_columns(m.SourceDocument.seed_file)
+        .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
+        .join(m.SourceDocument, m.SourceDocument.id == c.source_id)
+        .where(c.retired_at.is_(None), c.id.in_(tranches) | c.non_budget.is_(True))
+        .order_by(m.SourceDocument.seed_file, c.source_line, c.position, c.code)
+    )
+    rows = [LineRow(*row) for row in session.execute(query)]
+    if jurisdiction is None:
+        return rows
+    wanted = set(
+        session.scalars(
+            select(c.code)
+            .join(m.CommitmentParty, m.CommitmentParty.commitment_id == c.id)
+            .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
+            .where(m.Jurisdiction.slug == jurisdiction)
+        )
+    )
+    return [row for row in rows if row.code in wanted]
+
+
+def depth(code: str, commitments: dict[str, CommitmentFacts], lines: set[str]) -> int:
+    levels, node = 0, commitments.get(code)
+    while node is not None and node.parent_code in lines:
+        levels += 1
+        node = commitments.get(node.parent_code or "")
+    return levels

@@ -457,3 +457,18 @@ def test_a_tranche_with_a_published_funding_source_takes_only_that_source(
         {"코드": "T-1-1.city", "기준일": "2026-10-31", "확보액": "40", "집행액": "30", "재원": "city"}
     )
     assert run_import(sqlite_url, write_csv(tmp_path, right)).exit_code == 0
+
+
+def test_a_code_removed_from_the_seeds_takes_no_more_reports(sqlite_url: str, tmp_path: Path) -> None:
+    engine = migrated_engine(sqlite_url)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions, path=mini_seeds(tmp_path / "before", FUNDED))
+    on_roster(sessions, "testcity")
+    without = FUNDED.split("    milestones:")[0]
+    load_shipped_seeds(sessions, path=mini_seeds(tmp_path / "after", without))
+    engine.dispose()
+    sheet = korean({"코드": "T-1-1.city", "기준일": "2026-10-31", "집행액": "30"})
+    assert run_import(sqlite_url, write_csv(tmp_path, sheet)).stderr.splitlines() == [
+        "error: sheet.csv:2:코드: T-1-1.city was removed from the seeds; it takes no more reports",
+        "error: 1 problem in sheet.csv; nothing was written. Fix them and run again.",
+    ]

@@ -38,7 +38,8 @@ def _chunks(codes: list[str]) -> Iterator[list[str]]:
 def resolve(
     session: Session, rows: Iterable[RowUpdate], headers: HeaderMap
 ) -> tuple[dict[str, Target], list[Problem]]:
-    """The target of every code, loaded in a few queries; a problem for each unknown or retired code."""
+    """The target of every code that takes reports, loaded in a few queries; a problem for each code that
+    is unknown or retired (removed from the seeds)."""
     rows = [row for row in rows if row.code]
     codes = sorted({row.code for row in rows})
     found: dict[str, Target] = {}
@@ -60,17 +61,18 @@ def resolve(
         found.update((c.code, c) for c in session.scalars(query))
     problems: list[Problem] = []
     column = headers.name(Field.CODE)
+    retired = {code for code, t in found.items() if t.retired_at or _commitment(t).retired_at}
     for row in rows:
         target = found.get(row.code)
         if target is None:
             problems.append(Problem(row.row, column, _unknown(session, row.code)))
-        elif target.retired_at is not None or _commitment(target).retired_at is not None:
+        elif target.code in retired:
             problems.append(
                 Problem(
                     row.row, column, f"{target.code} was removed from the seeds; it takes no more reports"
                 )
             )
-    return found, problems
+    return {code: t for code, t in found.items() if code not in retired}, problems
 
 
 def _unknown(session: Session, code: str) -> str:

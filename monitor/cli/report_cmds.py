@@ -57,7 +57,7 @@ jurisdiction_option = click.option(
 
 @click.group()
 def report() -> None:
-    """Reports as Markdown, HTML, CSV or JSON, as known at an instant (--as-of)."""
+    """Reports as Markdown, HTML, CSV or JSON (the feed: Atom), as known at an instant (--as-of)."""
 
 
 def _emit(app: AppContext, data: bytes, out: Path | None) -> None:
@@ -162,7 +162,7 @@ def card(app: AppContext, code: str, as_of: str | None, out: Path | None, fmt: s
 )
 @pass_app
 def feed(app: AppContext, jurisdiction: str | None, as_of: str | None, out: Path | None, fmt: str) -> None:
-    """An Atom feed of status changes and progress (for feed readers)."""
+    """An Atom feed of official status changes, progress reports and alert transitions (always Atom)."""
     if fmt != "atom":
         raise InputError(f"the feed is always Atom; --format {fmt} is not available")
     from monitor.feed import atom_feed  # lazy: feedgen is loaded only when a feed is asked for

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from monitor.charts import STATUS_COLOURS
 from monitor.i18n import amount, t
 from monitor.notify.render import CONDITION_LABELS, label
 from monitor.reports.tables import Report, main_table, to_data
@@ -43,6 +42,10 @@ def render(report: Report, fmt: str) -> bytes:
         writer.writerows(rows)
         return buffer.getvalue().encode()
     template = _environment(fmt == "html").get_template(f"{report.header.kind}.{fmt}.j2")
+    # the digest charts' colours; imported here because monitor.charts loads matplotlib (a second of
+    # start-up every `monitor` command would otherwise pay)
+    from monitor.charts import STATUS_COLOURS
+
     lang = report.header.lang
     context: dict[str, Any] = {
         "r": report,

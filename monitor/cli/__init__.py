@@ -91,7 +91,6 @@ for module in (
     history_cmds,
     metrics_cmds,
     export_cmds,
-    history_cmds,
     report_cmds,
     telegram_cmds,
 ):

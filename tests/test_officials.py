@@ -32,7 +32,7 @@ def reports(sessions: sessionmaker[Session]) -> list[m.ProgressReport]:
         return list(session.scalars(query))
 
 
-def attempts(sessions: sessionmaker[Session]) -> list[tuple[int, str, bool]]:
+def attempts(sessions: sessionmaker[Session]) -> list[tuple[int | None, str, bool]]:
     with sessions() as session:
         rows = session.scalars(select(m.AccessAttempt).order_by(m.AccessAttempt.id))
         return [(a.telegram_user_id, a.command, a.allowed) for a in rows]

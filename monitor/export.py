@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,6 +28,7 @@ from sqlalchemy.orm import Session
 from monitor.db import models as m
 from monitor.db.base import Base
 from monitor.errors import InputError
+from monitor.files import atomic_text
 from monitor.timeutil import isoformat_local, require_aware
 
 EXPORTED: tuple[type[Base], ...] = (
@@ -164,19 +163,3 @@ def write_csv_dir(session: Session, directory: Path, *, as_of: datetime, tz: Zon
                 writer.writerow([csv_value(row[name]) for name in table.columns])
                 counts[table.name] += 1
     return counts
-
-
-@contextmanager
-def atomic_text(path: Path, *, encoding: str, newline: str | None) -> Iterator[TextIO]:
-    """A text file that appears at `path` complete or not at all (temporary file, then rename). The
-    temporary file is created like any other, so the result has the usual permissions (umask)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding=encoding, newline=newline) as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

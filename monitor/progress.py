@@ -139,6 +139,9 @@ def _milestone_report(
             f"{milestone.code} is cumulative and was {previous.value} on {previous.as_of}; "
             f"{value} would go down — log it as a correction (--correction) if that was wrong"
         )
+    # Checked before the row exists: built with its milestone, it would already be in the session.
+    if value is None and status is None and executed is None and entry.secured is None:
+        raise InputError("nothing to report: give --value, --status, --held, --executed or --secured")
     report = m.ProgressReport(
         commitment=milestone.commitment,
         milestone=milestone,
@@ -156,13 +159,6 @@ def _milestone_report(
         entered_at=now,
         corrects=previous if entry.correction else None,
     )
-    if (
-        report.value is None
-        and report.status is None
-        and report.executed_amount is None
-        and report.secured_amount is None
-    ):
-        raise InputError("nothing to report: give --value, --status, --held, --executed or --secured")
     session.add(report)
     return report
 

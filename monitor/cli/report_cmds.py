@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +10,7 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.errors import InputError
+from monitor.files import write_atomically
 from monitor.i18n import t
 from monitor.reports import FORMATS, render_report
 
@@ -66,27 +65,6 @@ def _emit(app: AppContext, data: bytes, out: Path | None) -> None:
         return
     write_atomically(out, data)
     click.echo(t("report.written", app.lang, path=out), err=True)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers never see half a file: write a temporary file beside it, then rename it over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        # mkstemp makes the file private (0600); a report is for reading: the mode a new file would get
-        Path(temporary).chmod(path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)  # the only way to read it is to set it
-    os.umask(current)
-    return current
 
 
 def _run(app: AppContext, kind: str, fmt: str, as_of: str | None, out: Path | None, **options: Any) -> None:

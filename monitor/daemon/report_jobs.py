@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ from monitor.alerts.routing import telegram_destination
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
 from monitor.feed import atom_feed
+from monitor.files import write_atomically
 from monitor.reports import render_report
 from monitor.rules import RuleConfig
 from monitor.vocab import Lang
@@ -99,19 +98,6 @@ def file_name(job_id: str, params: ReportParams, place: str | None, scheduled: d
         return f"{stem}{suffix}{dot}{ext}" if dot else f"{params.filename}{suffix}"
     day = scheduled.astimezone(tz).date().isoformat()
     return f"{day}-{job_id}{suffix}.{EXTENSIONS[params.file_format()]}"
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Readers (a web server, a feed reader) see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _chats(session: Session, params: ReportParams) -> dict[str, list[int]]:

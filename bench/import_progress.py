@@ -33,6 +33,7 @@ from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from national import milestone_row  # bench/ is the script folder, so on sys.path
 from openpyxl import Workbook
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -42,7 +43,7 @@ from monitor.db import models as m
 from monitor.db.engine import make_engine, make_session_factory
 from monitor.imports import import_progress
 from monitor.imports.apply import read_and_parse
-from monitor.timeutil import due_instant, local_date
+from monitor.timeutil import local_date
 
 SEOUL = ZoneInfo("Asia/Seoul")
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -92,35 +93,7 @@ def _commitment(cid: int) -> dict[str, Any]:
 def _milestone(mid: int, cid: int, k: int) -> dict[str, Any]:
     kind = ("quantity",) * 4 + ("completion",) * 2 + ("budget",) * 2
     due = date(2029, 12, 31)
-    row: dict[str, Any] = {
-        "id": mid,
-        "code": f"B-{cid:04d}.m{k}",
-        "commitment_id": cid,
-        "key": f"m{k}",
-        "kind": kind[k],
-        "title": f"목표 {k}",
-        "due_date": due,
-        "due_at": due_instant(due, SEOUL),
-        "target_value": None,
-        "target_max": None,
-        "unit": None,
-        "cumulative": True,
-        "baseline": None,
-        "fiscal_year_start": None,
-        "fiscal_year_end": None,
-        "planned_amount": None,
-        "funding_source": None,
-        "starts_at": None,
-        "ends_at": None,
-        "cadence": None,
-        "source_line": 1,
-        "source_end_line": 1,
-        "position": k,
-        "attributes": {},
-        "retired_at": None,
-        "created_at": T0,
-        "updated_at": T0,
-    }
+    row = milestone_row(mid, f"B-{cid:04d}.m{k}", cid, k, kind[k], due)
     if kind[k] == "quantity":
         row.update(target_value=Decimal(5000), unit="개")
     elif kind[k] == "budget":

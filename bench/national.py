@@ -149,33 +149,11 @@ def generate(path: Path, jurisdictions: int, seed: int = 2026) -> None:
     )
 
 
-def _milestone(
-    rng: random.Random, mid: int, cid: int, code: str, k: int, special: bool
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    kind = (
-        "completion"
-        if special
-        else (
-            "quantity",
-            "quantity",
-            "quantity",
-            "quantity",
-            "quantity",
-            "completion",
-            "completion",
-            "budget",
-            "budget",
-            "payment",
-        )[k]
-    )
-    due = DUE_100 if special else date(2026, 12, 31) + timedelta(days=rng.randrange(0, 1277))
-    # Exactly the 100 chosen items change state at DUE_100's overdue boundary: no other deadline's
-    # overdue or lead-time boundary (due − 90/30/7/1 days) may fall on that instant.
-    while not special and (due - DUE_100).days in CROWDED:
-        due += timedelta(days=2)
-    row = {
+def milestone_row(mid: int, code: str, cid: int, k: int, kind: str, due: date) -> dict[str, Any]:
+    """A milestone row for bulk inserts, every column given (also used by bench/import_progress.py)."""
+    return {
         "id": mid,
-        "code": f"{code}.m{k}",
+        "code": code,
         "commitment_id": cid,
         "key": f"m{k}",
         "kind": kind,
@@ -202,6 +180,33 @@ def _milestone(
         "created_at": T0,
         "updated_at": T0,
     }
+
+
+def _milestone(
+    rng: random.Random, mid: int, cid: int, code: str, k: int, special: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    kind = (
+        "completion"
+        if special
+        else (
+            "quantity",
+            "quantity",
+            "quantity",
+            "quantity",
+            "quantity",
+            "completion",
+            "completion",
+            "budget",
+            "budget",
+            "payment",
+        )[k]
+    )
+    due = DUE_100 if special else date(2026, 12, 31) + timedelta(days=rng.randrange(0, 1277))
+    # Exactly the 100 chosen items change state at DUE_100's overdue boundary: no other deadline's
+    # overdue or lead-time boundary (due − 90/30/7/1 days) may fall on that instant.
+    while not special and (due - DUE_100).days in CROWDED:
+        due += timedelta(days=2)
+    row = milestone_row(mid, f"{code}.m{k}", cid, k, kind, due)
     reports: list[dict[str, Any]] = []
     if kind == "quantity":
         target = rng.randrange(100, 5000)

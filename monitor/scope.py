@@ -56,8 +56,12 @@ def _commitment(target: m.Commitment | m.Milestone) -> m.Commitment:
 
 def official_for(session: Session, actor: Actor, target: m.Commitment | m.Milestone) -> m.Official | None:
     """The actor's roster entry for a jurisdiction party to `target`'s commitment, if any."""
+    return _entry_for(roster_entries(session, actor), target)
+
+
+def _entry_for(entries: list[m.Official], target: m.Commitment | m.Milestone) -> m.Official | None:
     parties = {j.slug for j in _commitment(target).parties}
-    return next((o for o in roster_entries(session, actor) if o.jurisdiction in parties), None)
+    return next((o for o in entries if o.jurisdiction in parties), None)
 
 
 def authorize(
@@ -76,7 +80,7 @@ def authorize(
     outside: list[str] = []
     for target in targets:
         commitment = _commitment(target)
-        official = official_for(session, actor, target)
+        official = _entry_for(entries, target)  # one roster query per write, not per target
         if official is None:
             outside.append(commitment.code)
         else:

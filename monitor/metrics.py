@@ -16,26 +16,36 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.alerts.muting import code_matches
-from monitor.db import models as m
-from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties
-from monitor.evaluation.summaries import load_summaries
 from monitor.rules.commitment import CARD_KINDS
-from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary
+from monitor.rules.config import RuleConfig
+from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import HELD, is_met
+from monitor.rules.outcome import Evaluation
+from monitor.snapshot import Snapshot, state_counts
 from monitor.vocab import Status
 
 DONE_STATUSES = (Status.DONE.value, Status.CONTINUING.value)
+
+
+# Document kinds are counted apart and never added together as "공약".
+KIND_FAMILIES = {
+    "pledge": "pledges",
+    "flagship": "pledges",
+    "agenda": "agendas",
+    "agreement_area": "agreements",
+}
+FAMILIES = ("pledges", "agendas", "agreements")
 
 
 @dataclass
 class Metrics:
     jurisdiction: str
     category: str | None
-    pledges: int = 0
+    items: int = 0  # every 공약관리카드-level item (pledges, agendas and agreement areas together)
+    kinds: Counter[str] = field(default_factory=Counter)  # "pledges" / "agendas" / "agreements" → count
+    states: dict[str, int] = field(default_factory=dict)  # check state → count (see Snapshot.counted_for)
     statuses: Counter[str] = field(default_factory=Counter)  # official status → count ("unreported" too)
     targets_due: int = 0
     targets_met: int = 0
@@ -47,7 +57,11 @@ class Metrics:
 
     @property
     def completion_rate(self) -> Decimal | None:
-        return _ratio(Decimal(sum(self.statuses[s] for s in DONE_STATUSES)), Decimal(self.pledges))
+        return _ratio(Decimal(sum(self.statuses[s] for s in DONE_STATUSES)), Decimal(self.items))
+
+    @property
+    def pledges(self) -> int:
+        return self.kinds["pledges"]
 
     @property
     def achievement_rate(self) -> Decimal | None:
@@ -89,7 +103,8 @@ def compute(
         if commitment.kind in CARD_KINDS:
             for place in commitment.parties:
                 metrics = cell(place, commitment.code)
-                metrics.pledges += 1
+                metrics.items += 1
+                metrics.kinds[KIND_FAMILIES.get(commitment.kind, "pledges")] += 1
                 metrics.statuses[commitment.official_status or "unreported"] += 1
     pairs = list(milestones)
     for facts, _summary, executed, secured in _top_level_tranches(pairs, by_code):
@@ -152,6 +167,31 @@ def _count_tranche(
         metrics.secured_in_term += secured
 
 
+def from_snapshot(snap: Snapshot, year: int, by_category: bool) -> list[Metrics]:
+    """The metrics of a snapshot: one row per jurisdiction in its scope (and 분야 with `by_category`),
+    the scope's own jurisdiction always included; `states` counts what `check` lists for the row."""
+    categories = {c.code: c.category for c in snap.commitments.values()}
+    in_scope = [snap.commitments[code] for code in snap.in_scope]
+    pairs = [(f, snap.summary(f)) for f in snap.milestones]
+    rows = compute(in_scope, categories, pairs, year, by_category)
+    wanted = snap.scope.jurisdictions
+    if wanted is not None:
+        present = {(r.jurisdiction, r.category) for r in rows}
+        rows += [Metrics(place, None) for place in wanted[:1] if (place, None) not in present]
+        rows = sorted(
+            (r for r in rows if r.jurisdiction in wanted), key=lambda r: (r.jurisdiction, r.category or "")
+        )
+    counts: dict[tuple[str, str | None], list[Evaluation]] = {}
+    for evaluation in snap.problems():
+        for place in snap.counted_for(evaluation):
+            counts.setdefault((place, None), []).append(evaluation)
+            if by_category:
+                counts.setdefault((place, evaluation.category), []).append(evaluation)
+    for row in rows:
+        row.states = state_counts(counts.get((row.jurisdiction, row.category), []))
+    return rows
+
+
 def load_metrics(
     session: Session,
     now: datetime,
@@ -160,14 +200,7 @@ def load_metrics(
     by_category: bool,
     code_prefix: str | None = None,
 ) -> list[Metrics]:
-    """The metrics of the registry as known at `now` (of one subtree with `code_prefix`)."""
-    parties = load_parties(session, None)
-    commitments = load_commitment_facts(session, now, tz, parties)
-    milestones = load_milestone_facts(session, None, parties)
-    if code_prefix is not None:
-        commitments = {k: c for k, c in commitments.items() if code_matches(c.code, code_prefix)}
-        milestones = [f for f in milestones if code_matches(f.commitment_code, code_prefix)]
-    summaries = load_summaries(session, now, None)
-    categories = dict(session.execute(select(m.Commitment.code, m.Commitment.category)).all())
-    pairs = [(f, summaries.get(f.id, NO_REPORTS)) for f in milestones]
-    return compute(commitments.values(), categories, pairs, year, by_category)
+    """Transitional: the metrics of the whole registry (or one subtree) through a snapshot."""
+    from monitor.snapshot import take
+
+    return from_snapshot(take(session, RuleConfig(tz=tz), now, prefix=code_prefix), year, by_category)

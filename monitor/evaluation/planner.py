@@ -24,6 +24,8 @@ from monitor.db import models as m
 from monitor.db.types import UTCDateTime
 from monitor.durations import format_duration
 from monitor.rules import RuleConfig
+from monitor.rules.outcome import State
+from monitor.rules.timing import TIMINGS, Anchor
 
 
 @dataclass(frozen=True)
@@ -35,30 +37,40 @@ class Boundary:
     subject: Any  # the column that names what changed (a commitment code)
 
 
-DATED_KINDS = ("completion", "quantity", "payment")
+# How a rule's state shows in the daemon's log ("next state change at … (event unconfirmed)").
+NAMES = {
+    State.OVERDUE: "overdue",
+    State.DUE_SOON: "due_soon",
+    State.REMINDER: "event reminder",
+    State.UNCONFIRMED: "event unconfirmed",
+    State.UNREPORTED: "budget",
+    State.STALE: "stale",
+}
+
+
+def _rule_boundaries(rules: RuleConfig) -> list[Boundary]:
+    """One boundary per rule timing, milestone kind and offset, derived from `monitor.rules.timing`:
+    each MIN is then one seek on (kind, anchor)."""
+    ms, c = m.Milestone, m.Commitment
+    result: list[Boundary] = []
+    for rule_timing in TIMINGS:
+        offsets = rule_timing.offsets(rules)
+        for offset in offsets:
+            name = NAMES[rule_timing.state] + (f" {format_duration(-offset)}" if len(offsets) > 1 else "")
+            if rule_timing.anchor is Anchor.STALE_REF:
+                result.append(Boundary(name, c.stale_ref_at, offset, (c.retired_at.is_(None),), c.id))
+                continue
+            column = getattr(ms, rule_timing.anchor.value)
+            result += [
+                Boundary(name, column, offset, (ms.kind == kind, ms.retired_at.is_(None)), ms.commitment_id)
+                for kind in rule_timing.kinds
+            ]
+    return result
 
 
 def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
-    ms, c, a = m.Milestone, m.Commitment, m.Alert
-    active = ms.retired_at.is_(None)
-    result: list[Boundary] = []
-    for kind in DATED_KINDS:  # one boundary per kind: each MIN is one seek on (kind, due_at)
-        dated = (ms.kind == kind, active)
-        result.append(Boundary("overdue", ms.due_at, rules.grace, dated, ms.commitment_id))
-        result += [
-            Boundary(f"due_soon {format_duration(lead)}", ms.due_at, -lead, dated, ms.commitment_id)
-            for lead in rules.lead_times
-        ]
-    events = (ms.kind == "event", active)
-    result += [
-        Boundary(f"event reminder {format_duration(lead)}", ms.starts_at, -lead, events, ms.commitment_id)
-        for lead in rules.event_lead_times
-    ]
-    result.append(Boundary("event unconfirmed", ms.ends_at, rules.event_grace, events, ms.commitment_id))
-    result.append(
-        Boundary("budget", ms.due_at, rules.budget_grace, (ms.kind == "budget", active), ms.commitment_id)
-    )
-    result.append(Boundary("stale", c.stale_ref_at, rules.stale_after, (c.retired_at.is_(None),), c.id))
+    a = m.Alert
+    result = _rule_boundaries(rules)
     result.append(
         Boundary(
             "repeat", a.notified_at, lifecycle.repeat_interval, (a.state == "firing",), a.commitment_code

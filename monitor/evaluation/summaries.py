@@ -6,11 +6,11 @@ time travel exact. Aggregation happens in the database, so millions of report ro
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, case, func, select, type_coerce
+from sqlalchemy import Date, Select, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
@@ -32,64 +32,68 @@ def _statuses(flags: tuple[int, ...]) -> frozenset[str]:
     return found
 
 
-def load_summaries(
-    session: Session, now: datetime, commitment_ids: Collection[int] | None, levels: bool = True
-) -> dict[int, ReportSummary]:
-    """One `ReportSummary` per milestone (of the given commitments, or all) that has effective reports."""
+def summary_query(session: Session, now: datetime, commitment_ids: Collection[int] | None) -> Select[Any]:
+    """Per milestone: count, maxima, last as-of/entered, least-squares sums and status flags of the
+    effective reports (columns labelled mid, count, top, executed, secured, last_as_of, last_entered,
+    n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`)."""
     r, effective = effective_reports(session, now)
     x, y = day_number(session, r.as_of), number(session, r.value)
     valued = r.value.is_not(None)
-    query = (
+    return (
         select(
-            r.milestone_id,
-            func.count(),
-            func.max(y),
-            func.max(number(session, r.executed_amount)),
-            func.max(number(session, r.secured_amount)),
-            type_coerce(func.max(r.as_of), Date()),
-            type_coerce(func.max(r.entered_at), UTCDateTime()),
-            func.count(r.value),
-            func.sum(case((valued, x))),
-            func.sum(case((valued, y))),
-            func.sum(case((valued, x * x))),
-            func.sum(case((valued, x * y))),
-            *[func.max(case((r.status == status, 1), else_=0)) for status in STATUS_FLAGS],
+            r.milestone_id.label("mid"),
+            func.count().label("count"),
+            func.max(y).label("top"),
+            func.max(number(session, r.executed_amount)).label("executed"),
+            func.max(number(session, r.secured_amount)).label("secured"),
+            type_coerce(func.max(r.as_of), Date()).label("last_as_of"),
+            type_coerce(func.max(r.entered_at), UTCDateTime()).label("last_entered"),
+            func.count(r.value).label("n"),
+            func.sum(case((valued, x))).label("sx"),
+            func.sum(case((valued, y))).label("sy"),
+            func.sum(case((valued, x * x))).label("sxx"),
+            func.sum(case((valued, x * y))).label("sxy"),
+            *[func.max(case((r.status == status, 1), else_=0)).label(status) for status in STATUS_FLAGS],
         )
         .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))
         .group_by(r.milestone_id)
     )
-    summaries = {}
-    for row in session.execute(query):
-        mid, count, top, executed, secured, last_as_of, last_entered, n, sx, sy, sxx, sxy = row[:12]
-        summaries[mid] = ReportSummary(
-            count=count,
-            max_value=to_decimal(top),
-            latest_value=to_decimal(top),
-            max_executed=to_decimal(executed),
-            max_secured=to_decimal(secured),
-            statuses=_statuses(tuple(row[12:])),
-            last_as_of=last_as_of,
-            last_entered_at=last_entered,
-            trend=Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n else None,
-        )
-    for mid, value in _latest_levels(session, now, commitment_ids) if levels else ():
-        old = summaries[mid]
-        summaries[mid] = ReportSummary(
-            count=old.count,
-            max_value=old.max_value,
-            latest_value=to_decimal(value),
-            max_executed=old.max_executed,
-            max_secured=old.max_secured,
-            statuses=old.statuses,
-            last_as_of=old.last_as_of,
-            last_entered_at=old.last_entered_at,
-            trend=old.trend,
-        )
-    return summaries
 
 
-def _latest_levels(session: Session, now: datetime, commitment_ids: Collection[int] | None) -> list[Any]:
-    """For non-cumulative targets (a level per period) the latest report's value is what counts."""
+def summary_of(row: Sequence[Any]) -> ReportSummary:
+    """A `ReportSummary` from the columns of `summary_query` (mid first) and the latest level."""
+    _mid, count, top, executed, secured, last_as_of, last_entered, n, sx, sy, sxx, sxy = row[:12]
+    level = row[16] if len(row) > 16 else None
+    maximum = to_decimal(top)
+    return ReportSummary(
+        count=count,
+        max_value=maximum,
+        latest_value=maximum if level is None else to_decimal(level),
+        max_executed=to_decimal(executed),
+        max_secured=to_decimal(secured),
+        statuses=_statuses(tuple(row[12:16])),
+        last_as_of=last_as_of,
+        last_entered_at=last_entered,
+        trend=Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n else None,
+    )
+
+
+def load_summaries(
+    session: Session, now: datetime, commitment_ids: Collection[int] | None, levels: bool = True
+) -> dict[int, ReportSummary]:
+    """One `ReportSummary` per milestone (of the given commitments, or all) that has effective reports."""
+    found: dict[int, Any] = {}
+    if levels:
+        found = {mid: value for mid, value in session.execute(latest_levels(session, now, commitment_ids))}  # noqa: C416
+    return {
+        row[0]: summary_of((*row, found.get(row[0])))
+        for row in session.execute(summary_query(session, now, commitment_ids))
+    }
+
+
+def latest_levels(session: Session, now: datetime, commitment_ids: Collection[int] | None) -> Select[Any]:
+    """For non-cumulative targets (a level per period) the latest report's value is what counts:
+    (mid, value) of each such milestone's latest effective value report."""
     r, effective = effective_reports(session, now)
     order = (r.as_of.desc(), r.id.desc())
     ranked = (
@@ -107,4 +111,4 @@ def _latest_levels(session: Session, now: datetime, commitment_ids: Collection[i
         )
         .subquery()
     )
-    return list(session.execute(select(ranked.c.mid, ranked.c.value).where(ranked.c.n == 1)))
+    return select(ranked.c.mid, ranked.c.value).where(ranked.c.n == 1)

@@ -6,24 +6,40 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from monitor.rules import timing
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
 from monitor.rules.milestone import achieved, text_of
-from monitor.rules.outcome import Evaluation, Reason, Rule, found
+from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, figure_en, local_day, percent
+from monitor.rules.timing import starts
+
+
+def spent_enough(facts: MilestoneFacts, executed: Decimal | None, config: RuleConfig) -> bool:
+    """Executed at least planned × threshold (exact decimals): the tranche is achieved."""
+    planned = facts.planned_amount or Decimal(0)
+    return executed is not None and planned > 0 and executed >= planned * config.underspend_threshold
 
 
 def budget(
     facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
 ) -> list[Evaluation]:
     """After the fiscal year plus grace: execution unreported, or below planned × threshold."""
+    if spent_enough(facts, summary.max_executed, config):
+        return [achieved(facts, summary, config, now)]
+    planned = facts.planned_amount or Decimal(0)
+    if now < starts(timing.BUDGET_DUE, facts.due_at, config) or planned <= 0:
+        return []
+    return [budget_state(facts, summary, config, now)]
+
+
+def budget_state(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> Evaluation:
+    """Unreported or underspent, for a tranche past its fiscal year plus grace and not spent enough."""
     planned = facts.planned_amount or Decimal(0)
     executed = summary.max_executed
-    if executed is not None and planned > 0 and executed >= planned * config.underspend_threshold:
-        return [achieved(facts, summary, config, now)]
-    deadline = facts.due_at + config.budget_grace
-    if now < deadline or planned <= 0:
-        return []
+    deadline = starts(timing.BUDGET_DUE, facts.due_at, config)
     year = _years(facts)
     if executed is None:
         late = days(now - facts.due_at)
@@ -34,16 +50,8 @@ def budget(
                 f"({figure_en(planned, '백만원')} planned)",
             )
         )
-        return [
-            found(
-                facts,
-                Rule.BUDGET,
-                "unreported",
-                deadline,
-                reason,
-                {"planned": text_of(planned), "executed": None, "fiscal_years": year},
-            )
-        ]
+        details = {"planned": text_of(planned), "executed": None, "fiscal_years": year}
+        return found(facts, Rule.BUDGET, State.UNREPORTED, deadline, reason, details)
     threshold = percent(config.underspend_threshold, Decimal(1))
     share = percent(executed, planned)
     reason = Reason.lazy(
@@ -55,16 +63,8 @@ def budget(
         )
     )
     since = max(deadline, summary.last_entered_at or deadline)
-    return [
-        found(
-            facts,
-            Rule.BUDGET,
-            "underspent",
-            since,
-            reason,
-            {"planned": text_of(planned), "executed": text_of(executed), "fiscal_years": year},
-        )
-    ]
+    details = {"planned": text_of(planned), "executed": text_of(executed), "fiscal_years": year}
+    return found(facts, Rule.BUDGET, State.UNDERSPENT, since, reason, details)
 
 
 def _years(facts: MilestoneFacts) -> str:

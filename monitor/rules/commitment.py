@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 
+from monitor.rules import timing
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import current_value
-from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, found
+from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, local_day
+from monitor.rules.timing import starts
 from monitor.timeutil import start_of_day
 from monitor.vocab import Status
 
@@ -25,15 +28,24 @@ def is_active(facts: CommitmentFacts, now: datetime) -> bool:
     return started and not ended and facts.official_status not in CLOSED
 
 
+def stale_reference(facts: CommitmentFacts) -> datetime:
+    """The stale clock starts at the latest report, never before the period begins."""
+    assert facts.period_start_at is not None
+    return max(facts.last_report_at or facts.period_start_at, facts.period_start_at)
+
+
 def stale(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluation | None:
     """An active pledge with no progress report (on it or anything under it) for longer than stale_after."""
     if facts.kind not in CARD_KINDS or not is_active(facts, now):
         return None
-    assert facts.period_start_at is not None
-    reference = max(facts.last_report_at or facts.period_start_at, facts.period_start_at)
-    since = reference + config.stale_after
-    if now < since:
+    if now < starts(timing.STALE, stale_reference(facts), config):
         return None
+    return stale_state(facts, config, now)
+
+
+def stale_state(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluation:
+    assert facts.period_start_at is not None
+    reference = stale_reference(facts)
     limit = config.stale_after.days
     quiet = days(now - reference)
     if facts.last_report_at is None:
@@ -48,9 +60,9 @@ def stale(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluati
             f"마지막 진행 보고({last}) 후 {quiet}일 경과 (기준 {limit}일)",
             f"{quiet} days since the last progress report on {last} (limit {limit} days)",
         )
-    return found(
-        facts, Rule.STALE, "stale", since, reason, {"days_without_report": quiet, "limit_days": limit}
-    )
+    since = starts(timing.STALE, reference, config)
+    details = {"days_without_report": quiet, "limit_days": limit}
+    return found(facts, Rule.STALE, State.STALE, since, reason, details)
 
 
 def contradiction(
@@ -64,53 +76,59 @@ def contradiction(
     if facts.official_status is None or facts.status_as_of is None:
         return None
     status = Status(facts.official_status)
-    status_at = start_of_day(facts.status_as_of, config.tz)
     if status is Status.ON_TRACK:
-        late = sorted((e for e in subtree_evaluations if e.rule is Rule.OVERDUE), key=lambda e: e.subject)
-        if not late:
-            return None
-        codes = [e.subject for e in late]
-        reason = Reason(
-            f"공식 상태 '{status.ko}'이나 기한을 넘긴 마일스톤 {len(codes)}건: {', '.join(codes[:5])}",
-            f"officially '{status.en}', yet {len(codes)} milestones are overdue: {', '.join(codes[:5])}",
-        )
-        since = max(status_at, max(e.since for e in late))
-        return found(
-            facts,
-            Rule.CONTRADICTION,
-            "contradiction",
-            since,
-            reason,
-            {"status": status.value, "overdue": codes},
-            stage="overdue_on_track",
-        )
+        late = [e for e in subtree_evaluations if e.rule is Rule.OVERDUE]
+        return overdue_on_track(facts, late, config) if late else None
     if status is Status.DONE:
-        short = [
-            (m, current_value(m, s))
-            for m, s in subtree
-            if m.kind == "quantity" and m.target is not None and (current_value(m, s) or 0) < m.target
-        ]
-        if not short:
-            return None
-        first, value = short[0]
-        reason = Reason(
-            f"공식 상태 '{status.ko}'이나 {first.code} 목표 {figure(first.target, first.unit)} 중 "
-            f"{figure(value or 0, first.unit)}만 보고됨"
-            + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
-            f"officially '{status.en}', yet {first.code} reports {figure(value or 0)} of "
-            f"{figure(first.target)} {first.unit or ''}"
-            + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
-        )
-        return found(
-            facts,
-            Rule.CONTRADICTION,
-            "contradiction",
-            status_at,
-            reason,
-            {"status": status.value, "below_target": [m.code for m, _ in short]},
-            stage="done_below_target",
-        )
+        short = [(m, current_value(m, s)) for m, s in subtree if below_target(m, s)]
+        return done_below_target(facts, short, config) if short else None
     return None
+
+
+def below_target(facts: MilestoneFacts, summary: ReportSummary) -> bool:
+    """A quantity milestone whose reported figure (nothing reported: 0) is short of its target."""
+    if facts.kind != "quantity" or facts.target is None:
+        return False
+    return (current_value(facts, summary) or 0) < facts.target
+
+
+def overdue_on_track(facts: CommitmentFacts, late: Iterable[Evaluation], config: RuleConfig) -> Evaluation:
+    """Officially 정상추진 while milestones under it are overdue."""
+    assert facts.status_as_of is not None and facts.official_status is not None
+    status = Status(facts.official_status)
+    ordered = sorted(late, key=lambda e: e.subject)
+    codes = [e.subject for e in ordered]
+    reason = Reason(
+        f"공식 상태 '{status.ko}'이나 기한을 넘긴 마일스톤 {len(codes)}건: {', '.join(codes[:5])}",
+        f"officially '{status.en}', yet {len(codes)} milestones are overdue: {', '.join(codes[:5])}",
+    )
+    since = max(start_of_day(facts.status_as_of, config.tz), max(e.since for e in ordered))
+    details = {"status": status.value, "overdue": codes}
+    return found(
+        facts, Rule.CONTRADICTION, State.CONTRADICTION, since, reason, details, stage="overdue_on_track"
+    )
+
+
+def done_below_target(
+    facts: CommitmentFacts, short: list[tuple[MilestoneFacts, Decimal | None]], config: RuleConfig
+) -> Evaluation:
+    """Officially 완료 while quantity targets under it are short (named in code order)."""
+    assert facts.status_as_of is not None and facts.official_status is not None
+    status = Status(facts.official_status)
+    short = sorted(short, key=lambda pair: pair[0].code)
+    first, value = short[0]
+    reason = Reason(
+        f"공식 상태 '{status.ko}'이나 {first.code} 목표 {figure(first.target, first.unit)} 중 "
+        f"{figure(value or 0, first.unit)}만 보고됨" + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
+        f"officially '{status.en}', yet {first.code} reports {figure(value or 0)} of "
+        f"{figure(first.target)} {first.unit or ''}"
+        + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
+    )
+    details = {"status": status.value, "below_target": [m.code for m, _ in short]}
+    since = start_of_day(facts.status_as_of, config.tz)
+    return found(
+        facts, Rule.CONTRADICTION, State.CONTRADICTION, since, reason, details, stage="done_below_target"
+    )
 
 
 def worst(evaluations: Iterable[Evaluation]) -> Evaluation | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from monitor.rules import timing
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.milestone import CANCELLED, HELD, achieved, lead_stage
-from monitor.rules.outcome import Evaluation, Reason, Rule, found
+from monitor.rules.milestone import CANCELLED, HELD, achieved, crossed_lead, lead_state
+from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, local_minute
+from monitor.rules.timing import starts
 
 
 def event(
@@ -19,29 +21,36 @@ def event(
     if HELD in summary.statuses:
         return [achieved(facts, summary, config, now)]
     if CANCELLED in summary.statuses:
-        reason = Reason("취소 보고됨", "reported as cancelled")
-        return [found(facts, Rule.EVENT, "cancelled", summary.last_entered_at or now, reason, {})]
-    reminder = lead_stage(
-        facts, facts.starts_at, config.event_lead_times, now, Rule.EVENT, "reminder", config, summary
-    )
-    if reminder is not None:
-        return [reminder]
-    since = facts.ends_at + config.event_grace
-    if now < since:
+        return [cancelled_state(facts, summary, now)]
+    lead = crossed_lead(facts.starts_at, config.event_lead_times, now)
+    if lead is not None:
+        return [lead_state(facts, summary, config, now, lead)]
+    if now < starts(timing.UNCONFIRMED, facts.ends_at, config):
         return []
-    end = local_minute(facts.ends_at, config.tz)
-    reason = Reason(
-        f"{end} 종료 후 개최 확인 없음 ({days(now - facts.ends_at)}일 경과)",
-        f"ended {end}, not confirmed as held ({days(now - facts.ends_at)} days)",
-    )
-    return [
-        found(
-            facts,
-            Rule.EVENT,
-            "unconfirmed",
-            since,
-            reason,
-            {"ended": facts.ends_at.isoformat()},
-            due=facts.ends_at,
+    return [unconfirmed_state(facts, config, now)]
+
+
+def cancelled_state(facts: MilestoneFacts, summary: ReportSummary, now: datetime) -> Evaluation:
+    reason = Reason("취소 보고됨", "reported as cancelled")
+    return found(facts, Rule.EVENT, State.CANCELLED, summary.last_entered_at or now, reason, {})
+
+
+def unconfirmed_state(facts: MilestoneFacts, config: RuleConfig, now: datetime) -> Evaluation:
+    assert facts.ends_at is not None
+    ends_at = facts.ends_at
+    end, late = local_minute(ends_at, config.tz), days(now - ends_at)
+    reason = Reason.lazy(
+        lambda: (
+            f"{end} 종료 후 개최 확인 없음 ({late}일 경과)",
+            f"ended {end}, not confirmed as held ({late} days)",
         )
-    ]
+    )
+    return found(
+        facts,
+        Rule.EVENT,
+        State.UNCONFIRMED,
+        starts(timing.UNCONFIRMED, ends_at, config),
+        reason,
+        {"ended": ends_at.isoformat()},
+        due=ends_at,
+    )

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from monitor.rules import timing
 from monitor.rules.config import RuleConfig
-from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.outcome import Evaluation, Reason, Rule, found
+from monitor.rules.facts import MilestoneFacts, ReportSummary, Trend
+from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, figure_en, lead_label, local_day, local_minute, percent
+from monitor.rules.timing import starts
 
 EPOCH = date(2000, 1, 1)
 DONE, HELD, CANCELLED, STARTED = "done", "held", "cancelled", "started"
@@ -67,9 +69,15 @@ def overdue(
 ) -> Evaluation | None:
     if facts.kind == "quantity" and facts.target is None:
         return None  # a tracked figure without a target cannot be missed
-    since = facts.due_at + config.grace
-    if now < since:
+    if now < starts(timing.OVERDUE, facts.due_at, config):
         return None
+    return overdue_state(facts, summary, config, now)
+
+
+def overdue_state(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
+) -> Evaluation:
+    """The overdue evaluation of a milestone known to be overdue at `now`."""
     late = days(now - facts.due_at)
     due = _due_day(facts, config)
 
@@ -80,14 +88,13 @@ def overdue(
             f"{late} days past the {due} deadline — {progress.en}",
         )
 
-    reason = Reason.lazy(text)
     value = current_value(facts, summary)
     return found(
         facts,
         Rule.OVERDUE,
-        "overdue",
-        since,
-        reason,
+        State.OVERDUE,
+        starts(timing.OVERDUE, facts.due_at, config),
+        Reason.lazy(text),
         {
             "days_overdue": late,
             "due_date": due.isoformat(),
@@ -100,43 +107,42 @@ def overdue(
 def due_soon(
     facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime
 ) -> Evaluation | None:
-    return lead_stage(facts, facts.due_at, config.lead_times, now, Rule.DUE_SOON, "due_soon", config, summary)
+    lead = crossed_lead(facts.due_at, config.lead_times, now)
+    return None if lead is None else lead_state(facts, summary, config, now, lead)
 
 
-def lead_stage(
-    facts: MilestoneFacts,
-    instant: datetime,
-    leads: tuple[timedelta, ...],
-    now: datetime,
-    rule: Rule,
-    condition: str,
-    config: RuleConfig,
-    summary: ReportSummary,
-) -> Evaluation | None:
+def crossed_lead(instant: datetime, leads: tuple[timedelta, ...], now: datetime) -> timedelta | None:
     """The smallest lead time already crossed before `instant` (90d, then 30d, …), if any."""
     remaining = instant - now
     if remaining <= timedelta(0):
         return None
     crossed = [lead for lead in leads if remaining <= lead]
-    if not crossed:
-        return None
-    lead = min(crossed)
+    return min(crossed) if crossed else None
+
+
+def lead_state(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime, lead: timedelta
+) -> Evaluation:
+    """A due-soon notice (or an event reminder) at the stage `lead` before the deadline (or start)."""
+    event = facts.kind == "event"
+    instant = facts.starts_at if event and facts.starts_at is not None else facts.due_at
+    remaining = instant - now
 
     def text() -> tuple[str, str]:
         left = _left(remaining)
-        if rule is Rule.EVENT:
+        if event:
             start = local_minute(instant, config.tz)
             return f"{start} 시작까지 {left.ko} 남음", f"starts {start}, in {left.en}"
         due, progress = _due_day(facts, config), _progress_text(facts, summary)
         return f"기한 {due}까지 {left.ko} 남음 — {progress.ko}", f"due {due}, {left.en} left — {progress.en}"
 
-    reason = Reason.lazy(text)
+    rule, state = (Rule.EVENT, State.REMINDER) if event else (Rule.DUE_SOON, State.DUE_SOON)
     return found(
         facts,
         rule,
-        condition,
+        state,
         instant - lead,
-        reason,
+        Reason.lazy(text),
         {"lead": lead_label(lead)},
         stage=lead_label(lead),
         due=instant,
@@ -157,31 +163,47 @@ def at_risk(
     trend = summary.trend
     if facts.kind != "quantity" or not facts.cumulative or facts.target is None or trend is None:
         return None
-    if trend.n < config.trend_min_reports or now >= facts.due_at + config.grace:
+    if trend.n < config.trend_min_reports or now >= starts(timing.OVERDUE, facts.due_at, config):
         return None
-    due = _due_day(facts, config)
-    projected = trend.project(day_number(due))
-    if projected is None or Decimal(str(projected)) >= facts.target:
+    projected = shortfall_projection(facts, trend, config)
+    return None if projected is None else at_risk_state(facts, summary, config, now, projected)
+
+
+def shortfall_projection(facts: MilestoneFacts, trend: Trend, config: RuleConfig) -> float | None:
+    """The trend's value on the deadline's day when it falls short of the target, else None."""
+    projected = trend.project(day_number(_due_day(facts, config)))
+    if projected is None or facts.target is None or Decimal(str(projected)) >= facts.target:
         return None
-    shortfall = facts.target - Decimal(str(projected))
-    reason = Reason(
-        f"추세상 기한 {due}에 {figure(projected, facts.unit)} 예상 — "
-        f"목표 {figure(facts.target, facts.unit)}에 "
-        f"{figure(shortfall, facts.unit)} 부족 (보고 {trend.n}건 기준)",
-        f"the trend of {trend.n} reports projects {figure_en(projected, facts.unit)} by {due}, "
-        f"{figure_en(shortfall, facts.unit)} short of {figure_en(facts.target, facts.unit)}",
-    )
+    return projected
+
+
+def at_risk_state(
+    facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, now: datetime, projected: float
+) -> Evaluation:
+    assert facts.target is not None and summary.trend is not None
+    due, target, n = _due_day(facts, config), facts.target, summary.trend.n
+    shortfall = target - Decimal(str(projected))
+
+    def text() -> tuple[str, str]:
+        return (
+            f"추세상 기한 {due}에 {figure(projected, facts.unit)} 예상 — "
+            f"목표 {figure(target, facts.unit)}에 "
+            f"{figure(shortfall, facts.unit)} 부족 (보고 {n}건 기준)",
+            f"the trend of {n} reports projects {figure_en(projected, facts.unit)} by {due}, "
+            f"{figure_en(shortfall, facts.unit)} short of {figure_en(target, facts.unit)}",
+        )
+
     return found(
         facts,
         Rule.AT_RISK,
-        "at_risk",
+        State.AT_RISK,
         summary.last_entered_at or now,
-        reason,
+        Reason.lazy(text),
         {
             "projected": f"{projected:.1f}",
             "shortfall": f"{shortfall:.1f}",
-            "target": text_of(facts.target),
-            "reports": trend.n,
+            "target": text_of(target),
+            "reports": n,
         },
     )
 
@@ -209,7 +231,7 @@ def achieved(facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, 
     return found(
         facts,
         Rule.ACHIEVED,
-        "achieved",
+        State.ACHIEVED,
         summary.last_entered_at or now,
         reason,
         {"reported": text_of(progress)},

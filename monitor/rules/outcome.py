@@ -23,6 +23,22 @@ class Rule(StrEnum):
     ACHIEVED = "achieved"
 
 
+class State(StrEnum):
+    """The one vocabulary of states, counted the same way by every view (a rule may have several)."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    STALE = "stale"
+    AT_RISK = "at_risk"
+    UNREPORTED = "unreported"
+    UNDERSPENT = "underspent"
+    REMINDER = "reminder"
+    UNCONFIRMED = "unconfirmed"
+    CANCELLED = "cancelled"
+    CONTRADICTION = "contradiction"
+    ACHIEVED = "achieved"
+
+
 class Severity(StrEnum):
     CRITICAL = "critical"
     WARNING = "warning"
@@ -41,17 +57,19 @@ class Behaviour:
 
 
 BEHAVIOUR: dict[tuple[Rule, str], Behaviour] = {
-    (Rule.OVERDUE, "overdue"): Behaviour(Severity.CRITICAL),
-    (Rule.DUE_SOON, "due_soon"): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
-    (Rule.STALE, "stale"): Behaviour(Severity.WARNING),
-    (Rule.AT_RISK, "at_risk"): Behaviour(Severity.WARNING),
-    (Rule.BUDGET, "unreported"): Behaviour(Severity.WARNING),
-    (Rule.BUDGET, "underspent"): Behaviour(Severity.WARNING),
-    (Rule.EVENT, "reminder"): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
-    (Rule.EVENT, "unconfirmed"): Behaviour(Severity.WARNING),
-    (Rule.EVENT, "cancelled"): Behaviour(Severity.WARNING, repeats=False, notify_resolved=False),
-    (Rule.CONTRADICTION, "contradiction"): Behaviour(Severity.CRITICAL),
-    (Rule.ACHIEVED, "achieved"): Behaviour(Severity.GOOD, notify=False, repeats=False, notify_resolved=False),
+    (Rule.OVERDUE, State.OVERDUE): Behaviour(Severity.CRITICAL),
+    (Rule.DUE_SOON, State.DUE_SOON): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
+    (Rule.STALE, State.STALE): Behaviour(Severity.WARNING),
+    (Rule.AT_RISK, State.AT_RISK): Behaviour(Severity.WARNING),
+    (Rule.BUDGET, State.UNREPORTED): Behaviour(Severity.WARNING),
+    (Rule.BUDGET, State.UNDERSPENT): Behaviour(Severity.WARNING),
+    (Rule.EVENT, State.REMINDER): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
+    (Rule.EVENT, State.UNCONFIRMED): Behaviour(Severity.WARNING),
+    (Rule.EVENT, State.CANCELLED): Behaviour(Severity.WARNING, repeats=False, notify_resolved=False),
+    (Rule.CONTRADICTION, State.CONTRADICTION): Behaviour(Severity.CRITICAL),
+    (Rule.ACHIEVED, State.ACHIEVED): Behaviour(
+        Severity.GOOD, notify=False, repeats=False, notify_resolved=False
+    ),
 }
 
 SEVERITY_RANK = {Severity.CRITICAL: 3, Severity.WARNING: 2, Severity.INFO: 1, Severity.GOOD: 0}
@@ -108,7 +126,7 @@ class Evaluation:
     title: str  # the milestone's or commitment's title
     commitment_title: str
     rule: Rule
-    condition: str
+    condition: State
     stage: str | None
     since: datetime
     due: datetime | None
@@ -130,7 +148,7 @@ class Evaluation:
 def found(
     facts: MilestoneFacts | CommitmentFacts,
     rule: Rule,
-    condition: str,
+    condition: State,
     since: datetime,
     reason: Reason,
     details: dict[str, Any],

@@ -1,0 +1,187 @@
+"""Build a `Snapshot`: load a scope as of an instant set-wise, then turn the states SQL found into
+evaluations with the rules' own builders (so reasons and figures are the rules' by construction).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from monitor.evaluation.summaries import summary_of
+from monitor.rules.budget import budget_state, spent_enough
+from monitor.rules.commitment import below_target, done_below_target, overdue_on_track, stale
+from monitor.rules.config import RuleConfig
+from monitor.rules.event import cancelled_state, unconfirmed_state
+from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary
+from monitor.rules.milestone import (
+    achieved,
+    at_risk_state,
+    current_value,
+    lead_state,
+    overdue_state,
+    shortfall_projection,
+)
+from monitor.rules.outcome import Evaluation, Rule, State
+from monitor.snapshot import commitments as load_commitments
+from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, query
+from monitor.snapshot.model import Snapshot
+from monitor.snapshot.scope import ResolvedScope, places
+from monitor.vocab import Status
+
+log = logging.getLogger(__name__)
+
+
+def build(
+    session: Session,
+    config: RuleConfig,
+    as_of: datetime,
+    scope: ResolvedScope,
+    skip: Collection[str] = (),
+) -> Snapshot:
+    """Everything true at `as_of` for `scope`: facts, summaries, every state."""
+    ids = scope.commitment_ids
+    loaded = None if ids is None else set(ids) | load_commitments.ancestors(session, ids)
+    by_id = load_commitments.load(session, as_of, config.tz, loaded)
+    snap = Snapshot(as_of=as_of, config=config, scope=scope, places=places(session))
+    snap.commitments = {c.code: c for c in by_id.values()}
+    snap.in_scope = frozenset(c.code for c in by_id.values() if ids is None or c.id in ids)
+    for chunk in load_commitments.chunked(ids):
+        for row in session.execute(query(session, config, as_of, chunk)):
+            _milestone(snap, by_id, row, skip)
+    _commitment_states(snap, skip)
+    return snap
+
+
+def _milestone(snap: Snapshot, by_id: dict[int, CommitmentFacts], row: Any, skip: Collection[str]) -> None:
+    facts = milestone_facts(row, by_id[row[18]].parties)
+    summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
+    snap.milestones.append(facts)
+    if summary is not NO_REPORTS:
+        snap.summaries[facts.id] = summary
+    if facts.code in skip:
+        return
+    try:
+        found = states(facts, summary, row[37], row[38], bool(row[39]), snap.config, snap.as_of)
+    except Exception as exc:  # one bad item must not stop the pass, nor crash the daemon
+        log.exception("evaluating %s failed; it will be checked again later", facts.code)
+        snap.errors[facts.code] = f"{type(exc).__name__}: {exc}"
+        return
+    snap.subjects.add(facts.code)
+    snap.evaluations.extend(found)
+    snap.under[facts.commitment_code].append((facts, summary, found))
+
+
+def milestone_facts(row: Any, parties: tuple[str, ...]) -> MilestoneFacts:
+    """`MilestoneFacts` from the first 20 columns of `monitor.snapshot.milestones.query`."""
+    mid, code, commitment_code, title, commitment_title, kind, due_at, due_date = row[:8]
+    target, target_max, unit, cumulative, planned, first_year, last_year, starts_at, ends_at = row[8:17]
+    return MilestoneFacts(
+        id=mid,
+        code=code,
+        commitment_code=commitment_code,
+        title=title,
+        commitment_title=commitment_title,
+        kind=kind,
+        due_at=due_at,
+        due_date=due_date,
+        target=target,
+        target_max=target_max,
+        unit=unit,
+        cumulative=cumulative,
+        planned_amount=planned,
+        fiscal_years=(first_year, last_year) if first_year is not None else None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        jurisdiction=row[17],
+        parties=parties,
+        category=row[19],
+    )
+
+
+def states(
+    facts: MilestoneFacts,
+    summary: ReportSummary,
+    state: str | None,
+    stage: int | None,
+    risk: bool,
+    config: RuleConfig,
+    now: datetime,
+) -> list[Evaluation]:
+    """The evaluations of one milestone whose state SQL has classified."""
+    if state == State.ACHIEVED:
+        return [achieved(facts, summary, config, now)]
+    if state in (BUDGET_DUE, BUDGET_SPENT):
+        if spent_enough(facts, summary.max_executed, config):
+            return [achieved(facts, summary, config, now)]
+        return [budget_state(facts, summary, config, now)] if state == BUDGET_DUE else []
+    if state == State.CANCELLED:
+        return [cancelled_state(facts, summary, now)]
+    if state == State.REMINDER:
+        assert stage is not None
+        return [lead_state(facts, summary, config, now, config.event_lead_times[stage])]
+    if state == State.UNCONFIRMED:
+        return [unconfirmed_state(facts, config, now)]
+    found = []
+    if state == State.OVERDUE:
+        found.append(overdue_state(facts, summary, config, now))
+    elif state == State.DUE_SOON:
+        assert stage is not None
+        found.append(lead_state(facts, summary, config, now, config.lead_times[stage]))
+    if risk and summary.trend is not None:
+        projected = shortfall_projection(facts, summary.trend, config)
+        if projected is not None:
+            found.append(at_risk_state(facts, summary, config, now, projected))
+    return found
+
+
+def _commitment_states(snap: Snapshot, skip: Collection[str]) -> None:
+    """Stale per commitment; contradictions from the subtree's states, gathered in one walk up."""
+    config, now = snap.config, snap.as_of
+    watched = {code for code in snap.in_scope if snap.commitments[code].official_status in _CONTRADICTABLE}
+    late: dict[str, list[Evaluation]] = defaultdict(list)
+    short: dict[str, list[tuple[MilestoneFacts, Any]]] = defaultdict(list)
+    for code, items in snap.under.items():
+        for ancestor in _self_and_ancestors(snap.commitments, code):
+            if ancestor not in watched:
+                continue
+            for facts, summary, found in items:
+                late[ancestor] += [e for e in found if e.rule is Rule.OVERDUE]
+                if below_target(facts, summary):
+                    short[ancestor].append((facts, current_value(facts, summary)))
+    for code in sorted(snap.in_scope - set(skip)):
+        commitment = snap.commitments[code]
+        found = [
+            e for e in (stale(commitment, config, now), _contradiction(commitment, late, short, config)) if e
+        ]
+        snap.subjects.add(code)
+        snap.evaluations.extend(found)
+
+
+_CONTRADICTABLE = frozenset({Status.ON_TRACK.value, Status.DONE.value})
+
+
+def _contradiction(
+    facts: CommitmentFacts,
+    late: dict[str, list[Evaluation]],
+    short: dict[str, list[tuple[MilestoneFacts, Any]]],
+    config: RuleConfig,
+) -> Evaluation | None:
+    if facts.status_as_of is None:
+        return None
+    if facts.official_status == Status.ON_TRACK.value and late.get(facts.code):
+        return overdue_on_track(facts, late[facts.code], config)
+    if facts.official_status == Status.DONE.value and short.get(facts.code):
+        return done_below_target(facts, short[facts.code], config)
+    return None
+
+
+def _self_and_ancestors(commitments: dict[str, CommitmentFacts], code: str) -> Iterator[str]:
+    node: str | None = code
+    while node is not None and node in commitments:
+        yield node
+        node = commitments[node].parent_code

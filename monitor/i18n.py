@@ -36,6 +36,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.description": ("설명", "Description"),
     "col.state": ("상태", "State"),
     "col.pledges": ("공약 수", "Pledges"),
+    "col.agendas": ("의제 수", "Agendas"),
+    "col.agreements": ("협약 과제 수", "Agreement areas"),
+    "report.col.states": ("점검 상태 (하위 지자체 포함)", "Check states (incl. jurisdictions below)"),
     "col.completion": ("완료율", "Completion"),
     "col.achievement": ("목표달성도", "Targets met"),
     "col.securing": ("재정확보율", "Funding secured"),
@@ -62,6 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.unreported": ("미보고", "unreported"),
     "heading.check": ("{at} 기준 점검 결과", "State at {at}"),
     "summary.check": ("정상이 아닌 상태 {count}건", "{count} states that are not OK"),
+    "summary.included": ("포함된 지자체: {places}", "Jurisdictions included: {places}"),
     "summary.replay": (
         "메시지 {messages}건, 알림 {notifications}건",
         "{messages} messages, {notifications} notifications",

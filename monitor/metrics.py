@@ -176,17 +176,16 @@ def from_snapshot(snap: Snapshot, year: int, by_category: bool) -> list[Metrics]
     rows = compute(in_scope, categories, pairs, year, by_category)
     wanted = snap.scope.jurisdictions
     if wanted is not None:
-        present = {(r.jurisdiction, r.category) for r in rows}
-        rows += [Metrics(place, None) for place in wanted[:1] if (place, None) not in present]
+        present = {r.jurisdiction for r in rows}
+        rows += [Metrics(place, None) for place in wanted[:1] if not by_category and place not in present]
         rows = sorted(
             (r for r in rows if r.jurisdiction in wanted), key=lambda r: (r.jurisdiction, r.category or "")
         )
     counts: dict[tuple[str, str | None], list[Evaluation]] = {}
     for evaluation in snap.problems():
         for place in snap.counted_for(evaluation):
-            counts.setdefault((place, None), []).append(evaluation)
-            if by_category:
-                counts.setdefault((place, evaluation.category), []).append(evaluation)
+            key = (place, evaluation.category if by_category else None)
+            counts.setdefault(key, []).append(evaluation)
     for row in rows:
         row.states = state_counts(counts.get((row.jurisdiction, row.category), []))
     return rows

@@ -60,7 +60,8 @@ def test_every_format_of_a_report_renders(initialised: str, kind: str) -> None:
     assert "<style>" in page and "<link" not in page and 'src="http' not in page  # one self-contained file
     if kind == "status":
         daejeon = next(r for r in data["rows"] if r["jurisdiction"] == "daejeon" and r["is_total"])
-        assert (daejeon["pledges"], daejeon["completion_rate"]) == (44, "0.0000")
+        # 37 pledges and the 7 areas of the Seoul–Daejeon agreement, counted apart (never 44 "공약")
+        assert (daejeon["pledges"], daejeon["agreements"], daejeon["completion_rate"]) == (37, 7, "0.0000")
         assert (
             next(r for r in rows if r["jurisdiction"] == "daegu" and r["is_total"] == "True")["overdue"]
             == "14"

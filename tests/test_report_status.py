@@ -49,7 +49,7 @@ def test_status_table_counts_official_statuses_and_unreported_pledges(seeded: se
     report = _status(seeded, NOW + timedelta(hours=1), "daejeon")
     # Daejeon: 34 pledges + 3 flagships + the 7 areas of the Seoul–Daejeon agreement (it counts for both).
     total = _row(report, "daejeon")
-    assert total.pledges == 44
+    assert (total.pledges, total.agendas, total.agreements) == (37, 0, 7)  # counted apart, never 44 "공약"
     assert total.statuses == {
         "done": 1,
         "continuing": 1,
@@ -63,7 +63,10 @@ def test_status_table_counts_official_statuses_and_unreported_pledges(seeded: se
     youth = _row(report, "daejeon", "청년·교육")
     assert (youth.pledges, youth.statuses["done"], youth.statuses["unreported"]) == (5, 1, 2)
     assert youth.completion_rate == Decimal("0.4000")  # 2 of the 5 pledges of 청년·교육
-    assert _row(report, "daejeon", "지역교류").pledges == 7
+    assert (_row(report, "daejeon", "지역교류").pledges, _row(report, "daejeon", "지역교류").agreements) == (
+        0,
+        7,
+    )
     assert {r.jurisdiction for r in report.rows} == {"daejeon"}
     assert report.rows[0].is_total and report.year == 2026
 

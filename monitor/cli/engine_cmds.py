@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import click
 
+from monitor import snapshot
 from monitor.alerts.routing import TELEGRAM
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table
+from monitor.cli.output import format_option, print_json, print_table, stream_json
 from monitor.daemon.jobs import JobSpec, load_jobs
 from monitor.daemon.report_jobs import ReportContext
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import migrate
 from monitor.durations import parse_duration
 from monitor.errors import InputError
-from monitor.evaluation.cycle import evaluate_all
 from monitor.evaluation.replay import replay
 from monitor.i18n import t
 from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
 from monitor.notify.sender import RetryPolicy, Sender
 from monitor.registry import require_jurisdiction
 from monitor.rules import Evaluation
+from monitor.rules.outcome import State
 from monitor.seeds import load_seeds
 from monitor.telegram.service import build_telegram
 from monitor.timeutil import isoformat_local
@@ -111,36 +113,56 @@ def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
     metavar="INSTANT",
     help="Evaluate the world at this instant, using only progress entered by then (default: now).",
 )
-@click.option("--jurisdiction", metavar="SLUG", help="Only items this jurisdiction is party to.")
+@click.option(
+    "--jurisdiction",
+    metavar="SLUG",
+    help="Only items this jurisdiction, or one below it, is party to (gwangju covers gwangju-seo).",
+)
 @format_option("table", "json")
 @pass_app
 def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str) -> None:
     """Run one evaluation pass and print every state that is not OK, with its reason.
 
     Read-only: alerts are neither created nor sent. JSON objects carry code, jurisdiction, rule, state,
-    since, due and reason (see the README).
+    since, due and reason (see the README); the whole country is streamed part by part.
     """
     now = app.instant(as_of)
     sessions = app.require_schema()
-    if jurisdiction is not None:
-        with sessions() as session:
-            require_jurisdiction(session, jurisdiction)
-    found = [e for result in evaluate_all(sessions, app.rule_config(), now) for e in result.evaluations]
-    found = sorted(
-        (e for e in found if jurisdiction is None or jurisdiction in e.parties),
-        key=lambda e: (e.jurisdiction, e.subject, e.rule.value),
-    )
+    with sessions() as session:
+        scope = snapshot.resolve(session, snapshot.Scope(jurisdiction=jurisdiction))
+        pieces = snapshot.parts(session, scope)
+        places = snapshot.places(session)
+
+    def found() -> Iterator[Evaluation]:
+        for piece in pieces:
+            with sessions() as session:
+                snap = snapshot.build(session, app.rule_config(), now, piece)
+            yield from sorted(
+                (e for e in snap.evaluations if scope.concerns(e.parties)),
+                key=lambda e: (e.jurisdiction, e.subject, e.rule.value),
+            )
+
     if fmt == "json":
-        print_json([evaluation_json(e, app) for e in found])
+        stream_json(evaluation_json(e, app) for e in found())
         return
-    lang = app.lang
+    _check_table(app, now, list(found()), scope, places)
+
+
+def _check_table(
+    app: AppContext,
+    now: datetime,
+    found: list[Evaluation],
+    scope: snapshot.ResolvedScope,
+    places: dict[str, snapshot.Place],
+) -> None:
+    lang, tz = app.lang, app.settings.tz
     rows = [
         (
             e.subject,
             e.jurisdiction,
             label(CONDITION_LABELS, e.condition, lang) + (f" ({e.stage})" if e.stage else ""),
-            (isoformat_local(e.since, app.settings.tz) or "")[:16],
-            (isoformat_local(e.due, app.settings.tz) or "")[:10],
+            (isoformat_local(e.since, tz) or "")[:16],
+            (isoformat_local(e.due, tz) or "")[:10],
             e.reason.text(lang),
         )
         for e in found
@@ -149,10 +171,12 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
         t(k, lang)
         for k in ("col.code", "col.jurisdiction", "col.state", "col.since", "col.due", "col.reason")
     ]
-    print_table(
-        app.console, rows, headers, title=t("heading.check", lang, at=isoformat_local(now, app.settings.tz))
-    )
-    click.echo(t("summary.check", lang, count=len(found)))
+    print_table(app.console, rows, headers, title=t("heading.check", lang, at=isoformat_local(now, tz)))
+    if scope.jurisdictions is not None:
+        names = [places[s].name_ko if lang == "ko" else places[s].name_en for s in scope.jurisdictions]
+        click.echo(t("summary.included", lang, places=", ".join(names)))
+    problems = sum(1 for e in found if e.condition is not State.ACHIEVED)
+    click.echo(t("summary.check", lang, count=problems))
 
 
 @click.command(name="replay")

@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
+from monitor import snapshot
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
 from monitor.i18n import t
-from monitor.metrics import load_metrics
+from monitor.metrics import from_snapshot
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -18,7 +19,11 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.command()
 @click.option("--as-of", "as_of", metavar="INSTANT", help="As known at this instant (default: now).")
 @click.option("--year", type=int, help="Year whose targets count for 목표달성도 (default: the as-of year).")
-@click.option("--jurisdiction", metavar="SLUG", help="Only this jurisdiction.")
+@click.option(
+    "--jurisdiction",
+    metavar="SLUG",
+    help="Only this jurisdiction and those below it (gwangju: gwangju-seo too).",
+)
 @click.option("--by-category", is_flag=True, help="One row per jurisdiction and category (분야).")
 @format_option("table", "json")
 @pass_app
@@ -34,16 +39,16 @@ def metrics(
     now = app.instant(as_of)
     target_year = year or now.astimezone(app.settings.tz).year
     with app.require_schema()() as session:
-        rows = [
-            r
-            for r in load_metrics(session, now, app.settings.tz, target_year, by_category)
-            if jurisdiction is None or r.jurisdiction == jurisdiction
-        ]
+        snap = snapshot.take(session, app.rule_config(), now, jurisdiction)
+    rows = from_snapshot(snap, target_year, by_category)
     data: list[dict[str, Any]] = [
         {
             "jurisdiction": r.jurisdiction,
             "category": r.category,
-            "pledges": r.pledges,
+            "pledges": r.kinds["pledges"],
+            "agendas": r.kinds["agendas"],
+            "agreements": r.kinds["agreements"],
+            "states": r.states,
             "statuses": dict(r.statuses),
             "completion_rate": _num(r.completion_rate),
             "year": target_year,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -32,6 +32,18 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def stream_json(items: Iterable[Any]) -> int:
+    """A JSON array written element by element as `items` yields them (never all held at once),
+    formatted exactly like `print_json`. Returns the number of elements written."""
+    count = 0
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2, default=str).replace("\n", "\n  ")
+        click.echo(("[\n  " if count == 0 else ",\n  ") + text, nl=False)
+        count += 1
+    click.echo("\n]" if count else "[]")
+    return count
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:

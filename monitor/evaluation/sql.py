@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, cast, func, literal, select
+from sqlalchemy import Date, Float, and_, bindparam, cast, func, literal, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -39,7 +39,13 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def in_or_all(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:
-    return column.in_(list(ids)) if ids is not None else literal(True)
+    """`column IN ids` (ids rendered as literal integers, so no database's bound-parameter limit
+    applies to a part of thousands of ids), or true when `ids` is None."""
+    if ids is None:
+        return literal(True)
+    listed: Any = bindparam("ids", sorted(ids), expanding=True, literal_execute=True, unique=True)
+    condition: ColumnElement[bool] = column.in_(listed)
+    return condition
 
 
 def usually_true(session: Session, condition: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -67,7 +67,7 @@ def _environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, num=num, cell=md_cell)
+    env.filters.update(pct=pct, num=num, cell=md_cell, states=state_list)
     env.filters["local"] = local
     return env
 
@@ -85,6 +85,12 @@ def pct(value: Decimal | None) -> str:
 
 def num(value: Decimal | None) -> str:
     return "—" if value is None else amount(value)
+
+
+def state_list(counts: dict[str, int], labels: dict[str, str]) -> str:
+    """ "기한 초과 3 · 장기 미보고 44": the states present, with their labels; "—" when none."""
+    shown = [f"{labels.get(state, state)} {count}" for state, count in counts.items() if count]
+    return " · ".join(shown) or "—"
 
 
 def md_cell(value: object) -> str:

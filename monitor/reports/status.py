@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from monitor.evaluation.run import evaluate
+from monitor import snapshot
 from monitor.i18n import t
-from monitor.metrics import Metrics, load_metrics
+from monitor.metrics import Metrics, from_snapshot
 from monitor.reports.common import ReportHeader, card_of, make_header
 from monitor.rules import Rule, RuleConfig
 from monitor.timeutil import local_date
@@ -36,7 +36,9 @@ class StatusRow:
     jurisdiction_name: str
     category: str | None  # None: the whole jurisdiction (is_total) or pledges without a 분야
     is_total: bool
-    pledges: int
+    pledges: int  # 공약 only: agendas (의제) and agreements (협약) are counted apart, never added in
+    agendas: int
+    agreements: int
     statuses: dict[str, int]  # every key of STATUS_KEYS, zero included
     completion_rate: Decimal | None
     targets_due: int
@@ -44,6 +46,7 @@ class StatusRow:
     achievement_rate: Decimal | None
     overdue: int  # pledges with at least one overdue target (the monitor's own view)
     at_risk: int  # pledges with at least one target projected to fall short
+    states: dict[str, int]  # check state → count: what `monitor check --jurisdiction` lists for the row
 
 
 @dataclass(frozen=True)
@@ -71,18 +74,16 @@ def build_status(
 ) -> StatusReport:
     header = make_header(session, "status", as_of, tz, jurisdiction, lang)
     year = local_date(as_of, tz).year
-    flagged = _flagged_pledges(session, config, as_of)
+    snap = snapshot.take(session, config, as_of, jurisdiction)
+    flagged = _flagged_pledges(snap)
+    by_category = from_snapshot(snap, year, by_category=True)
     rows: list[StatusRow] = []
-    totals = load_metrics(session, as_of, tz, year, by_category=False)
-    by_category = load_metrics(session, as_of, tz, year, by_category=True)
-    for total in totals:
-        if jurisdiction is not None and total.jurisdiction != jurisdiction:
-            continue
+    for total in from_snapshot(snap, year, by_category=False):
         rows.append(_row(total, True, flagged, header.names))
         rows.extend(
             _row(cell, False, flagged, header.names)
             for cell in by_category
-            if cell.jurisdiction == total.jurisdiction and cell.pledges
+            if cell.jurisdiction == total.jurisdiction and cell.items
         )
     return StatusReport(header=header, year=year, status_labels=status_labels(lang), rows=rows)
 
@@ -95,7 +96,9 @@ def _row(metrics: Metrics, is_total: bool, flagged: Flagged, names: dict[str, st
         jurisdiction_name=names.get(place, place),
         category=None if is_total else metrics.category,
         is_total=is_total,
-        pledges=metrics.pledges,
+        pledges=metrics.kinds["pledges"],
+        agendas=metrics.kinds["agendas"],
+        agreements=metrics.kinds["agreements"],
         statuses={k: metrics.statuses.get(k, 0) for k in STATUS_KEYS},
         completion_rate=metrics.completion_rate,
         targets_due=metrics.targets_due,
@@ -103,18 +106,16 @@ def _row(metrics: Metrics, is_total: bool, flagged: Flagged, names: dict[str, st
         achievement_rate=metrics.achievement_rate,
         overdue=len(flagged[(place, key, "overdue")]),
         at_risk=len(flagged[(place, key, "at_risk")]),
+        states=metrics.states,
     )
 
 
-def _flagged_pledges(
-    session: Session, config: RuleConfig, as_of: datetime
-) -> dict[tuple[str, str, str], set[str]]:
+def _flagged_pledges(snap: snapshot.Snapshot) -> Flagged:
     """(party, 분야 or TOTAL, "overdue"/"at_risk") → codes of the pledges with such a target under them."""
-    result = evaluate(session, config, as_of)
     flagged: Flagged = defaultdict(set)
-    for evaluation in result.evaluations:
+    for evaluation in snap.evaluations:
         flag = FLAGGED.get(evaluation.rule)
-        card = card_of(evaluation.commitment_code, result.commitments) if flag else None
+        card = card_of(evaluation.commitment_code, snap.commitments) if flag else None
         if flag is None or card is None:
             continue
         for place in card.parties:

@@ -13,6 +13,7 @@ from monitor.reports.card import CardReport
 from monitor.reports.digest import DigestItem, DigestReport
 from monitor.reports.entries import Entry
 from monitor.reports.status import STATUS_KEYS, StatusReport
+from monitor.snapshot.model import STATE_ORDER
 from monitor.timeutil import isoformat_local
 
 Report = StatusReport | BudgetReport | DigestReport | CardReport
@@ -53,6 +54,8 @@ def _status_rows(report: StatusReport) -> tuple[list[str], list[dict[str, Any]]]
         "category",
         "is_total",
         "pledges",
+        "agendas",
+        "agreements",
         *STATUS_KEYS,
         "completion_rate",
         "year",
@@ -61,11 +64,13 @@ def _status_rows(report: StatusReport) -> tuple[list[str], list[dict[str, Any]]]
         "achievement_rate",
         "overdue",
         "at_risk",
+        *(f"state.{state}" for state in STATE_ORDER),
     ]
     rows = []
     for row in report.rows:
         data = to_data(row, ZoneInfo("UTC"))
-        rows.append({**data, **row.statuses, "year": report.year})
+        states = {f"state.{k}": v for k, v in row.states.items()}
+        rows.append({**data, **row.statuses, **states, "year": report.year})
     return columns, rows
 
 

@@ -119,8 +119,9 @@ def done_below_target(
     first, value = short[0]
     reason = Reason(
         f"공식 상태 '{status.ko}'이나 {first.code} 목표 {figure(first.target, first.unit)} 중 "
-        f"{figure(value or 0, first.unit)}만 보고됨" + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
-        f"officially '{status.en}', yet {first.code} reports {figure(value or 0)} of "
+        f"{figure(value or Decimal(0), first.unit)}만 보고됨"
+        + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
+        f"officially '{status.en}', yet {first.code} reports {figure(value or Decimal(0))} of "
         f"{figure(first.target)} {first.unit or ''}"
         + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
     )

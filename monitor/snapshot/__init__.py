@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from monitor.rules.config import RuleConfig
 from monitor.snapshot.build import build
 from monitor.snapshot.model import STATE_ORDER, Snapshot, state_counts
-from monitor.snapshot.scope import EVERYTHING, ResolvedScope, Scope, jurisdiction_tree, resolve
+from monitor.snapshot.parts import parts
+from monitor.snapshot.scope import EVERYTHING, Place, ResolvedScope, Scope, jurisdiction_tree, places, resolve
 
 
 def take(
@@ -25,11 +26,14 @@ def take(
 __all__ = [
     "EVERYTHING",
     "STATE_ORDER",
+    "Place",
     "ResolvedScope",
     "Scope",
     "Snapshot",
     "build",
     "jurisdiction_tree",
+    "parts",
+    "places",
     "resolve",
     "state_counts",
     "take",

@@ -21,14 +21,10 @@ from monitor.evaluation.sql import in_or_all
 from monitor.rules.facts import CommitmentFacts
 from monitor.timeutil import due_instant, start_of_day
 
-CHUNK = 900  # ids per IN list (SQLite's default variable limit is 999 on old builds)
-
 
 def chunked(ids: Collection[int] | None) -> list[list[int] | None]:
-    if ids is None:
-        return [None]
-    ordered = sorted(ids)
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)] or [[]]
+    """The id lists to query with: one (`in_or_all` renders ids as literals, so no parameter limit)."""
+    return [None if ids is None else sorted(ids)]
 
 
 def ancestors(session: Session, ids: Collection[int]) -> set[int]:
@@ -116,7 +112,7 @@ def _rows(session: Session, ids: list[int] | None) -> list[CommitmentRow]:
         .outerjoin(parent, parent.id == c.parent_id)
         .where(c.retired_at.is_(None), in_or_all(c.id, ids))
     )
-    return list(session.execute(query).tuples())
+    return [tuple(row) for row in session.execute(query)]
 
 
 def load(

@@ -116,12 +116,12 @@ def done_below_target(
     assert facts.status_as_of is not None and facts.official_status is not None
     status = Status(facts.official_status)
     short = sorted(short, key=lambda pair: pair[0].code)
-    first, value = short[0]
+    first, reported = short[0]
+    value = reported if reported is not None else Decimal(0)
     reason = Reason(
         f"공식 상태 '{status.ko}'이나 {first.code} 목표 {figure(first.target, first.unit)} 중 "
-        f"{figure(value or Decimal(0), first.unit)}만 보고됨"
-        + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
-        f"officially '{status.en}', yet {first.code} reports {figure(value or Decimal(0))} of "
+        f"{figure(value, first.unit)}만 보고됨" + (f" 외 {len(short) - 1}건" if len(short) > 1 else ""),
+        f"officially '{status.en}', yet {first.code} reports {figure(value)} of "
         f"{figure(first.target)} {first.unit or ''}"
         + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
     )

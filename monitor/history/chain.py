@@ -7,6 +7,10 @@ previous entry's hash and the row's canonical content; `monitor.history.verify` 
 
 Concurrent writers are serialised on the `history.head` row of `meta` (SELECT … FOR UPDATE on
 PostgreSQL; SQLite allows one writer at a time anyway), so the chain never forks.
+
+Bulk writers (the progress import) insert rows past the unit of work, where the hook cannot see them:
+they take the same turn on the head first (`lock`), then `insert_rows` writes them with multi-row INSERTs
+and chains them in one `append` — the ids and entries a row-at-a-time write in that order would give.
 """
 
 from __future__ import annotations
@@ -129,6 +133,61 @@ def append(conn: Connection, changes: Sequence[Change]) -> Head:
     conn.execute(insert(m.ChainEntry), rows)
     conn.execute(update(m.Meta).where(m.Meta.key == HEAD_KEY).values(value=str(head)))
     return head
+
+
+def chains(session: Session) -> bool:
+    """Whether the session chains its writes (sessions of `make_session_factory`; a bare `Session` — a
+    scratch session for a dry run — does not)."""
+    return any(listener is record_flush for listener in session.dispatch.after_flush)
+
+
+def lock(session: Session) -> None:
+    """Take the writers' turn on the head now, before reading what a write will be checked against."""
+    if chains(session):
+        read_head(session.connection(), lock=True)
+
+
+@dataclass(eq=False)
+class NewRow:
+    """A chained row to insert: its model and column values (`id` once inserted). `refers` names a column
+    holding the id of another row of the same write (a correction's `corrects_id`), known once that one is in.
+    """
+
+    model: type[Base]
+    values: dict[str, Any]
+    refers: tuple[str, NewRow] | None = None
+
+
+def insert_rows(session: Session, rows: Sequence[NewRow]) -> None:
+    """Insert `rows` in their order, a multi-row INSERT per table (ids as one-by-one inserts would get
+    them), and chain them in that order. A row referring to a row not yet in waits: the ones before it go
+    first."""
+    start = 0
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and _ready(rows[end]):
+            end += 1
+        for model in dict.fromkeys(row.model for row in rows[start:end]):
+            _insert(session.connection(), model, [row for row in rows[start:end] if row.model is model])
+        start = end
+    if rows and chains(session):
+        changes = [Change("insert", row.model.__tablename__, row.values) for row in rows]
+        append(session.connection(), changes)
+
+
+def _ready(row: NewRow) -> bool:
+    return row.refers is None or "id" in row.refers[1].values
+
+
+def _insert(conn: Connection, model: type[Base], rows: list[NewRow]) -> None:
+    for row in rows:
+        if row.refers is not None:
+            row.values[row.refers[0]] = row.refers[1].values["id"]
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)  # type: ignore[arg-type]
+    ids = conn.execute(statement, [row.values for row in rows]).scalars().all()
+    for row, row_id in zip(rows, ids, strict=True):
+        row.values["id"] = row_id
 
 
 def row_values(obj: Base) -> dict[str, Any]:

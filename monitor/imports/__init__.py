@@ -1,6 +1,7 @@
 """Bulk progress import from spreadsheets (CSV or Excel), and the templates officials fill in.
 
-`import_progress` checks a whole file and writes all of it through `log_progress`, or nothing;
+`import_progress` checks a whole file and writes all of it, or nothing, through the write path of
+`log_progress` (one `Batch`: set-wise lookups, multi-row inserts, one chain append);
 `write_template` makes a file listing a jurisdiction's milestones and commitments, ready to fill in.
 """
 

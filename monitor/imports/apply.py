@@ -1,9 +1,12 @@
 """Importing a progress file, all or nothing.
 
 The whole file is read and checked first; then, in one transaction scoped to the actor (`scoped_write`,
-refusals recorded), every report is written in file order through `log_progress` — so a cumulative value
-going down is caught against earlier rows of the same file too. Any problem anywhere: the transaction is
-rolled back and every problem is reported. A dry run writes the same way and then rolls back.
+refusals recorded), every report goes through the write path of `log_progress`, as one `Batch`: the codes
+are resolved, the roster checked and the reports already recorded found with a few queries for the whole
+file; each report is checked in file order against the database and the rows before it (a cumulative value
+going down is caught within the file too); then all are inserted and chained at once. Any problem
+anywhere: nothing is inserted, the transaction is rolled back and every problem is reported. A dry run
+writes the same way and then rolls back (so it shows the ids a correction would point at).
 """
 
 from __future__ import annotations
@@ -17,16 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
 from monitor.errors import InputError
-from monitor.imports.check import check_row, resolve
+from monitor.history.chain import NewRow
+from monitor.imports.check import Target, check_row, resolve
 from monitor.imports.columns import HeaderMap, map_headers
 from monitor.imports.combine import Planned, plan
 from monitor.imports.existing import already_recorded
 from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.read import read_table
 from monitor.imports.validate import Parsed, parse_rows
-from monitor.progress import log_progress
+from monitor.progress import Batch
 from monitor.scope import Actor, authorize, scoped_write
-from monitor.signals import Topic
 from monitor.timeutil import local_date
 from monitor.vocab import Channel
 
@@ -105,6 +108,7 @@ def _write(
     correction: bool,
     file: str,
 ) -> tuple[list[Written], int]:
+    batch = Batch(session, now, tz)  # the writers' turn first: nothing read below can change meanwhile
     targets, problems = resolve(session, parsed.rows, headers)
     commitments = {t.code: t for t in targets.values() if isinstance(t, m.Commitment)}
     commitments |= {t.commitment.code: t.commitment for t in targets.values() if isinstance(t, m.Milestone)}
@@ -116,55 +120,63 @@ def _write(
     planned, found = plan([row for row in good if not checked[row.row]], targets, headers, str(actor))
     problems += found
     unchanged = already_recorded(session, planned, targets)
-    written: list[Written] = []
-    counter: object = None
-    for position, report in enumerate(planned):
-        if position in unchanged:
-            continue
-        try:
-            written.append(_describe(report, _log(session, report, now, tz, correction)))
-        except InputError as exc:
-            problems.append(Problem(report.rows[0], report.column, str(exc)))
-        # The session keeps clean objects only while something refers to them: holding the progress
-        # counter saves `touch` a query (and the flush before it) for every report.
-        counter = counter or session.get(m.Meta, Topic.PROGRESS.value)
+    new = [report for position, report in enumerate(planned) if position not in unchanged]
+    added = _add_all(batch, new, targets, correction, problems)
     if problems:
         raise ImportRejected(file, problems, headers.written)
-    return written, len(unchanged)
+    batch.write()
+    return [_describe(report, row) for report, row in added], len(unchanged)
 
 
-def _log(
-    session: Session, report: Planned, now: datetime, tz: ZoneInfo, correction: bool
-) -> m.ProgressReport | m.StatusChange:
+def _add_all(
+    batch: Batch,
+    reports: list[Planned],
+    targets: dict[str, Target],
+    correction: bool,
+    problems: list[Problem],
+) -> list[tuple[Planned, NewRow]]:
+    """Add every report to the batch in file order; each one refused is a problem at its first row."""
+    batch.expect(t for report in reports if isinstance(t := targets[report.entry.code], m.Milestone))
+    added: list[tuple[Planned, NewRow]] = []
+    for report in reports:
+        try:
+            added.append((report, _add(batch, report, targets[report.entry.code], correction)))
+        except InputError as exc:
+            problems.append(Problem(report.rows[0], report.column, str(exc)))
+    return added
+
+
+def _add(batch: Batch, report: Planned, target: Target, correction: bool) -> NewRow:
     try:
-        return log_progress(session, report.entry, now, tz)
+        return batch.add(report.entry, target)
     except InputError:
         # --correction: a cumulative value that went down corrects the latest report. Nothing was added
         # by the failed call, so trying again as a correction is safe (other errors fail again).
         if not (correction and report.cumulative):
             raise
-        return log_progress(session, replace(report.entry, correction=True), now, tz)
+        return batch.add(replace(report.entry, correction=True), target)
 
 
-def _describe(report: Planned, row: m.ProgressReport | m.StatusChange) -> Written:
+def _describe(report: Planned, row: NewRow) -> Written:
+    values = row.values
     fields: dict[str, str] = {}
-    if isinstance(row, m.StatusChange):
-        fields["status"] = row.status
+    if row.model is m.StatusChange:
+        fields["status"] = values["status"]
     else:
         amounts = {
-            "value": row.value,
-            "status": row.status,
-            "planned": row.planned_amount,
-            "secured": row.secured_amount,
-            "executed": row.executed_amount,
+            "value": values["value"],
+            "status": values["status"],
+            "planned": values["planned_amount"],
+            "secured": values["secured_amount"],
+            "executed": values["executed_amount"],
         }
         fields |= {name: str(amount) for name, amount in amounts.items() if amount is not None}
-        for source, split in (row.by_source or {}).items():
+        for source, split in (values["by_source"] or {}).items():
             fields |= {f"{source}.{name}": str(amount) for name, amount in split.items()}
-        if row.corrects is not None:
-            fields["corrects"] = f"#{row.corrects.id}"
-    if row.note:
-        fields["note"] = row.note
-    if row.evidence:
-        fields["evidence"] = " ".join(row.evidence)
-    return Written(report.rows, report.entry.code, row.as_of, fields)
+        if values["corrects_id"] is not None:
+            fields["corrects"] = f"#{values['corrects_id']}"
+    if values["note"]:
+        fields["note"] = values["note"]
+    if values["evidence"]:
+        fields["evidence"] = " ".join(values["evidence"])
+    return Written(report.rows, report.entry.code, values["as_of"], fields)

@@ -101,3 +101,16 @@ def test_budget_as_of_before_the_execution_was_entered(seeded_sqlite: sessionmak
     assert earlier.cell("2024").state == "unreported"  # type: ignore[union-attr]
     later = _line(_budget(seeded_sqlite, NOW, "gwangju-seo"), "SEOGU-1-1")
     assert later.cell("2024").state is None  # type: ignore[union-attr]
+
+
+def test_budget_of_a_city_covers_its_districts_table(seeded_sqlite: sessionmaker[Session]) -> None:
+    _log_seogu_1_1(seeded_sqlite)
+    district = _budget(seeded_sqlite, NOW, "gwangju-seo")
+    city = _budget(seeded_sqlite, NOW, "gwangju")
+    assert city.lines == district.lines and len(city.lines) > 50
+    assert city.totals == district.totals and city.findings == district.findings
+    assert (city.header.jurisdictions, city.header.jurisdiction_name) == (
+        ("gwangju", "gwangju-seo"),
+        "광주광역시 (광주광역시 서구 포함)",
+    )
+    assert _budget(seeded_sqlite, NOW, "daegu").lines == []  # Daegu's agendas plan no budget

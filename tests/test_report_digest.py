@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.reports import DigestReport, build_report
+from monitor.reports import DigestReport, build_report, render
 from monitor.reports.digest import DigestItem
 from tests.factories import NOW, SEOUL, load_shipped_seeds, log, migrated_engine, sessions_for
 
@@ -127,3 +127,17 @@ def test_digest_of_one_party_includes_the_agreement_it_signed(seeded_sqlite: ses
     report = _digest(seeded_sqlite, NOW, jurisdiction="sejong")
     assert _codes(report.ongoing_overdue) == [SEOUL_EXPO, SEJONG_EXPO]
     assert report.header.jurisdiction_name == "세종특별자치시"
+
+
+def test_digest_of_a_city_covers_its_districts_and_says_so(seeded_sqlite: sessionmaker[Session]) -> None:
+    log(seeded_sqlite, "SEOGU-1-1.2026", NOW, executed=Decimal(400))
+    at = NOW + timedelta(minutes=1)
+    district = _digest(seeded_sqlite, at, since=NOW - timedelta(days=1), days=45, jurisdiction="gwangju-seo")
+    city = _digest(seeded_sqlite, at, since=NOW - timedelta(days=1), days=45, jurisdiction="gwangju")
+    assert len(city.due_soon) == 54 and _codes(city.due_soon) == _codes(district.due_soon)
+    assert [e.code for e in city.progress] == ["SEOGU-1-1.2026"]
+    assert city.header.jurisdictions == ("gwangju", "gwangju-seo")
+    assert city.header.jurisdiction_name == "광주광역시 (광주광역시 서구 포함)"
+    assert district.header.jurisdictions == ("gwangju-seo",)
+    assert district.header.jurisdiction_name == "광주광역시 서구"
+    assert "광주광역시 (광주광역시 서구 포함)" in render(city, "md").decode()

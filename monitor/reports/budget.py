@@ -1,8 +1,9 @@
 """The budget report (공약가계부): per pledge line and year, planned vs secured vs executed.
 
 Amounts in 백만원. A line without a report of its own for a year takes what its items reported (as
-`monitor.metrics` does for the totals); the jurisdiction totals are `monitor.metrics`' own figures. The
-published table's consistency findings (from the last seed load) close the report.
+`monitor.metrics` does for the totals); the jurisdiction totals are `monitor.metrics`' own figures, from
+the same snapshot as the lines, so the two can never disagree. The published table's consistency
+findings (from the last seed load) close the report.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from monitor.evaluation.facts import load_commitment_facts, load_milestone_facts, load_parties
-from monitor.evaluation.run import evaluate
-from monitor.evaluation.summaries import load_summaries
-from monitor.metrics import load_metrics
+from monitor import snapshot
+from monitor.metrics import Metrics, from_snapshot
 from monitor.reports.budget_table import FindingRow, LineRow, budget_findings, depth, line_rows
-from monitor.reports.common import Countdown, ReportHeader, concerns, countdown, make_header
-from monitor.rules import NO_REPORTS, MilestoneFacts, ReportSummary, Rule, RuleConfig
+from monitor.reports.common import Countdown, ReportHeader, countdown, make_header
+from monitor.rules import MilestoneFacts, ReportSummary, Rule, RuleConfig
+from monitor.snapshot import Snapshot
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
@@ -105,43 +105,41 @@ def build_budget(
     config: RuleConfig,
     jurisdiction: str | None = None,
 ) -> BudgetReport:
-    header = make_header(session, "budget", as_of, tz, jurisdiction, lang)
-    parties = load_parties(session, None)
-    tranches = [
-        f
-        for f in load_milestone_facts(session, None, parties)
-        if f.kind == "budget" and concerns(f.parties, jurisdiction)
-    ]
-    commitments = {c.code: c for c in load_commitment_facts(session, as_of, tz, parties).values()}
-    # one jurisdiction: only its lines; all: everything (no list of ids as long as the registry)
-    ids = None
-    if jurisdiction is not None:
-        ids = {commitments[f.commitment_code].id for f in tranches if f.commitment_code in commitments}
-    summaries = load_summaries(session, as_of, ids, levels=False)
-    evaluations = evaluate(session, config, as_of, scope=ids).evaluations
-    states = {e.subject: e.condition for e in evaluations if e.rule is Rule.BUDGET}
-    figures = _figures(tranches, summaries, {c.code: c.parent_code for c in commitments.values()})
+    snap = snapshot.take(session, config, as_of, jurisdiction)
+    header = make_header(session, "budget", as_of, tz, jurisdiction, lang, snap.scope.jurisdictions)
+    tranches = [f for f in snap.milestones if f.kind == "budget" and snap.scope.concerns(f.parties)]
+    states = {e.subject: e.condition for e in snap.evaluations if e.rule is Rule.BUDGET}
+    figures = _figures(tranches, snap)
     by_line: dict[str, list[MilestoneFacts]] = defaultdict(list)
     for facts in sorted(tranches, key=lambda f: (f.fiscal_years or (0, 0), f.code)):
         by_line[facts.commitment_code].append(facts)
-    lines, rows = [], line_rows(session, jurisdiction)
+    lines, rows = [], _line_rows(session, snap)
     for row in rows:
         cells = [_cell(f, figures[f.code], states.get(f.code), as_of, tz, lang) for f in by_line[row.code]]
-        lines.append(_line(row, cells, depth(row.code, commitments, set(by_line))))
+        lines.append(_line(row, cells, depth(row.code, snap.commitments, set(by_line))))
     columns = sorted({column_label(f.fiscal_years) for f in tranches})
-    totals = _totals(session, lines, columns, header, as_of, tz)
+    overall = from_snapshot(snap, local_date(as_of, tz).year, by_category=False)
+    totals = _totals(lines, columns, header, {r.jurisdiction: r for r in overall})
     findings = budget_findings(session, {row.seed_file for row in rows}, lang)
     return BudgetReport(header=header, columns=columns, lines=lines, totals=totals, findings=findings)
 
 
-def _figures(
-    tranches: list[MilestoneFacts], summaries: dict[int, ReportSummary], parent_of: dict[str, str | None]
-) -> dict[str, Figures]:
+def _line_rows(session: Session, snap: Snapshot) -> list[LineRow]:
+    """The published tables' lines of the commitments in scope that concern its jurisdictions."""
+    rows = line_rows(session, None)
+    if snap.scope.jurisdictions is None:
+        return rows
+    wanted = {code for code in snap.in_scope if snap.scope.concerns(snap.commitments[code].parties)}
+    return [row for row in rows if row.code in wanted]
+
+
+def _figures(tranches: list[MilestoneFacts], snap: Snapshot) -> dict[str, Figures]:
     """Reported (secured, executed) per tranche; a line without its own takes the sum of its items'."""
-    own = {f.code: summaries.get(f.id, NO_REPORTS) for f in tranches}
+    own = {f.code: snap.summary(f) for f in tranches}
     below: dict[str, list[ReportSummary]] = defaultdict(list)
     for facts in tranches:
-        parent = parent_of.get(facts.commitment_code)
+        commitment = snap.commitments.get(facts.commitment_code)
+        parent = commitment.parent_code if commitment is not None else None
         key = facts.code.rsplit(".", 1)[-1]
         if parent is not None and f"{parent}.{key}" in own:
             below[f"{parent}.{key}"].append(own[facts.code])
@@ -201,18 +199,11 @@ def _line(row: LineRow, cells: list[BudgetCell], depth: int) -> BudgetLine:
 
 
 def _totals(
-    session: Session,
-    lines: list[BudgetLine],
-    columns: list[str],
-    header: ReportHeader,
-    as_of: datetime,
-    tz: ZoneInfo,
+    lines: list[BudgetLine], columns: list[str], header: ReportHeader, overall: dict[str, Metrics]
 ) -> list[BudgetTotal]:
     """Per jurisdiction: each year column over its top-level lines, then `monitor metrics`' overall row."""
     totals: list[BudgetTotal] = []
-    places = sorted({line.jurisdiction for line in lines})
-    overall = {r.jurisdiction: r for r in load_metrics(session, as_of, tz, local_date(as_of, tz).year, False)}
-    for place in places:
+    for place in sorted({line.jurisdiction for line in lines}):
         name = header.names.get(place, place)
         top = [
             cell for line in lines if line.jurisdiction == place and line.depth == 0 for cell in line.cells
@@ -222,31 +213,23 @@ def _totals(
             planned = sum((c.planned for c in cells), Decimal(0))
             secured = _sum(c.secured for c in cells) or Decimal(0)
             executed = _sum(c.executed for c in cells) or Decimal(0)
-            totals.append(
-                BudgetTotal(
-                    place,
-                    name,
-                    column,
-                    planned,
-                    secured,
-                    executed,
-                    ratio(secured, planned),
-                    ratio(executed, planned),
-                )
-            )
+            rates = (ratio(secured, planned), ratio(executed, planned))
+            totals.append(BudgetTotal(place, name, column, planned, secured, executed, *rates))
         metrics = overall.get(place)
         if metrics is not None:
-            totals.append(
-                BudgetTotal(
-                    place,
-                    name,
-                    None,
-                    metrics.planned,
-                    metrics.secured,
-                    metrics.executed,
-                    metrics.securing_rate,
-                    metrics.execution_rate,
-                    metrics.securing_rate_in_term,
-                )
-            )
+            totals.append(_overall(place, name, metrics))
     return totals
+
+
+def _overall(place: str, name: str, metrics: Metrics) -> BudgetTotal:
+    return BudgetTotal(
+        place,
+        name,
+        None,
+        metrics.planned,
+        metrics.secured,
+        metrics.executed,
+        metrics.securing_rate,
+        metrics.execution_rate,
+        metrics.securing_rate_in_term,
+    )

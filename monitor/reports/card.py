@@ -2,11 +2,13 @@
 
 Its milestones (and those of the items under it) with targets, deadlines and what was reported; every
 progress report and official status change in order, corrections linked; target revisions; the rule
-states now. Only what was entered by `as_of` appears.
+states now. Only what was entered by `as_of` appears. One snapshot of the commitment's subtree holds the
+facts, summaries and states; the card renders it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -15,17 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor import snapshot
 from monitor.db import models as m
-from monitor.evaluation.facts import load_milestone_facts, load_parties, related_ids
-from monitor.evaluation.run import evaluate
-from monitor.evaluation.summaries import load_summaries
 from monitor.i18n import amount, t
 from monitor.notify.render import CONDITION_LABELS, label
 from monitor.registry import citation, find_code
-from monitor.reports.common import Countdown, ReportHeader, countdown, make_header
+from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
 from monitor.reports.digest import is_done
 from monitor.reports.entries import Entry, load_entries
-from monitor.rules import NO_REPORTS, CommitmentFacts, Evaluation, MilestoneFacts, ReportSummary, RuleConfig
+from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, RuleConfig
 from monitor.rules.milestone import current_value
 from monitor.rules.text import figure
 from monitor.timeutil import local_date
@@ -105,13 +105,10 @@ def build_card(
     found = find_code(session, code)
     commitment = found if isinstance(found, m.Commitment) else found.commitment
     header = make_header(session, "card", as_of, tz, None, lang)
-    ids, _ = related_ids(session, {commitment.id})
-    parties = load_parties(session, ids)
-    result = evaluate(session, config, as_of, scope={commitment.id})
-    facts = result.commitments.get(commitment.code)
-    evaluations = [e for e in result.evaluations if e.commitment_code in _codes(result.commitments, ids)]
-    milestones = sorted(load_milestone_facts(session, ids, parties), key=lambda f: (f.due_at, f.code))
-    summaries = load_summaries(session, as_of, ids)
+    snap = snapshot.take(session, config, as_of, prefix=commitment.code)
+    ids = snap.scope.commitment_ids or frozenset({commitment.id})
+    facts = snap.commitments.get(commitment.code)
+    milestones = sorted(snap.milestones, key=lambda f: (f.due_at, f.code))
     status = facts.official_status if facts else None
     return CardReport(
         header=header,
@@ -133,21 +130,15 @@ def build_card(
         budget_total=commitment.budget_total,
         source=citation(commitment.source, commitment.source_line, commitment.source_end_line),
         source_text=commitment.source.excerpt(commitment.source_line, commitment.source_end_line),
-        milestones=[
-            _milestone(f, summaries.get(f.id, NO_REPORTS), evaluations, as_of, tz, lang) for f in milestones
-        ],
-        history=load_entries(session, until=as_of, lang=lang, parties=parties, commitment_ids=ids),
+        milestones=[_milestone(f, snap.summary(f), snap.evaluations, as_of, tz, lang) for f in milestones],
+        history=load_entries(session, until=as_of, lang=lang, parties=party_map(snap), commitment_ids=ids),
         revisions=_revisions(session, ids, as_of, lang),
-        states=[_state(e, lang) for e in sorted(evaluations, key=lambda e: (e.subject, e.rule.value))],
+        states=[_state(e, lang) for e in sorted(snap.evaluations, key=lambda e: (e.subject, e.rule.value))],
     )
 
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
-
-
-def _codes(commitments: dict[str, CommitmentFacts], ids: set[int]) -> set[str]:
-    return {code for code, c in commitments.items() if c.id in ids}
 
 
 def _milestone(
@@ -221,7 +212,7 @@ def _state(e: Evaluation, lang: Lang) -> CardState:
     )
 
 
-def _revisions(session: Session, ids: set[int], as_of: datetime, lang: Lang) -> list[CardRevision]:
+def _revisions(session: Session, ids: Collection[int], as_of: datetime, lang: Lang) -> list[CardRevision]:
     rev, ms = m.MilestoneRevision, m.Milestone
     query = (
         select(rev, ms.code)

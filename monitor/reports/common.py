@@ -1,12 +1,14 @@
-"""What every report shares: its header, deadline countdowns, rule evaluations as of an instant.
+"""What every report shares: its header, deadline countdowns, the pledge card an item rolls up into.
 
 Builders are pure functions of (database, as_of): nothing here reads the clock, and every figure is
-what was known at `as_of` (only reports entered by then count).
+what was known at `as_of` (only reports entered by then count). States come from one snapshot per
+report (`monitor.snapshot`); the header says which jurisdictions its scope covered, because a
+jurisdiction covers those below it (광주광역시 covers 광주광역시 서구) and a reader must see that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from monitor.db import models as m
 from monitor.i18n import t
-from monitor.registry import require_jurisdiction
 from monitor.rules import CommitmentFacts
 from monitor.rules.commitment import CARD_KINDS
+from monitor.snapshot import Snapshot, jurisdiction_tree
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
@@ -35,8 +37,9 @@ class ReportHeader:
     tz: str
     lang: Lang
     jurisdiction: str | None
-    jurisdiction_name: str | None
+    jurisdiction_name: str | None  # the asked jurisdiction, naming those below it that were included
     names: dict[str, str]  # slug → name in `lang`, for every jurisdiction
+    jurisdictions: tuple[str, ...] | None = None  # slugs included (asked one first); None: all
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,23 @@ class Countdown:
     tone: str
 
 
+# How the header names a jurisdiction that has others below it.
+INCLUDING = {"ko": "{name} ({below} 포함)", "en": "{name} (incl. {below})"}
+
+
 def make_header(
-    session: Session, kind: str, as_of: datetime, tz: ZoneInfo, jurisdiction: str | None, lang: Lang
+    session: Session,
+    kind: str,
+    as_of: datetime,
+    tz: ZoneInfo,
+    jurisdiction: str | None,
+    lang: Lang,
+    covered: Sequence[str] | None = None,
 ) -> ReportHeader:
-    """The header; an unknown jurisdiction raises NotFoundError (one line at the command line)."""
-    if jurisdiction is not None:
-        require_jurisdiction(session, jurisdiction)
+    """The header; `covered` is the scope's jurisdictions (`snap.scope.jurisdictions`), looked up when
+    not given. An unknown jurisdiction raises NotFoundError (one line at the command line)."""
+    if jurisdiction is not None and covered is None:
+        covered = jurisdiction_tree(session, jurisdiction)
     names = {
         j.slug: j.name(lang) for j in session.scalars(select(m.Jurisdiction).order_by(m.Jurisdiction.id))
     }
@@ -67,9 +81,20 @@ def make_header(
         tz=str(tz),
         lang=lang,
         jurisdiction=jurisdiction,
-        jurisdiction_name=names.get(jurisdiction) if jurisdiction else None,
+        jurisdiction_name=_scope_name(jurisdiction, covered or (), names, lang),
         names=names,
+        jurisdictions=tuple(covered) if jurisdiction is not None and covered is not None else None,
     )
+
+
+def _scope_name(
+    jurisdiction: str | None, covered: Sequence[str], names: dict[str, str], lang: Lang
+) -> str | None:
+    if jurisdiction is None:
+        return None
+    name = names.get(jurisdiction, jurisdiction)
+    below = [names.get(slug, slug) for slug in covered if slug != jurisdiction]
+    return INCLUDING[lang].format(name=name, below=", ".join(below)) if below else name
 
 
 def countdown(due: datetime, as_of: datetime, tz: ZoneInfo, lang: Lang, met: bool = False) -> Countdown:
@@ -92,9 +117,9 @@ def countdown(due: datetime, as_of: datetime, tz: ZoneInfo, lang: Lang, met: boo
     return Countdown(days=days, label=label, tone=tone)
 
 
-def concerns(parties: Iterable[str], jurisdiction: str | None) -> bool:
-    """A pledge of an agreement counts for every party."""
-    return jurisdiction is None or jurisdiction in parties
+def party_map(snap: Snapshot) -> dict[int, tuple[str, ...]]:
+    """Commitment id → parties, for the entries of a snapshot's commitments."""
+    return {c.id: c.parties for c in snap.commitments.values()}
 
 
 def card_of(code: str, commitments: dict[str, CommitmentFacts]) -> CommitmentFacts | None:

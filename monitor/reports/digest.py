@@ -2,8 +2,9 @@
 
 Overdue targets are split into new (not overdue at `since`) and ongoing; targets overdue at `since` but
 not at `as_of` are resolved. Both instants are evaluated with only the reports entered by then, so the
-digest for a past week is exactly what it would have said that week. Then what falls due in the next
-`days` days and the reports entered in (since, as_of], with their evidence.
+digest for a past week is exactly what it would have said that week: two snapshots of one scope (the
+jurisdiction with those below it), one per instant. Then what falls due in the next `days` days and
+the reports entered in (since, as_of], with their evidence.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from monitor.evaluation.facts import load_milestone_facts, load_parties
-from monitor.evaluation.run import evaluate
-from monitor.evaluation.summaries import load_summaries
-from monitor.reports.common import Countdown, ReportHeader, concerns, countdown, make_header
+from monitor import snapshot
+from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
-from monitor.rules import NO_REPORTS, Evaluation, MilestoneFacts, ReportSummary, Rule, RuleConfig
+from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, Rule, RuleConfig
 from monitor.rules.milestone import HELD, is_met
+from monitor.snapshot import Snapshot
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
@@ -70,57 +70,67 @@ def build_digest(
     since: datetime | None = None,
     days: int = 30,
 ) -> DigestReport:
-    header = make_header(session, "digest", as_of, tz, jurisdiction, lang)
     start = since if since is not None else as_of - DEFAULT_SINCE
-    before = _overdue(evaluate(session, config, start).evaluations, jurisdiction)
-    current = [e for e in evaluate(session, config, as_of).evaluations if concerns(e.parties, jurisdiction)]
-    now_overdue = _overdue(current, jurisdiction)
-    reasons = {e.subject: e.reason.text(lang) for e in current if e.rule is Rule.ACHIEVED}
-
-    def item(e: Evaluation, reason: str) -> DigestItem:
-        met = e.subject not in now_overdue
-        due_in = countdown(e.due, as_of, tz, lang, met=met) if e.due is not None else None
-        return DigestItem(
-            code=e.subject,
-            title=e.title,
-            commitment_code=e.commitment_code,
-            commitment_title=e.commitment_title,
-            jurisdiction=e.jurisdiction,
-            parties=e.parties,
-            category=e.category,
-            kind=e.subject_type,
-            due=e.due,
-            due_day=local_date(e.due - timedelta(microseconds=1), tz).isoformat() if e.due else None,
-            countdown=due_in,
-            reason=reason,
-            since=e.since,
-        )
-
+    scope = snapshot.resolve(session, snapshot.Scope(jurisdiction=jurisdiction))
+    header = make_header(session, "digest", as_of, tz, jurisdiction, lang, scope.jurisdictions)
+    before = _overdue(snapshot.build(session, config, start, scope))
+    snap = snapshot.build(session, config, as_of, scope)
+    now_overdue = _overdue(snap)
+    reasons = {e.subject: e.reason.text(lang) for e in snap.evaluations if e.rule is Rule.ACHIEVED}
     ordered = sorted(now_overdue.values(), key=lambda e: (e.due or e.since, e.subject))
-    parties = load_parties(session, None)
+    fresh = [e for e in ordered if e.subject not in before]
+    late = [e for e in ordered if e.subject in before]
+    gone = [e for e in sorted(before.values(), key=lambda e: e.subject) if e.subject not in now_overdue]
     return DigestReport(
         header=header,
         since=start,
         since_local=start.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         days=days,
-        new_overdue=[item(e, e.reason.text(lang)) for e in ordered if e.subject not in before],
-        ongoing_overdue=[item(e, e.reason.text(lang)) for e in ordered if e.subject in before],
-        resolved=[
-            item(e, reasons.get(e.subject, ""))
-            for e in sorted(before.values(), key=lambda e: e.subject)
-            if e.subject not in now_overdue
-        ],
-        due_soon=_due_soon(session, as_of, tz, lang, jurisdiction, days, current, parties),
-        progress=[
-            entry
-            for entry in load_entries(session, until=as_of, after=start, lang=lang, parties=parties)
-            if concerns(entry.parties, jurisdiction)
-        ],
+        new_overdue=[_item(e, e.reason.text(lang), as_of, tz, lang) for e in fresh],
+        ongoing_overdue=[_item(e, e.reason.text(lang), as_of, tz, lang) for e in late],
+        resolved=[_item(e, reasons.get(e.subject, ""), as_of, tz, lang, met=True) for e in gone],
+        due_soon=_due_soon(snap, tz, lang, days),
+        progress=_progress(session, snap, start, lang),
     )
 
 
-def _overdue(evaluations: list[Evaluation], jurisdiction: str | None) -> dict[str, Evaluation]:
-    return {e.subject: e for e in evaluations if e.rule is Rule.OVERDUE and concerns(e.parties, jurisdiction)}
+def _overdue(snap: Snapshot) -> dict[str, Evaluation]:
+    """The overdue targets concerning the scope's jurisdictions, by code."""
+    return {e.subject: e for e in snap.problems() if e.rule is Rule.OVERDUE}
+
+
+def _item(
+    e: Evaluation, reason: str, as_of: datetime, tz: ZoneInfo, lang: Lang, met: bool = False
+) -> DigestItem:
+    """A listed evaluation, its deadline counted from `as_of` (met: resolved since)."""
+    return DigestItem(
+        code=e.subject,
+        title=e.title,
+        commitment_code=e.commitment_code,
+        commitment_title=e.commitment_title,
+        jurisdiction=e.jurisdiction,
+        parties=e.parties,
+        category=e.category,
+        kind=e.subject_type,
+        due=e.due,
+        due_day=local_date(e.due - timedelta(microseconds=1), tz).isoformat() if e.due else None,
+        countdown=countdown(e.due, as_of, tz, lang, met=met) if e.due is not None else None,
+        reason=reason,
+        since=e.since,
+    )
+
+
+def _progress(session: Session, snap: Snapshot, start: datetime, lang: Lang) -> list[Entry]:
+    """Reports and official statuses entered in (start, as_of] on the scope's commitments."""
+    entries = load_entries(
+        session,
+        until=snap.as_of,
+        after=start,
+        lang=lang,
+        commitment_ids=snap.scope.commitment_ids,
+        parties=party_map(snap),
+    )
+    return [entry for entry in entries if snap.scope.concerns(entry.parties)]
 
 
 def is_done(facts: MilestoneFacts, summary: ReportSummary) -> bool:
@@ -132,25 +142,11 @@ def is_done(facts: MilestoneFacts, summary: ReportSummary) -> bool:
     return is_met(facts, summary)
 
 
-def _due_soon(
-    session: Session,
-    as_of: datetime,
-    tz: ZoneInfo,
-    lang: Lang,
-    jurisdiction: str | None,
-    days: int,
-    current: list[Evaluation],
-    parties: dict[int, tuple[str, ...]],
-) -> list[DigestItem]:
+def _due_soon(snap: Snapshot, tz: ZoneInfo, lang: Lang, days: int) -> list[DigestItem]:
     """Targets due in (as_of, as_of + days] that are not yet done, soonest first."""
-    end = as_of + timedelta(days=days)
-    facts = [
-        f
-        for f in load_milestone_facts(session, None, parties)
-        if as_of < f.due_at <= end and concerns(f.parties, jurisdiction)
-    ]
-    summaries = load_summaries(session, as_of, None)
-    warnings = {e.subject: e.reason.text(lang) for e in current if e.rule is Rule.AT_RISK}
+    as_of, end = snap.as_of, snap.as_of + timedelta(days=days)
+    facts = [f for f in snap.milestones if as_of < f.due_at <= end and snap.scope.concerns(f.parties)]
+    warnings = {e.subject: e.reason.text(lang) for e in snap.evaluations if e.rule is Rule.AT_RISK}
     return [
         DigestItem(
             code=f.code,
@@ -167,5 +163,5 @@ def _due_soon(
             reason=warnings.get(f.code, ""),
         )
         for f in sorted(facts, key=lambda f: (f.due_at, f.code))
-        if not is_done(f, summaries.get(f.id, NO_REPORTS))
+        if not is_done(f, snap.summary(f))
     ]

@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
+from monitor.telegram import dispatch
+from monitor.telegram.protocol import Env
 from monitor.telegram.texts import COMMANDS
-from tests.factories import NOW, detect_at, log
-from tests.telegram_factories import ADMIN, GROUP, MEMBER, ask
+from tests.factories import NOW, SEOUL, detect_at, log
+from tests.telegram_factories import ADMIN, GROUP, MEMBER, ask, request
 
 
 @pytest.fixture
@@ -105,6 +107,36 @@ def test_upcoming_lists_targets_due_within_the_window(watched: sessionmaker[Sess
     assert ask(watched, "/upcoming 7 daegu").html == "7일 안에 기한이 오는 목표가 없습니다."
 
 
+def test_a_city_covers_its_districts(watched: sessionmaker[Session]) -> None:
+    city = ask(watched, "/status gwangju").html
+    assert city.splitlines()[0] == "<b>광주광역시: 공약 0건 · 완료율 –</b>"
+    assert "<b>광주광역시 서구: 공약 21건 · 완료율 0.0%</b>" in city
+    overdue = ask(watched, "/overdue gwangju").html
+    assert overdue.startswith("<b>기한이 지난 항목 174건</b>")
+    assert overdue == ask(watched, "/overdue gwangju-seo").html
+    upcoming = ask(watched, "/upcoming 60 gwangju").html
+    assert (
+        upcoming.startswith("<b>60일 안에 기한") and upcoming == ask(watched, "/upcoming 60 gwangju-seo").html
+    )
+    ask(watched, "/subscribe gwangju")
+    ask(watched, "/subscribe sejong")
+    followed = ask(watched, "/status").html  # several subscriptions: each with those below it
+    assert "광주광역시 서구" in followed and "세종특별자치시" in followed and "대구광역시" not in followed
+
+
+def test_overdue_says_what_detection_found(watched: sessionmaker[Session]) -> None:
+    """The bot's snapshot and the daemon's pass agree: every past-due alert, and nothing else."""
+    with watched() as session:
+        alerts = session.scalars(
+            select(m.Alert.subject).where(
+                m.Alert.state == "firing", m.Alert.condition.in_(["overdue", "unreported", "unconfirmed"])
+            )
+        ).all()
+    reply = dispatch.handle(watched, request("/overdue"), Env(tz=SEOUL, lang="ko", list_limit=1000))
+    listed = re.findall(r"• <b>([^<]+)</b>", reply.html)
+    assert sorted(listed) == sorted(alerts) and len(listed) > 100
+
+
 def test_show_escapes_seed_text_and_links_evidence(watched: sessionmaker[Session]) -> None:
     log(
         watched,
@@ -165,3 +197,16 @@ def test_report_queues_a_digest_for_this_chat_only(watched: sessionmaker[Session
     assert rows[0].payload["total"] == 14
     assert rows[0].payload["chart"]["kind"] == "status"
     assert rows[0].payload["chart"]["rows"]
+
+
+def test_report_for_a_city_covers_its_districts(watched: sessionmaker[Session]) -> None:
+    ask(watched, "/subscribe gwangju")
+    assert ask(watched, "/report budget").html == "요약을 보냅니다."
+    with watched() as session:
+        rows = session.scalars(select(m.OutboxEntry).where(m.OutboxEntry.event == "digest")).all()
+    # 광주광역시 has nothing of its own: the digest is its district's, with the district's budget chart
+    assert [(r.destination, r.group_key) for r in rows] == [(f"telegram:{GROUP}", "gwangju-seo")]
+    assert rows[0].payload["jurisdiction_ko"] == "광주광역시 서구" and rows[0].payload["total"] > 0
+    chart = rows[0].payload["chart"]
+    assert chart["kind"] == "budget" and chart["rows"]
+    assert {"label", "planned", "executed"} <= set(chart["rows"][0])

@@ -2,7 +2,9 @@
 firing now, worst first — written to the outbox like any notification. With `chart` set, the payload also
 carries the figures of a chart (official statuses per 분야, or budget planned vs executed per 분야) that
 the Telegram notifier draws and sends as a photo; the figures travel in the payload so a resend draws
-the same chart."""
+the same chart. The figures are `monitor metrics`' own, from one snapshot of the jurisdictions asked.
+A jurisdiction asked for covers those below it (광주광역시 covers 광주광역시 서구): each still gets its own
+digest."""
 
 from __future__ import annotations
 
@@ -15,11 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor import snapshot
 from monitor.alerts.routing import active_rules, destinations
 from monitor.alerts.store import LifecycleConfig
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
-from monitor.metrics import Metrics, load_metrics
+from monitor.metrics import Metrics, from_snapshot
+from monitor.rules import RuleConfig
+from monitor.snapshot.scope import places as all_places
+from monitor.snapshot.scope import self_and_above
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2, "good": 3}
 CHARTS = ("status", "budget")
@@ -41,9 +47,9 @@ def enqueue_digest(
     chart = params.get("chart")
     if chart is not None and chart not in CHARTS:
         raise ValueError(f"digest chart {chart!r}: use one of {', '.join(CHARTS)}")
-    by_place = _firing_by_place(session, wanted)
+    by_place = _firing_by_place(session, _covered(session, wanted))
     names = {j.slug: (j.name_ko, j.name_en) for j in session.scalars(select(m.Jurisdiction))}
-    figures = _chart_figures(session, now, tz, str(chart)) if chart else {}
+    figures = _chart_figures(session, now, tz, str(chart), wanted) if chart and by_place else {}
     # A digest covers a whole jurisdiction: every chat subscribed to it gets one, whatever its other filters.
     rules = [
         replace(rule, category=None, code_prefix=None, min_severity="info", mutes=())
@@ -59,6 +65,14 @@ def enqueue_digest(
             session.add(_row(job_id, slug, destination, payload, now))
             written += 1
     return written
+
+
+def _covered(session: Session, wanted: set[str]) -> set[str]:
+    """The jurisdictions asked for and every one below them (none asked: all)."""
+    if not wanted:
+        return wanted
+    places = all_places(session)
+    return {slug for slug in places if not wanted.isdisjoint(self_and_above(places, slug))}
 
 
 def _firing_by_place(session: Session, wanted: set[str]) -> dict[str, list[m.Alert]]:
@@ -105,11 +119,14 @@ def _row(job_id: str, slug: str, destination: str, payload: dict[str, Any], now:
 
 
 def _chart_figures(
-    session: Session, now: datetime, tz: ZoneInfo, chart: str
+    session: Session, now: datetime, tz: ZoneInfo, chart: str, wanted: set[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per jurisdiction, one row per 분야: status counts, or planned / executed amounts (백만원)."""
+    """Per jurisdiction, one row per 분야: status counts, or planned / executed amounts (백만원). One
+    jurisdiction asked: a snapshot of it (and those below it); otherwise of everything."""
+    only = next(iter(wanted)) if len(wanted) == 1 else None
+    snap = snapshot.take(session, RuleConfig(tz=tz), now, jurisdiction=only)
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for metrics in load_metrics(session, now, tz, now.astimezone(tz).year, by_category=True):
+    for metrics in from_snapshot(snap, now.astimezone(tz).year, by_category=True):
         row = _figure_row(metrics, chart)
         if row is not None:
             rows[metrics.jurisdiction].append(row)
@@ -119,7 +136,7 @@ def _chart_figures(
 def _figure_row(metrics: Metrics, chart: str) -> dict[str, Any] | None:
     label = metrics.category or "-"
     if chart == "status":
-        if not metrics.pledges:
+        if not metrics.items:  # pledges, agendas and agreement areas alike have an official status
             return None
         return {"label": label, "statuses": dict(metrics.statuses)}
     if not metrics.planned:

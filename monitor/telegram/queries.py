@@ -1,4 +1,9 @@
-"""Read-only bot commands: /help, /status, /overdue, /upcoming, /show, /subscriptions."""
+"""Read-only bot commands: /help, /status, /overdue, /upcoming, /show, /subscriptions.
+
+/status, /overdue and /upcoming answer from one snapshot of what was asked (a jurisdiction with those
+below it, a commitment subtree, or the chat's subscriptions) as of the message, so the bot says what
+`monitor check` and `monitor metrics` would, whether or not the daemon has run since.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +13,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor import snapshot
 from monitor.db import models as m
 from monitor.i18n import t
-from monitor.metrics import load_metrics
+from monitor.metrics import from_snapshot
 from monitor.notify.render import CONDITION_LABELS, label
-from monitor.registry import MilestoneFilter, citation, commitment_detail, find_code, list_milestones
+from monitor.registry import citation, commitment_detail, find_code
+from monitor.rules import Evaluation, MilestoneFacts, Rule, RuleConfig
+from monitor.rules.outcome import State
+from monitor.snapshot import Snapshot
+from monitor.snapshot.scope import self_and_above
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, Scope, UsageError, h, link, scope_from
 from monitor.telegram.texts import COMMANDS, pick, say
+from monitor.timeutil import isoformat_local
 from monitor.vocab import Lang, Status
 
 # Conditions that mean "the deadline has passed": a target, a budget year's report, an event.
-PAST_DUE = ("overdue", "unreported", "unconfirmed")
+PAST_DUE = frozenset({State.OVERDUE, State.UNREPORTED, State.UNCONFIRMED})
 MAX_UPCOMING_DAYS = 366
 SOURCE_EXCERPT = 400  # characters of the source text /show quotes
 
@@ -51,18 +62,39 @@ def _percent(value: Any) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
+def _snapshot(session: Session, request: Request, env: Env, scope: Scope) -> Snapshot:
+    """One snapshot for the question: a subtree, one jurisdiction with those below it, or everything
+    (several subscribed jurisdictions: see `_places`)."""
+    config = RuleConfig(tz=env.tz)
+    if scope.prefix is not None:
+        return snapshot.take(session, config, request.now, prefix=scope.prefix)
+    only = next(iter(scope.jurisdictions)) if len(scope.jurisdictions) == 1 else None
+    return snapshot.take(session, config, request.now, jurisdiction=only)
+
+
+def _places(snap: Snapshot, scope: Scope) -> set[str] | None:
+    """The jurisdictions asked about, those below them included; None: the snapshot's own scope."""
+    if len(scope.jurisdictions) < 2:
+        return None
+    return {p for p in snap.places if not scope.jurisdictions.isdisjoint(self_and_above(snap.places, p))}
+
+
 def status(session: Session, request: Request, env: Env) -> Reply:
     scope = scope_from(session, request, _one_arg(request))
-    year = request.now.astimezone(env.tz).year
-    rows = load_metrics(session, request.now, env.tz, year, by_category=False, code_prefix=scope.prefix)
-    names = {j.slug: (j.name_ko, j.name_en) for j in session.scalars(select(m.Jurisdiction))}
+    snap = _snapshot(session, request, env, scope)
+    places = _places(snap, scope)
+    rows = from_snapshot(snap, request.now.astimezone(env.tz).year, by_category=False)
     lines = []
     for row in rows:
-        if scope.jurisdictions and row.jurisdiction not in scope.jurisdictions:
+        if places is not None and row.jurisdiction not in places:
             continue
-        place = pick(names.get(row.jurisdiction, (row.jurisdiction, row.jurisdiction)), env.lang)
+        # every 공약관리카드-level item (pledges, agendas, agreement areas), as /status always counted
         head = say(
-            "status_line", env.lang, place=place, pledges=row.pledges, rate=_percent(row.completion_rate)
+            "status_line",
+            env.lang,
+            place=snap.name(row.jurisdiction, env.lang),
+            pledges=row.items,
+            rate=_percent(row.completion_rate),
         )
         lines.append(f"<b>{h(head)}</b>")
         for key, count in sorted(row.statuses.items(), key=lambda kv: -kv[1]):
@@ -76,17 +108,20 @@ def status_name(key: str, lang: Lang) -> str:
 
 def overdue(session: Session, request: Request, env: Env) -> Reply:
     scope = scope_from(session, request, _one_arg(request))
-    alerts = session.scalars(
-        select(m.Alert)
-        .where(m.Alert.state == "firing", m.Alert.condition.in_(PAST_DUE))
-        .order_by(m.Alert.since, m.Alert.subject)
-    )
-    found = [a for a in alerts if scope.covers(a.subject, a.parties)]
+    snap = _snapshot(session, request, env, scope)
+    problems = snap.problems(_places(snap, scope))
+    found = sorted((e for e in problems if e.condition in PAST_DUE), key=lambda e: (e.since, e.subject))
     if not found:
         return Reply(h(say("nothing_overdue", env.lang)))
     lines = [f"<b>{h(say('overdue_head', env.lang, count=len(found)))}</b>"]
-    lines += _capped([_alert_line(a, env.lang) for a in found], env)
+    lines += _capped([_evaluation_line(e, env.lang) for e in found], env)
     return Reply("\n".join(lines))
+
+
+def _evaluation_line(evaluation: Evaluation, lang: Lang) -> str:
+    condition = label(CONDITION_LABELS, evaluation.condition, lang)
+    reason = evaluation.reason.text(lang)
+    return f"• <b>{h(evaluation.subject)}</b> [{h(condition)}] {h(evaluation.title)}\n  {h(reason)}"
 
 
 def _alert_line(alert: m.Alert, lang: Lang) -> str:
@@ -102,17 +137,29 @@ def upcoming(session: Session, request: Request, env: Env) -> Reply:
     if len(rest) > 1 or not 1 <= days <= MAX_UPCOMING_DAYS:
         raise UsageError(request.command)
     scope = scope_from(session, request, rest[0] if rest else None)
-    window = MilestoneFilter(due_after=request.now, due_before=request.now + timedelta(days=days))
-    rows = list_milestones(session, window, env.tz)
-    achieved = set(
-        session.scalars(select(m.Alert.subject).where(m.Alert.state == "firing", m.Alert.rule == "achieved"))
-    )
-    found = [row for row in rows if row["code"] not in achieved and scope.covers(row["code"], row["parties"])]
+    snap = _snapshot(session, request, env, scope)
+    places = _places(snap, scope)
+    end = request.now + timedelta(days=days)
+    achieved = {e.subject for e in snap.evaluations if e.rule is Rule.ACHIEVED}
+    found = [
+        f
+        for f in sorted(snap.milestones, key=lambda f: (f.due_at, f.code))
+        if request.now < f.due_at <= end
+        and f.code not in achieved
+        and (snap.scope.concerns(f.parties) if places is None else not places.isdisjoint(f.parties))
+    ]
     if not found:
         return Reply(h(say("nothing_upcoming", env.lang, days=days)))
     lines = [f"<b>{h(say('upcoming_head', env.lang, days=days, count=len(found)))}</b>"]
-    lines += _capped([f"• {h(_due_label(r))} <b>{h(r['code'])}</b> {h(r['title'])}" for r in found], env)
+    lines += _capped([f"• {h(_when(f, env))} <b>{h(f.code)}</b> {h(f.title)}" for f in found], env)
     return Reply("\n".join(lines))
+
+
+def _when(facts: MilestoneFacts, env: Env) -> str:
+    """The deadline day as published, else the local start (events) or due instant."""
+    if facts.due_date is not None:
+        return facts.due_date.isoformat()
+    return str(isoformat_local(facts.starts_at or facts.due_at, env.tz))[:16].replace("T", " ")
 
 
 def _due_label(row: dict[str, Any]) -> str:

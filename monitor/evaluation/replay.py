@@ -1,8 +1,9 @@
 """`monitor replay`: the notifications the daemon would have sent over a period, step by step.
 
-Each step evaluates the world as it was known then (reports entered up to that instant) and advances an
-in-memory set of alerts with the same `alerts.book.step` the daemon uses; notifications of one step and
-one jurisdiction form one message, as group_wait would group them.
+Each step takes a snapshot of the world as it was known then (reports entered up to that instant) and
+advances an in-memory set of alerts with the same `alerts.book.step` the daemon uses; notifications of
+one step and one jurisdiction form one message, as group_wait would group them. The scope is resolved
+once: replaying one jurisdiction (with those below it) evaluates only that part of the registry.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor import snapshot
 from monitor.alerts.book import step
 from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.db import models as m
-from monitor.evaluation.run import evaluate
 from monitor.rules import RuleConfig
 
 
@@ -52,18 +53,21 @@ def replay(
     if every <= timedelta(0):
         raise ValueError("the step must be positive")
     silences = _silences(session)
+    scope = snapshot.EVERYTHING
+    if jurisdiction is not None:
+        scope = snapshot.resolve(session, snapshot.Scope(jurisdiction=jurisdiction))
     alerts: dict[str, AlertState] = {}
     messages: list[Message] = []
     now = start
     while now <= end:
-        result = evaluate(session, rules, now)
+        snap = snapshot.build(session, rules, now, scope)
         moved = step(
-            alerts, result.evaluations, result.subjects, result.commitments, silences, now, repeat_interval
+            alerts, snap.evaluations, snap.subjects, snap.commitments, silences, now, repeat_interval
         )
         alerts.update(moved.alerts)
         grouped: dict[str, list[Notification]] = defaultdict(list)
         for notification in moved.notifications:
-            if jurisdiction is None or jurisdiction in notification.parties:
+            if scope.concerns(notification.parties):
                 grouped[jurisdiction or notification.jurisdiction].append(notification)
         messages.extend(Message(now, place, grouped[place]) for place in sorted(grouped))
         now += every

@@ -5,11 +5,13 @@ Tampering is done the way an insider would: raw SQL on the database, past the ap
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.silences import add_silence, remove_silence
@@ -195,3 +197,40 @@ def test_upgrading_a_database_chains_the_history_it_already_had(db_url: str) -> 
         assert result.entries > 1
     finally:
         engine.dispose()
+
+
+# Each stored field of an entry, and an edit of it an insider might make.
+EDITS: dict[str, Callable[[m.ChainEntry], object]] = {
+    "seq": lambda entry: entry.seq + 1000,
+    "kind": lambda entry: "update",
+    "ref_table": lambda entry: "status_changes",
+    "ref_id": lambda entry: entry.ref_id + 1,
+    "content": lambda entry: entry.content.replace('"value":"1200"', '"value":"1500"'),
+    "entered_at": lambda entry: entry.entered_at + timedelta(seconds=1),
+    "prev_hash": lambda entry: "0" * 64,
+    "hash": lambda entry: "f" * 64,
+}
+
+
+def test_the_edits_cover_every_stored_field_of_a_chain_entry() -> None:
+    assert sorted(EDITS) == sorted(column.name for column in m.ChainEntry.__table__.columns)
+
+
+@pytest.mark.parametrize("column", EDITS)
+def test_an_edit_of_any_stored_field_of_a_chain_entry_is_named(
+    history: sessionmaker[Session], engine: Engine, column: str
+) -> None:
+    """The hash covers what an entry stores (its time included); its place is held by sequence and link."""
+    with history() as session:
+        report = session.scalars(select(m.ProgressReport).where(m.ProgressReport.value == 1200)).one()
+        entry = session.scalars(
+            select(m.ChainEntry).where(
+                m.ChainEntry.ref_table == "progress_reports", m.ChainEntry.ref_id == report.id
+            )
+        ).one()
+    with engine.begin() as conn:
+        changed = EDITS[column](entry)
+        conn.execute(update(m.ChainEntry).where(m.ChainEntry.seq == entry.seq).values({column: changed}))
+    breaches = _verify(history).breaches
+    assert breaches, f"an edit of {column} went unnoticed"
+    assert re.search(rf"entr(y|ies) #{entry.seq}\b", breaches[0].message), breaches[0].message

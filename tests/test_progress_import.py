@@ -472,3 +472,69 @@ def test_a_code_removed_from_the_seeds_takes_no_more_reports(sqlite_url: str, tm
         "error: sheet.csv:2:코드: T-1-1.city was removed from the seeds; it takes no more reports",
         "error: 1 problem in sheet.csv; nothing was written. Fix them and run again.",
     ]
+
+
+def chain_length(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(m.ChainEntry)) or 0
+
+
+def test_a_file_mixing_rows_inside_and_outside_the_officials_jurisdictions_writes_nothing(
+    roster: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    sheet = korean(
+        {"코드": "DJ-9-3.youth-housing", "기준일": "2026-09-30", "실적": "1200"},
+        {"코드": "DJ-9-3", "기준일": "2026-09-30", "상태": "정상추진"},
+        {"코드": "DG-2021-1.tables", "기준일": "2026-09-30", "실적": "3"},  # Daegu: not theirs
+        {"코드": "SEOGU-1-2.2024", "기준일": "2026-10-31", "집행액": "140"},
+    )
+    before, entries = counts(roster), chain_length(roster)
+    result = run_import(db_url, write_csv(tmp_path, sheet))
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0] == (
+        f"error: {OFFICIAL} reports for daejeon, gwangju-seo only; not for DG-2021-1"
+    )
+    assert counts(roster) == before
+    assert chain_length(roster) == entries + 1  # the refusal, and nothing else
+    with roster() as session:
+        [attempt] = session.scalars(select(m.AccessAttempt)).all()
+    assert (attempt.allowed, attempt.reason) == (
+        False,
+        "outside the official's jurisdiction (daejeon, gwangju-seo): DG-2021-1",
+    )
+
+
+def test_a_negative_amount_of_one_funding_source_is_refused_even_when_the_total_is_positive(
+    roster: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    sheet = korean(
+        {"코드": "SEOGU-1-1.2024", "기준일": "2026-10-31", "집행액": "300", "재원": "국비"},
+        {"코드": "SEOGU-1-1.2024", "기준일": "2026-10-31", "집행액": "-100", "재원": "구비"},
+    )
+    before = counts(roster)
+    result = run_import(db_url, write_csv(tmp_path, sheet))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: sheet.csv:3:집행액: executed -100 is negative",
+        "error: 1 problem in sheet.csv; nothing was written. Fix them and run again.",
+    ]
+    assert counts(roster) == before
+
+
+def test_duplicate_budget_rows_without_a_funding_source_are_refused_not_summed(
+    roster: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    sheet = korean(
+        {"코드": "SEOGU-1-2.2024", "기준일": "2026-10-31", "집행액": "100"},
+        {"코드": "SEOGU-1-2.2024", "기준일": "2026-10-31", "집행액": "40"},
+    )
+    before = counts(roster)
+    result = run_import(db_url, write_csv(tmp_path, sheet), "--dry-run")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: sheet.csv:3:코드: rows 2 and 3 both report SEOGU-1-2.2024 as of 2026-10-31",
+        "error: 1 problem in sheet.csv; nothing was written. Fix them and run again.",
+    ]
+    assert run_import(db_url, write_csv(tmp_path, sheet)).exit_code == 2
+    assert counts(roster) == before

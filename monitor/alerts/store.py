@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -21,8 +21,8 @@ from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
-from monitor.evaluation.run import PassResult
-from monitor.rules.outcome import Reason
+from monitor.rules.facts import CommitmentFacts
+from monitor.rules.outcome import Evaluation, Reason
 
 CHUNK = 500
 STATE_FIELDS = tuple(f.name for f in fields(AlertState))
@@ -35,6 +35,18 @@ class LifecycleConfig:
     group_wait: timedelta = timedelta(seconds=30)
     destinations: tuple[str, ...] = ("console", "file")
     telegram: bool = False  # also route to every matching Telegram subscription
+
+
+class EvaluatedPass(Protocol):
+    """What the lifecycle needs of an evaluation pass (a snapshot, or the reference evaluation)."""
+
+    @property
+    def now(self) -> datetime: ...
+
+    evaluations: list[Evaluation]
+    subjects: set[str]
+    errors: dict[str, str]
+    commitments: dict[str, CommitmentFacts]
 
 
 PARTIES = STATE_FIELDS.index("parties")
@@ -118,7 +130,7 @@ def firing_among(session: Session, keys: set[str]) -> set[str]:
     return found
 
 
-def apply_pass(session: Session, result: PassResult, config: LifecycleConfig) -> list[Notification]:
+def apply_pass(session: Session, result: EvaluatedPass, config: LifecycleConfig) -> list[Notification]:
     """Advance the alerts of the pass's commitments; write changed rows and outbox entries."""
     codes = {
         c.code for c in result.commitments.values() if c.code in result.subjects or c.code in result.errors
@@ -226,7 +238,7 @@ def retire_missing(session: Session, now: datetime, config: LifecycleConfig) -> 
 
 def record_errors(
     session: Session,
-    result: PassResult,
+    result: EvaluatedPass,
     base_delay: timedelta = timedelta(hours=1),
     longest: timedelta = timedelta(days=1),
 ) -> None:

@@ -1,7 +1,7 @@
 """The detect step: evaluate (everything, or a scope) and advance the alert lifecycle.
 
-A full pass goes through the registry in chunks of whole subtrees (about `CHUNK_SIZE` commitments each),
-one transaction per chunk: memory stays bounded at national scale, and every alert change is committed
+A pass goes through its scope in parts of whole subtrees (`monitor.snapshot.parts`), one snapshot and one
+transaction per part: memory stays bounded at national scale, and every alert change is committed
 together with its outbox rows.
 """
 
@@ -12,17 +12,14 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor import snapshot
 from monitor.alerts.lifecycle import Notification
 from monitor.alerts.store import LifecycleConfig, apply_pass, record_errors, retire_missing, skipped_subjects
-from monitor.db import models as m
-from monitor.evaluation.run import PassResult, evaluate
 from monitor.rules import RuleConfig
 
 log = logging.getLogger(__name__)
-CHUNK_SIZE = 2000
 
 
 @dataclass
@@ -35,38 +32,15 @@ class CycleResult:
     notifications: list[Notification] = field(default_factory=list)  # kept only when asked (tests, CLI)
 
 
-def chunks(session: Session, size: int = CHUNK_SIZE) -> list[list[int]]:
-    """Top-level commitments grouped so that each group's subtrees hold about `size` commitments."""
-    rows = list(
-        session.execute(
-            select(m.Commitment.id, m.Commitment.parent_id).where(m.Commitment.retired_at.is_(None))
-        )
-    )
-    parent = dict(rows)
-    sizes: dict[int, int] = {}
-    for cid in parent:
-        root = cid
-        while parent.get(root) is not None:
-            root = parent[root]  # type: ignore[assignment]
-        sizes[root] = sizes.get(root, 0) + 1
-    groups: list[list[int]] = [[]]
-    filled = 0
-    for root in sorted(sizes):
-        if filled and filled + sizes[root] > size:
-            groups.append([])
-            filled = 0
-        groups[-1].append(root)
-        filled += sizes[root]
-    return [g for g in groups if g]
-
-
-def evaluate_all(sessions: sessionmaker[Session], rules: RuleConfig, now: datetime) -> Iterator[PassResult]:
-    """A read-only full pass, one chunk at a time (what `check` prints), in bounded memory."""
+def evaluate_all(
+    sessions: sessionmaker[Session], rules: RuleConfig, now: datetime
+) -> Iterator[snapshot.Snapshot]:
+    """A read-only full pass, one part of whole subtrees at a time, in bounded memory."""
     with sessions() as session:
-        groups = chunks(session)
-    for group in groups:
+        pieces = snapshot.parts(session, snapshot.EVERYTHING)
+    for piece in pieces:
         with sessions() as session:
-            yield evaluate(session, rules, now, scope=group)
+            yield snapshot.build(session, rules, now, piece)
 
 
 def detect(
@@ -80,16 +54,17 @@ def detect(
     """Evaluate and write alert changes plus their outbox rows (detect; sending is the sender's job)."""
     cycle = CycleResult()
     with sessions() as session:
-        groups = [list(scope)] if scope is not None else chunks(session)
-    for group in groups:
+        whole = snapshot.EVERYTHING if scope is None else snapshot.subtrees(session, scope)
+        pieces = snapshot.parts(session, whole)
+    for piece in pieces:
         with sessions.begin() as session:
             skipped = skipped_subjects(session, now)
-            result = evaluate(session, rules, now, scope=group, skip=skipped)
+            result = snapshot.build(session, rules, now, piece, skipped)
             notifications = apply_pass(session, result, lifecycle)
             record_errors(session, result)
         _count(
             cycle,
-            result.milestones,
+            len(result.milestones),
             len(result.subjects),
             len(result.evaluations),
             result.errors,

@@ -8,7 +8,16 @@ from monitor.rules.config import RuleConfig
 from monitor.snapshot.build import build
 from monitor.snapshot.model import STATE_ORDER, Snapshot, state_counts
 from monitor.snapshot.parts import parts
-from monitor.snapshot.scope import EVERYTHING, Place, ResolvedScope, Scope, jurisdiction_tree, places, resolve
+from monitor.snapshot.scope import (
+    EVERYTHING,
+    Place,
+    ResolvedScope,
+    Scope,
+    jurisdiction_tree,
+    places,
+    resolve,
+    subtrees,
+)
 
 
 def take(
@@ -36,5 +45,6 @@ __all__ = [
     "places",
     "resolve",
     "state_counts",
+    "subtrees",
     "take",
 ]

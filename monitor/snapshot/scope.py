@@ -111,6 +111,11 @@ def resolve(session: Session, scope: Scope) -> ResolvedScope:
     return ResolvedScope(scope, slugs, frozenset(_with_descendants(session, roots)))
 
 
+def subtrees(session: Session, ids: Iterable[int]) -> ResolvedScope:
+    """The given commitments with every descendant (what an incremental wake-up re-evaluates)."""
+    return ResolvedScope(Scope(), None, frozenset(_with_descendants(session, set(ids))))
+
+
 def _with_descendants(session: Session, roots: set[int]) -> set[int]:
     c = m.Commitment
     found, frontier = set(roots), set(roots)

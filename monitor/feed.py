@@ -7,6 +7,10 @@ feed's `updated` is its newest entry's, or `as_of` when it is empty.
 
 Alerts keep only their current firing cycle (one row per subject and rule): an alert that fired again
 after resolving shows its latest cycle; readers keep the entries they fetched before.
+
+The feed evaluates nothing: it lists rows as they were entered and alert transitions as detection
+recorded them. A jurisdiction's feed covers, like every view, the jurisdictions below it (광주광역시
+covers 광주광역시 서구), and its title names them.
 """
 
 from __future__ import annotations
@@ -27,15 +31,15 @@ from sqlalchemy.orm import Session, joinedload
 from monitor.db import models as m
 from monitor.errors import InputError
 from monitor.notify.render import CONDITION_LABELS, label
-from monitor.registry import require_jurisdiction
 from monitor.rules.outcome import BEHAVIOUR
+from monitor.snapshot import jurisdiction_tree
 from monitor.timeutil import isoformat_local, require_aware
 from monitor.vocab import UNITS, Channel, Labelled, Lang, MilestoneStatus, Status
 
 TAG = "tag:pledge-monitor,2026:"
 # Conditions that clear without a resolved notice (due-soon notices, reminders): no "resolved" entry either.
 QUIET_RESOLVED = frozenset(cond for (_, cond), b in BEHAVIOUR.items() if not b.notify_resolved)
-Parties = Select[Any] | None  # commitment ids of one jurisdiction, or every commitment
+Parties = Select[Any] | None  # ids of the commitments of a jurisdiction (and those below it), or all
 History = TypeVar("History", m.StatusChange, m.ProgressReport)
 SEVERITY_LABELS = {"critical": ("긴급", "critical"), "warning": ("경고", "warning"), "info": ("알림", "info")}
 # At one instant an alert transition is the consequence of the report entered then: it reads first.
@@ -80,18 +84,20 @@ def atom_feed(
     limit: int = 200,
     base_url: str | None = None,
 ) -> bytes:
-    """The feed as UTF-8 Atom XML. `jurisdiction` keeps entries on commitments it is a party to (an
-    agreement's entries appear under every party); `base_url` is where the feed is published (its
-    `rel="self"` link)."""
+    """The feed as UTF-8 Atom XML. `jurisdiction` keeps entries on commitments it, or one below it, is a
+    party to (an agreement's entries appear under every party); `base_url` is where the feed is
+    published (its `rel="self"` link)."""
     require_aware(as_of)
     if limit < 0:
         raise InputError(f"limit {limit} is negative", ko=f"개수 {limit}은(는) 음수입니다")
     language: Lang = "en" if lang == "en" else "ko"
-    place = require_jurisdiction(session, jurisdiction) if jurisdiction is not None else None
+    places = _places(session, jurisdiction)
     parties = (
         None
-        if place is None
-        else select(m.CommitmentParty.commitment_id).where(m.CommitmentParty.jurisdiction_id == place.id)
+        if not places
+        else select(m.CommitmentParty.commitment_id)
+        .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
+        .where(m.Jurisdiction.slug.in_([p.slug for p in places]))
     )
     items = [
         *(_history_item(row, language) for row in _history(session, m.StatusChange, as_of, parties, limit)),
@@ -99,7 +105,16 @@ def atom_feed(
         *_alert_items(session, as_of, tz, language, parties, limit),
     ]
     items.sort(key=lambda i: (i.updated, KIND_RANK[i.kind], i.number), reverse=True)
-    return _render(items[:limit], as_of, tz, language, place, base_url)
+    return _render(items[:limit], as_of, tz, language, places, base_url)
+
+
+def _places(session: Session, jurisdiction: str | None) -> list[m.Jurisdiction]:
+    """The jurisdiction asked for, then every one below it; none asked: [] (everything)."""
+    if jurisdiction is None:
+        return []
+    slugs = jurisdiction_tree(session, jurisdiction)  # an unknown slug raises NotFoundError
+    found = {j.slug: j for j in session.scalars(select(m.Jurisdiction).where(m.Jurisdiction.slug.in_(slugs)))}
+    return [found[slug] for slug in slugs]
 
 
 def _text(ko: str, en: str, lang: Lang) -> str:
@@ -247,15 +262,16 @@ def _render(
     as_of: datetime,
     tz: ZoneInfo,
     lang: Lang,
-    place: m.Jurisdiction | None,
+    places: list[m.Jurisdiction],
     base_url: str | None,
 ) -> bytes:
     items = list(items)
     feed = FeedGenerator()
-    scope = place.slug if place is not None else "all"
+    scope = places[0].slug if places else "all"
     feed.id(f"{TAG}feed/{scope}/{lang}")
     title = _text("공약 이행 모니터 — 상태 변경과 경보", "Pledge monitor — status changes and alerts", lang)
-    feed.title(title if place is None else f"{title} ({place.name(lang)})")
+    names = ", ".join(p.name(lang) for p in places)
+    feed.title(f"{title} ({names})" if places else title)
     feed.author({"name": _text("공약 이행 모니터", "Pledge monitor", lang)})
     feed.language(lang)
     feed.generator("pledge-monitor")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,22 @@ def test_jurisdiction_feed_includes_agreements_of_every_party(seeded: sessionmak
     assert not any("sejong" in e.content for e in daejeon)
     with seeded() as session, pytest.raises(NotFoundError):
         atom_feed(session, as_of=NOW, tz=SEOUL, lang="ko", jurisdiction="atlantis")
+
+
+def test_city_feed_covers_its_districts_and_names_them(sqlite_seeded: sessionmaker[Session]) -> None:
+    log(sqlite_seeded, "SEOGU-1-1.2024", NOW, executed=Decimal(500))
+    detect_at(sqlite_seeded, NOW)
+    city_root, city = _feed(sqlite_seeded, NOW + HOUR, jurisdiction="gwangju")
+    _, district = _feed(sqlite_seeded, NOW + HOUR, jurisdiction="gwangju-seo")
+    assert [e.id for e in city] == [e.id for e in district] and len(city) > 1
+    assert any(e.title.startswith("[진행 보고] SEOGU-1-1.2024 ") for e in city)
+    assert (
+        city_root.findtext(f"{ATOM}title")
+        == "공약 이행 모니터 — 상태 변경과 경보 (광주광역시, 광주광역시 서구)"
+    )
+    assert city_root.findtext(f"{ATOM}id") == "tag:pledge-monitor,2026:feed/gwangju/ko"
+    _, daegu = _feed(sqlite_seeded, NOW + HOUR, jurisdiction="daegu")
+    assert not any("SEOGU" in e.title for e in daegu)
 
 
 def test_alert_entries_fire_and_resolve_after_detection(seeded: sessionmaker[Session]) -> None:

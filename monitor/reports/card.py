@@ -22,12 +22,13 @@ from monitor.db import models as m
 from monitor.i18n import amount, t
 from monitor.notify.render import CONDITION_LABELS, label
 from monitor.registry import citation, find_code
-from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
-from monitor.reports.digest import is_done
+from monitor.reports.common import Countdown, ReportHeader, countdown, finished, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
 from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, RuleConfig
 from monitor.rules.milestone import current_value
+from monitor.rules.outcome import State
 from monitor.rules.text import figure
+from monitor.snapshot import Snapshot
 from monitor.timeutil import local_date
 from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus, Status
 
@@ -109,6 +110,7 @@ def build_card(
     ids = snap.scope.commitment_ids or frozenset({commitment.id})
     facts = snap.commitments.get(commitment.code)
     milestones = sorted(snap.milestones, key=lambda f: (f.due_at, f.code))
+    done = finished(snap)
     status = facts.official_status if facts else None
     return CardReport(
         header=header,
@@ -130,7 +132,7 @@ def build_card(
         budget_total=commitment.budget_total,
         source=citation(commitment.source, commitment.source_line, commitment.source_end_line),
         source_text=commitment.source.excerpt(commitment.source_line, commitment.source_end_line),
-        milestones=[_milestone(f, snap.summary(f), snap.evaluations, as_of, tz, lang) for f in milestones],
+        milestones=[_milestone(f, snap, done, tz, lang) for f in milestones],
         history=load_entries(session, until=as_of, lang=lang, parties=party_map(snap), commitment_ids=ids),
         revisions=_revisions(session, ids, as_of, lang),
         states=[_state(e, lang) for e in sorted(snap.evaluations, key=lambda e: (e.subject, e.rule.value))],
@@ -142,14 +144,9 @@ def _iso(day: date | None) -> str | None:
 
 
 def _milestone(
-    facts: MilestoneFacts,
-    summary: ReportSummary,
-    evaluations: list[Evaluation],
-    as_of: datetime,
-    tz: ZoneInfo,
-    lang: Lang,
+    facts: MilestoneFacts, snap: Snapshot, done: set[str], tz: ZoneInfo, lang: Lang
 ) -> CardMilestone:
-    done = is_done(facts, summary)
+    met, as_of = facts.code in done, snap.as_of
     return CardMilestone(
         code=facts.code,
         title=facts.title,
@@ -159,13 +156,13 @@ def _milestone(
         target=target_text(facts, lang, tz),
         due=facts.due_at,
         due_day=(facts.due_date or local_date(facts.due_at - timedelta(microseconds=1), tz)).isoformat(),
-        countdown=countdown(facts.due_at, as_of, tz, lang, met=done),
-        reported=reported_text(facts, summary, lang),
-        done=done,
+        countdown=countdown(facts.due_at, as_of, tz, lang, met=met),
+        reported=reported_text(facts, snap.summary(facts), lang),
+        done=met,
         states=[
             label(CONDITION_LABELS, e.condition, lang)
-            for e in evaluations
-            if e.subject == facts.code and e.condition != "achieved"
+            for e in snap.evaluations
+            if e.subject == facts.code and e.condition is not State.ACHIEVED
         ],
     )
 

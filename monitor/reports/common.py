@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from monitor.db import models as m
 from monitor.i18n import t
-from monitor.rules import CommitmentFacts
+from monitor.rules import CommitmentFacts, Rule
 from monitor.rules.commitment import CARD_KINDS
 from monitor.snapshot import Snapshot, jurisdiction_tree
 from monitor.timeutil import local_date
@@ -115,6 +115,16 @@ def countdown(due: datetime, as_of: datetime, tz: ZoneInfo, lang: Lang, met: boo
     else:
         tone = URGENT if days <= 7 else SOON if days <= 30 else LATER
     return Countdown(days=days, label=label, tone=tone)
+
+
+def finished(snap: Snapshot) -> set[str]:
+    """Targets with nothing left to do as of the snapshot: achieved (met, held) or, for a budget
+    tranche, its execution reported — whatever the budget rule makes of the amount."""
+    done = {e.subject for e in snap.evaluations if e.rule is Rule.ACHIEVED}
+    executed = (
+        f.code for f in snap.milestones if f.kind == "budget" and snap.summary(f).max_executed is not None
+    )
+    return done.union(executed)
 
 
 def party_map(snap: Snapshot) -> dict[int, tuple[str, ...]]:

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from monitor import snapshot
-from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
+from monitor.reports.common import Countdown, ReportHeader, countdown, finished, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
-from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, Rule, RuleConfig
-from monitor.rules.milestone import HELD, is_met
+from monitor.rules import Evaluation, Rule, RuleConfig
 from monitor.snapshot import Snapshot
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
@@ -133,20 +132,12 @@ def _progress(session: Session, snap: Snapshot, start: datetime, lang: Lang) -> 
     return [entry for entry in entries if snap.scope.concerns(entry.parties)]
 
 
-def is_done(facts: MilestoneFacts, summary: ReportSummary) -> bool:
-    """Nothing left to do for the target: met, held, or (a budget tranche) its execution reported."""
-    if facts.kind == "event":
-        return HELD in summary.statuses
-    if facts.kind == "budget":
-        return summary.max_executed is not None
-    return is_met(facts, summary)
-
-
 def _due_soon(snap: Snapshot, tz: ZoneInfo, lang: Lang, days: int) -> list[DigestItem]:
     """Targets due in (as_of, as_of + days] that are not yet done, soonest first."""
     as_of, end = snap.as_of, snap.as_of + timedelta(days=days)
     facts = [f for f in snap.milestones if as_of < f.due_at <= end and snap.scope.concerns(f.parties)]
     warnings = {e.subject: e.reason.text(lang) for e in snap.evaluations if e.rule is Rule.AT_RISK}
+    done = finished(snap)
     return [
         DigestItem(
             code=f.code,
@@ -163,5 +154,5 @@ def _due_soon(snap: Snapshot, tz: ZoneInfo, lang: Lang, days: int) -> list[Diges
             reason=warnings.get(f.code, ""),
         )
         for f in sorted(facts, key=lambda f: (f.due_at, f.code))
-        if not is_done(f, snap.summary(f))
+        if f.code not in done
     ]

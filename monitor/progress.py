@@ -5,12 +5,12 @@ A report on a milestone is a value, a milestone status (done, started, held, can
 amounts; a report on a commitment is an official status (정상추진 …), kept in its status history. Reports
 are appended, never changed: a correction is a new row pointing at the one it corrects.
 
-Why a batch: a spreadsheet holds thousands of reports, and writing them one at a time (lookups, a flush
-and a history-chain append each) took over a minute for 10,000 rows. A batch takes the writers' turn on
-the history head first, looks up what the checks need set-wise, checks each report against the database
-and against the reports added before it (a cumulative value going down is caught within a file too),
-builds it as a plain row, then writes every row with a few multi-row INSERTs and one chain append in the
-order the reports were added — the rows, ids and chain entries writing them one by one would give.
+Why a batch: writing a spreadsheet's reports one at a time (lookups, a flush and a chain append each) took
+over a minute for 10,000 rows. A batch takes the writers' turn on the history head, looks up what the
+checks need set-wise, checks each report against the database and the reports added before it (so a
+cumulative value going down is caught within a file too) and builds it as a plain row; then every row
+goes in with a few multi-row INSERTs and one chain append, in the order added — the rows, ids and chain
+entries writing them one by one would give.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -75,9 +75,7 @@ def log_progress(
     batch = Batch(session, now, tz)
     row = batch.add(entry)
     batch.write()
-    written = session.get_one(row.model, row.values["id"])
-    assert isinstance(written, m.ProgressReport | m.StatusChange)
-    return written
+    return cast(m.ProgressReport | m.StatusChange, session.get_one(row.model, row.values["id"]))
 
 
 class Batch:
@@ -180,12 +178,7 @@ def report_values(
     milestone: m.Milestone, entry: ProgressInput, as_of: date, now: datetime, previous: _Latest | None
 ) -> dict[str, Any]:
     status, value, executed = _measure(milestone, entry)
-    amounts = {"value": value, "executed": executed, "secured": entry.secured, "planned": entry.planned}
-    for source, split in (entry.by_source or {}).items():
-        amounts |= {f"{source}.{name}": Decimal(amount) for name, amount in split.items()}
-    for name, amount in amounts.items():
-        if amount is not None and amount < 0:
-            raise InputError(f"{name} {amount} is negative")
+    _check_amounts(entry, value, executed)
     was = previous.value if previous is not None else None
     goes_down = was is not None and value is not None and value < was
     if milestone.kind == "quantity" and milestone.cumulative and goes_down and not entry.correction:
@@ -213,6 +206,16 @@ def report_values(
         "entered_at": now,
         "corrects_id": None,
     }
+
+
+def _check_amounts(entry: ProgressInput, value: Decimal | None, executed: Decimal | None) -> None:
+    """No amount below zero: not a total, and not one source's part of it either."""
+    amounts = {"value": value, "executed": executed, "secured": entry.secured, "planned": entry.planned}
+    for source, split in (entry.by_source or {}).items():
+        amounts |= {f"{source}.{name}": Decimal(amount) for name, amount in split.items()}
+    for name, amount in amounts.items():
+        if amount is not None and amount < 0:
+            raise InputError(f"{name} {amount} is negative")
 
 
 def _measure(

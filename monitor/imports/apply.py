@@ -6,7 +6,8 @@ are resolved, the roster checked and the reports already recorded found with a f
 file; each report is checked in file order against the database and the rows before it (a cumulative value
 going down is caught within the file too); then all are inserted and chained at once. Any problem
 anywhere: nothing is inserted, the transaction is rolled back and every problem is reported. A dry run
-writes the same way and then rolls back (so it shows the ids a correction would point at).
+writes the same way and then rolls back (the ids it shows for corrections are those that write got; on
+PostgreSQL, whose sequences do not roll back, the real import's ids are later ones).
 """
 
 from __future__ import annotations

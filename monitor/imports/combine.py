@@ -19,7 +19,7 @@ from monitor.vocab import Channel, FundingSource, Status
 
 @dataclass(frozen=True)
 class Planned:
-    """One report to write: the rows it comes from (file order) and what goes to `log_progress`."""
+    """One report to write: the rows it comes from (file order) and what goes to the write path (`Batch`)."""
 
     rows: tuple[int, ...]
     entry: ProgressInput

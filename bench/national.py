@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import shutil
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.store import LifecycleConfig
@@ -362,6 +363,87 @@ def latency(
     ]
 
 
+BOUND_SQL = """
+WITH s AS (
+  SELECT r.milestone_id AS mid, max({num}(r.value)) AS top, max({num}(r.executed_amount)) AS executed,
+         max(CASE WHEN r.status = 'done' THEN 1 ELSE 0 END) AS done
+  FROM progress_reports r
+  WHERE r.entered_at <= :now AND r.milestone_id IS NOT NULL AND r.id NOT IN
+        (SELECT corrects_id FROM progress_reports WHERE corrects_id > 0 AND entered_at <= :now)
+  GROUP BY r.milestone_id)
+SELECT ms.id, CASE
+   WHEN ms.kind = 'budget' THEN CASE WHEN ms.due_at <= :budget AND s.executed IS NULL THEN 'unreported' END
+   WHEN (ms.kind = 'quantity' AND s.top >= {num}(ms.target_value)) OR (ms.kind <> 'quantity' AND s.done = 1)
+        THEN 'achieved'
+   WHEN ms.due_at <= :grace THEN 'overdue'
+   WHEN ms.due_at > :now AND ms.due_at <= :lead THEN 'due_soon' END AS state
+FROM milestones ms LEFT JOIN s ON s.mid = ms.id
+WHERE ms.retired_at IS NULL
+"""
+
+
+def sql_bound(engine: Any, rules: RuleConfig) -> int:
+    """The set-based lower bound: one statement computing the core states (latest non-corrected totals per
+    milestone -> achieved / overdue / due soon / budget unreported), every row fetched."""
+    sqlite = engine.dialect.name == "sqlite"
+    sql = BOUND_SQL.format(num="0.0 + " if sqlite else "")
+
+    def at(instant: datetime) -> Any:
+        return instant.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else instant
+
+    params = {
+        "now": at(NOW),
+        "budget": at(NOW - rules.budget_grace),
+        "grace": at(NOW - rules.grace),
+        "lead": at(NOW + max(rules.lead_times)),
+    }
+    with engine.connect() as conn:
+        return len(conn.execute(text(sql), params).fetchall())
+
+
+CLI = (
+    "import resource, sys, time\nfrom monitor.cli import main\nsys.argv = ['monitor', *sys.argv[1:]]\n"
+    "t = time.perf_counter()\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)\n"
+)
+
+
+def cli_run(work: Path, *args: str) -> tuple[float, float]:
+    """(seconds after start-up, peak RSS in MB) of one `monitor` command on the benchmark file."""
+    env = {**os.environ, "MONITOR_DATABASE_URL": f"sqlite:///{work}", "MONITOR_EVENT_GRACE": "0s"}
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    seconds, rss = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), float(rss)
+
+
+def views(work: Path, runs: int) -> None:
+    at = NOW.isoformat()
+    for label, args, times in (
+        (
+            "check, one jurisdiction",
+            ("check", "--format", "json", "--jurisdiction", "j120", "--as-of", at),
+            runs,
+        ),
+        (
+            "status report, one jurisdiction",
+            ("report", "status", "--format", "json", "--jurisdiction", "j120", "--as-of", at),
+            runs,
+        ),
+        ("check --format json, whole country", ("check", "--format", "json", "--as-of", at), 1),
+    ):
+        measured = [cli_run(work, *args) for _ in range(times)]
+        seconds = statistics.median(m[0] for m in measured)
+        rss = max(m[1] for m in measured)
+        print(f"{label + ':':40s} median {seconds:6.2f} s (after start-up), peak RSS {rss:5.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jurisdictions", type=int, default=243)
@@ -390,8 +472,13 @@ def main() -> None:
     def full_pass() -> int:
         return sum(len(result.evaluations) for result in evaluate_all(sessions, rules, NOW))
 
+    bound, rows = _median(lambda: sql_bound(engine, rules), args.runs)
+    print(f"set-based SQL lower bound:              median {bound:6.2f} s   ({rows:,} milestones classified)")
     seconds, found = _median(full_pass, args.runs)
-    print(f"full evaluation pass (read-only):      median {seconds:6.2f} s   ({found:,} conditions)")
+    print(
+        f"full evaluation pass (read-only):      median {seconds:6.2f} s   ({found:,} conditions), "
+        f"{seconds / bound:.1f}x the bound"
+    )
     print(
         f"peak RSS after the full passes:         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB"
     )
@@ -439,6 +526,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS so far:                        {rss:6.0f} MB")
     engine.dispose()
+    views(work, args.runs)
     if not args.skip_latency:
         lat = sorted(latency(work, rules, life, lead=2 * steady + 20))
         p95 = lat[max(0, int(len(lat) * 0.95) - 1)]

@@ -56,7 +56,7 @@ def _rule_boundaries(rules: RuleConfig) -> list[Boundary]:
     for rule_timing in TIMINGS:
         offsets = rule_timing.offsets(rules)
         for offset in offsets:
-            name = NAMES[rule_timing.state] + (f" {format_duration(-offset)}" if len(offsets) > 1 else "")
+            name = NAMES[rule_timing.state] + (f" {format_duration(-offset)}" if rule_timing.before else "")
             if rule_timing.anchor is Anchor.STALE_REF:
                 result.append(Boundary(name, c.stale_ref_at, offset, (c.retired_at.is_(None),), c.id))
                 continue

@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, case, func, select, type_coerce
+from sqlalchemy import Date, Select, case, false, func, null, select, type_coerce
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
@@ -32,13 +32,21 @@ def _statuses(flags: tuple[int, ...]) -> frozenset[str]:
     return found
 
 
-def summary_query(session: Session, now: datetime, commitment_ids: Collection[int] | None) -> Select[Any]:
+def summary_query(
+    session: Session,
+    now: datetime,
+    commitment_ids: Collection[int] | None,
+    trend: bool = True,
+    milestone_ids: Collection[int] | None = None,
+) -> Select[Any]:
     """Per milestone: count, maxima, last as-of/entered, least-squares sums and status flags of the
     effective reports (columns labelled mid, count, top, executed, secured, last_as_of, last_entered,
-    n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`)."""
+    n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`). Without `trend` the sums are NULL: computing
+    day numbers is most of the query's cost, and only the at-risk rule reads them."""
     r, effective = effective_reports(session, now)
-    x, y = day_number(session, r.as_of), number(session, r.value)
-    valued = r.value.is_not(None)
+    y = number(session, r.value)
+    x = day_number(session, r.as_of) if trend else null()
+    valued = r.value.is_not(None) if trend else false()
     return (
         select(
             r.milestone_id.label("mid"),
@@ -56,25 +64,26 @@ def summary_query(session: Session, now: datetime, commitment_ids: Collection[in
             *[func.max(case((r.status == status, 1), else_=0)).label(status) for status in STATUS_FLAGS],
         )
         .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))
+        .where(in_or_all(r.milestone_id, milestone_ids))
         .group_by(r.milestone_id)
     )
 
 
 def summary_of(row: Sequence[Any]) -> ReportSummary:
     """A `ReportSummary` from the columns of `summary_query` (mid first) and the latest level."""
-    _mid, count, top, executed, secured, last_as_of, last_entered, n, sx, sy, sxx, sxy = row[:12]
-    level = row[16] if len(row) > 16 else None
+    _mid, count, top, executed, secured, last_as_of, last_entered, n, sx, sy, sxx, sxy, *flags = row
+    level = flags[4] if len(flags) > 4 else None
     maximum = to_decimal(top)
     return ReportSummary(
-        count=count,
-        max_value=maximum,
-        latest_value=maximum if level is None else to_decimal(level),
-        max_executed=to_decimal(executed),
-        max_secured=to_decimal(secured),
-        statuses=_statuses(tuple(row[12:16])),
-        last_as_of=last_as_of,
-        last_entered_at=last_entered,
-        trend=Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n else None,
+        count,
+        maximum,
+        maximum if level is None else to_decimal(level),
+        to_decimal(executed),
+        to_decimal(secured),
+        _statuses((flags[0], flags[1], flags[2], flags[3])),
+        last_as_of,
+        last_entered,
+        Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n and sx is not None else None,
     )
 
 

@@ -8,7 +8,6 @@ change a rule's timing here and all three follow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -32,23 +31,26 @@ class Timing:
     state: State
     anchor: Anchor
     kinds: tuple[str, ...]  # milestone kinds it applies to (empty: commitments)
-    offsets: Callable[[RuleConfig], tuple[timedelta, ...]]  # one offset, or one per lead time
+    setting: str  # the RuleConfig field holding the offset (a duration, or the lead times)
+    before: bool = False  # the state begins that long before the anchor (lead times), not after
 
-    def instants(self, anchor: datetime, config: RuleConfig) -> tuple[datetime, ...]:
-        return tuple(anchor + offset for offset in self.offsets(config))
+    def offsets(self, config: RuleConfig) -> tuple[timedelta, ...]:
+        value: timedelta | tuple[timedelta, ...] = getattr(config, self.setting)
+        values = value if isinstance(value, tuple) else (value,)
+        return tuple(-v for v in values) if self.before else values
 
 
-OVERDUE = Timing(State.OVERDUE, Anchor.DUE, DATED_KINDS, lambda c: (c.grace,))
-DUE_SOON = Timing(State.DUE_SOON, Anchor.DUE, DATED_KINDS, lambda c: tuple(-lead for lead in c.lead_times))
-REMINDER = Timing(State.REMINDER, Anchor.STARTS, ("event",), lambda c: tuple(-x for x in c.event_lead_times))
-UNCONFIRMED = Timing(State.UNCONFIRMED, Anchor.ENDS, ("event",), lambda c: (c.event_grace,))
-BUDGET_DUE = Timing(State.UNREPORTED, Anchor.DUE, ("budget",), lambda c: (c.budget_grace,))
-STALE = Timing(State.STALE, Anchor.STALE_REF, (), lambda c: (c.stale_after,))
+OVERDUE = Timing(State.OVERDUE, Anchor.DUE, DATED_KINDS, "grace")
+DUE_SOON = Timing(State.DUE_SOON, Anchor.DUE, DATED_KINDS, "lead_times", before=True)
+REMINDER = Timing(State.REMINDER, Anchor.STARTS, ("event",), "event_lead_times", before=True)
+UNCONFIRMED = Timing(State.UNCONFIRMED, Anchor.ENDS, ("event",), "event_grace")
+BUDGET_DUE = Timing(State.UNREPORTED, Anchor.DUE, ("budget",), "budget_grace")
+STALE = Timing(State.STALE, Anchor.STALE_REF, (), "stale_after")
 
 TIMINGS = (OVERDUE, DUE_SOON, REMINDER, UNCONFIRMED, BUDGET_DUE, STALE)
 
 
 def starts(timing: Timing, anchor: datetime, config: RuleConfig) -> datetime:
-    """The instant a single-offset timing's state begins."""
-    (instant,) = timing.instants(anchor, config)
-    return instant
+    """The instant a single-offset timing's state begins (anchor + its duration setting)."""
+    offset: timedelta = getattr(config, timing.setting)
+    return anchor + offset

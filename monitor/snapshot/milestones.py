@@ -21,9 +21,10 @@ from sqlalchemy.sql import ColumnElement, Subquery
 
 from monitor.db import models as m
 from monitor.evaluation.sql import in_or_all, is_sqlite
-from monitor.evaluation.summaries import latest_levels, summary_query
+from monitor.evaluation.summaries import latest_levels, summary_of, summary_query
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
+from monitor.rules.facts import Trend
 from monitor.rules.outcome import State
 
 BUDGET_DUE = "budget_due"  # past fiscal year + grace: Python decides achieved / unreported / underspent
@@ -97,10 +98,20 @@ def classify(
     return state, stage, case((risk, 1), else_=0)
 
 
+def trends(session: Session, now: datetime, milestone_ids: list[int]) -> dict[int, Trend]:
+    """The trend sums of the at-risk candidates only (day numbers are the expensive part)."""
+    found: dict[int, Trend] = {}
+    if milestone_ids:
+        for row in session.connection().execute(summary_query(session, now, None, True, milestone_ids)):
+            if (summary := summary_of(row)).trend is not None:
+                found[row[0]] = summary.trend
+    return found
+
+
 def query(session: Session, config: RuleConfig, now: datetime, ids: list[int] | None) -> Any:
     """Every active milestone of the commitments `ids` (or all) with its facts, summary and state."""
     ms, c = m.Milestone, m.Commitment
-    s = summary_query(session, now, ids).subquery("s")
+    s = summary_query(session, now, ids, trend=False).subquery("s")
     level = latest_levels(session, now, ids).subquery("lvl")
     state, stage, risk = classify(session, config, now, s, level)
     return (

@@ -15,10 +15,9 @@ from monitor.alerts.silences import add_silence, remove_silence
 from monitor.alerts.store import apply_pass
 from monitor.db import models as m
 from monitor.db.engine import make_engine, make_session_factory
-from monitor.evaluation import run as evaluation_run
 from monitor.evaluation.run import evaluate
-from monitor.rules import evaluate_milestone
 from monitor.seeds import load_seeds
+from monitor.snapshot import assemble as snapshot_build
 from tests.factories import (
     SEOUL,
     RecordingNotifier,
@@ -141,14 +140,15 @@ def test_silence_by_jurisdiction_covers_shared_agreements(seeded: sessionmaker[S
 def test_failing_item_is_backed_off_and_others_carry_on(
     seeded: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = evaluate_milestone
+    real = snapshot_build.states
 
     def flaky(facts: Any, *args: Any) -> Any:
         if facts.code == "DG-2022-01.done":
             raise ZeroDivisionError("bad data")
         return real(facts, *args)
 
-    monkeypatch.setattr(evaluation_run, "evaluate_milestone", flaky)
+    # No shipped record fails to evaluate: one is made to, where the snapshot turns a row into states
+    monkeypatch.setattr(snapshot_build, "states", flaky)
     cycle = detect_at(seeded, NOW)
     assert cycle.errors == {"DG-2022-01.done": "ZeroDivisionError: bad data"}
     assert len(cycle.notifications) == 134
@@ -162,7 +162,7 @@ def test_failing_item_is_backed_off_and_others_carry_on(
     with seeded() as session:
         error = session.get(m.EvaluationError, "DG-2022-01.done")
         assert error is not None and error.failures == 2 and error.next_check_at == NOW + timedelta(hours=3)
-    monkeypatch.setattr(evaluation_run, "evaluate_milestone", real)
+    monkeypatch.setattr(snapshot_build, "states", real)
     recovered = detect_at(seeded, NOW + timedelta(hours=3))
     assert [n.alert_key for n in recovered.notifications] == ["DG-2022-01.done:overdue"]
     assert _count(seeded, m.EvaluationError) == 0

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from monitor.rules.config import RuleConfig
-from monitor.snapshot.build import build
+from monitor.snapshot.assemble import build
 from monitor.snapshot.model import STATE_ORDER, Snapshot, state_counts
 from monitor.snapshot.parts import parts
 from monitor.snapshot.scope import (

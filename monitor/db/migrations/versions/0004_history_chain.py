@@ -10,13 +10,17 @@ every channel; budget reports that restate the plan and split amounts by source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
 import monitor.db.types
-from monitor.history import chain
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -60,7 +64,7 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     # History written before the chain existed is chained now, in table and id order, so that `monitor
     # verify` holds from the upgrade on (what happened before it cannot be vouched for, only frozen).
-    chain.adopt(op.get_bind())
+    _adopt(op.get_bind())
 
 
 def downgrade() -> None:
@@ -84,3 +88,175 @@ def downgrade() -> None:
     op.drop_table("history_chain")
     op.execute(sa.text("DELETE FROM meta WHERE key = 'history.head'"))
     # ### end Alembic commands ###
+
+
+# The chain as it was at this revision, frozen here: a migration must give the same entries whatever
+# `monitor.history` becomes later (today's `monitor verify` still checks what this wrote; see
+# tests/test_chain_migration.py). The chained tables with their columns at this revision, in the order
+# they are adopted, and the hashing of `monitor.history.chain` when this revision was written.
+_WHEN = monitor.db.types.UTCDateTime(timezone=True)
+_AMOUNT = monitor.db.types.ExactDecimal()
+_GENESIS = "0" * 64
+_HEAD_KEY = "history.head"
+_TIME_COLUMNS = ("removed_at", "entered_at", "changed_at", "created_at", "added_at", "at")
+_REPORTED: dict[str, Any] = {
+    "as_of": sa.Date(),
+    "note": sa.Text(),
+    "evidence": sa.JSON(),
+    "reporter": sa.String(200),
+    "channel": sa.String(32),
+    "entered_at": _WHEN,
+    "corrects_id": sa.Integer(),
+    "seed_key": sa.String(255),
+}
+_CHAINED: dict[str, dict[str, Any]] = {
+    "progress_reports": {
+        "id": sa.Integer(),
+        "commitment_id": sa.Integer(),
+        "milestone_id": sa.Integer(),
+        "value": _AMOUNT,
+        "status": sa.String(32),
+        "secured_amount": _AMOUNT,
+        "executed_amount": _AMOUNT,
+        **_REPORTED,
+        "planned_amount": _AMOUNT,
+        "by_source": sa.JSON(),
+    },
+    "status_changes": {
+        "id": sa.Integer(),
+        "commitment_id": sa.Integer(),
+        "status": sa.String(32),
+        **_REPORTED,
+    },
+    "milestone_revisions": {
+        "id": sa.Integer(),
+        "milestone_id": sa.Integer(),
+        "changed_at": _WHEN,
+        "changes": sa.JSON(),
+        "seed_file": sa.String(255),
+    },
+    "silences": {
+        "id": sa.Integer(),
+        "code_prefix": sa.String(128),
+        "jurisdiction": sa.String(64),
+        "starts_at": _WHEN,
+        "ends_at": _WHEN,
+        "reason": sa.Text(),
+        "created_by": sa.String(200),
+        "created_at": _WHEN,
+        "removed_at": _WHEN,
+        "removed_by": sa.String(200),
+        "chat_id": sa.BigInteger(),
+    },
+    "officials": {
+        "id": sa.Integer(),
+        "telegram_user_id": sa.BigInteger(),
+        "jurisdiction": sa.String(64),
+        "name": sa.String(200),
+        "added_by": sa.String(200),
+        "added_at": _WHEN,
+        "removed_at": _WHEN,
+        "removed_by": sa.String(200),
+    },
+    "access_attempts": {
+        "id": sa.Integer(),
+        "at": _WHEN,
+        "telegram_user_id": sa.BigInteger(),
+        "chat_id": sa.BigInteger(),
+        "command": sa.String(32),
+        "detail": sa.Text(),
+        "allowed": sa.Boolean(),
+        "reason": sa.Text(),
+        "channel": sa.String(32),
+        "actor": sa.String(200),
+    },
+}
+_META = sa.table("meta", sa.column("key", sa.String(64)), sa.column("value", sa.Text()))
+_ENTRIES = sa.table(
+    "history_chain",
+    sa.column("seq", sa.Integer()),
+    sa.column("kind", sa.String(32)),
+    sa.column("ref_table", sa.String(64)),
+    sa.column("ref_id", sa.Integer()),
+    sa.column("content", sa.Text()),
+    sa.column("entered_at", _WHEN),
+    sa.column("prev_hash", sa.String(64)),
+    sa.column("hash", sa.String(64)),
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _canonical(values: Mapping[str, Any]) -> str:
+    kept = {key: _plain(value) for key, value in values.items() if value is not None}
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _entry_hash(prev_hash: str, kind: str, table: str, ref_id: int, at: str, content: str) -> str:
+    text = "\n".join((prev_hash, kind, table, str(ref_id), at, content))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _changed_at(values: Mapping[str, Any]) -> datetime:
+    for column in _TIME_COLUMNS:
+        if values.get(column) is not None:
+            return values[column]  # type: ignore[no-any-return]
+    raise ValueError(f"a chained row needs one of {_TIME_COLUMNS}")
+
+
+def _read_head(conn: sa.Connection) -> tuple[int, str]:
+    query = sa.select(_META.c.value).where(_META.c.key == _HEAD_KEY).with_for_update()
+    value = conn.execute(query).scalar_one_or_none()
+    if value is None:
+        conn.execute(sa.insert(_META), {"key": _HEAD_KEY, "value": f"0:{_GENESIS}"})
+        return 0, _GENESIS
+    seq, _, digest = value.partition(":")
+    return int(seq), digest
+
+
+def _append(conn: sa.Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Chain `rows` of `table` (all inserts) after the current head, and move the head."""
+    seq, head = _read_head(conn)
+    entries = []
+    for values in rows:
+        content = _canonical(values)
+        at = _changed_at(values)
+        ref_id = int(values["id"])
+        digest = _entry_hash(head, "insert", table, ref_id, _plain(at), content)
+        seq += 1
+        entries.append(
+            {
+                "seq": seq,
+                "kind": "insert",
+                "ref_table": table,
+                "ref_id": ref_id,
+                "content": content,
+                "entered_at": at,
+                "prev_hash": head,
+                "hash": digest,
+            }
+        )
+        head = digest
+    conn.execute(sa.insert(_ENTRIES), entries)
+    conn.execute(sa.update(_META).where(_META.c.key == _HEAD_KEY).values(value=f"{seq}:{head}"))
+
+
+def _adopt(conn: sa.Connection) -> None:
+    """Chain the rows written before the chain existed, in table and id order."""
+    for name, columns in _CHAINED.items():
+        table = sa.table(name, *(sa.column(column, type_) for column, type_ in columns.items()))
+        rows = conn.execute(sa.select(table).order_by(table.c.id)).mappings().all()
+        if rows:
+            _append(conn, name, [dict(row) for row in rows])

@@ -115,7 +115,9 @@ def _statuses(draw: st.DrawFn, reg: Registry, cid: int) -> None:
         as_of = DAY0 + timedelta(days=draw(st.integers(0, 1500)))
         sid = len(reg.rows.get(m.StatusChange, [])) + 1
         earlier = [r for r in reg.rows.get(m.StatusChange, []) if r["commitment_id"] == cid]
-        corrects = draw(st.sampled_from(earlier))["id"] if earlier and draw(st.booleans()) else None
+        corrects = None
+        if draw(st.booleans()) and earlier:
+            corrects = draw(st.sampled_from(earlier))["id"]
         reg.add(
             m.StatusChange,
             {
@@ -195,7 +197,7 @@ rule_configs = st.builds(
 @st.composite
 def instants(draw: st.DrawFn, reg: Registry, config: RuleConfig) -> datetime:
     """Any instant, or one exactly at (or a second before) a state boundary of the registry."""
-    if reg.anchors and draw(st.booleans()):
+    if draw(st.booleans()) and reg.anchors:
         anchor = draw(st.sampled_from(reg.anchors))
         offset = draw(st.sampled_from([config.grace, -config.grace, *(-x for x in config.lead_times), timedelta(0), config.budget_grace]))  # fmt: skip
         return anchor + offset - draw(st.sampled_from([timedelta(0), timedelta(seconds=1)]))

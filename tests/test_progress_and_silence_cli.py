@@ -231,10 +231,16 @@ def test_metrics_per_jurisdiction(initialised: str) -> None:
         )
     }
     daegu = rows["daegu"]
-    assert (daegu["pledges"], daegu["statuses"]["done"], daegu["completion_rate"]) == (19, 1, "0.0526")
+    # Daegu's items are local-problem agendas (의제), counted as agendas, never as pledges
+    assert (daegu["pledges"], daegu["agendas"], daegu["statuses"]["done"], daegu["completion_rate"]) == (
+        0,
+        19,
+        1,
+        "0.0526",
+    )
     assert (daegu["targets_due"], daegu["targets_met"], daegu["achievement_rate"]) == (14, 1, "0.0714")
     seogu = rows["gwangju-seo"]
     # top-level lines only (items add up to them): 124,667.42, not the published total row's 124,667.16
     assert (seogu["planned"], seogu["executed"], seogu["secured"]) == ("124667.42", "500", "515")
     assert seogu["execution_rate"] == "0.0040" and seogu["securing_rate_in_term"] is not None
-    assert rows["sejong"]["pledges"] == 7  # the shared agreement counts for Sejong too
+    assert rows["sejong"]["agreements"] == 7  # the shared agreement counts for Sejong too

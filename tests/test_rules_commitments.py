@@ -27,6 +27,13 @@ def test_a_report_restarts_the_stale_clock() -> None:
     assert found is not None and found.reason.ko == "마지막 진행 보고(2026-10-01) 후 120일 경과 (기준 120일)"
 
 
+def test_a_report_dated_before_the_period_does_not_start_the_stale_clock() -> None:
+    facts = commitment(last_report_at=START - timedelta(days=60))
+    assert stale(facts, CONFIG, START + CONFIG.stale_after - timedelta(seconds=1)) is None
+    found = stale(facts, CONFIG, START + CONFIG.stale_after)
+    assert found is not None and found.since == START + CONFIG.stale_after
+
+
 def test_only_active_reporting_commitments_go_stale() -> None:
     late = START + timedelta(days=400)
     assert stale(commitment("item"), CONFIG, late) is None  # items roll up into their pledge

@@ -74,6 +74,9 @@ def test_non_cumulative_target_uses_the_latest_level() -> None:
     summary = reports((date(2029, 1, 1), 70), (date(2030, 1, 1), 40))  # 70 once, 40 in the last year
     assert summary.max_value == Decimal(70) and summary.latest_value == Decimal(40)
     assert overdue(facts, summary, CONFIG, kst(2030, 8, 1)) is not None
+    # the whole evaluation: a later, lower level is not "achieved", and the reason names the level
+    found = evaluate_milestone(facts, summary, CONFIG, kst(2030, 8, 1))
+    assert [e.rule for e in found] == [Rule.OVERDUE] and found[0].details["reported"] == "40"
 
 
 @pytest.mark.parametrize(

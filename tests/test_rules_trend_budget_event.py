@@ -48,6 +48,16 @@ def test_at_risk_gives_way_to_overdue_after_the_deadline() -> None:
     assert [e.rule for e in found] == [Rule.OVERDUE]
 
 
+def test_at_risk_holds_after_the_deadline_until_the_grace_period_ends() -> None:
+    # No silent gap: between the deadline and deadline + grace a shortfall is still at risk, then overdue.
+    summary = reports((date(2027, 6, 30), 0), (date(2028, 6, 30), 500))
+    due = milestone().due_at
+    inside = evaluate_milestone(milestone(), summary, CONFIG, due + CONFIG.grace - timedelta(seconds=1))
+    assert [e.rule for e in inside] == [Rule.AT_RISK]
+    after = evaluate_milestone(milestone(), summary, CONFIG, due + CONFIG.grace)
+    assert [e.rule for e in after] == [Rule.OVERDUE]
+
+
 # --- budget tranche -------------------------------------------------------------------------------------
 
 

@@ -10,8 +10,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, Select, case, false, func, null, select, type_coerce
+from sqlalchemy import Date, Float, Select, case, cast, func, null, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
@@ -44,9 +45,11 @@ def summary_query(
     n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`). Without `trend` the sums are NULL: computing
     day numbers is most of the query's cost, and only the at-risk rule reads them."""
     r, effective = effective_reports(session, now)
-    y = number(session, r.value)
-    x = day_number(session, r.as_of) if trend else null()
-    valued = r.value.is_not(None) if trend else false()
+    x, y = day_number(session, r.as_of), number(session, r.value)
+    valued = r.value.is_not(None)
+    sums: list[ColumnElement[Any]] = [cast(null(), Float)] * 4  # without `trend`: NULL, typed for PostgreSQL
+    if trend:
+        sums = [func.sum(case((valued, term))) for term in (x, y, x * x, x * y)]
     return (
         select(
             r.milestone_id.label("mid"),
@@ -57,10 +60,7 @@ def summary_query(
             type_coerce(func.max(r.as_of), Date()).label("last_as_of"),
             type_coerce(func.max(r.entered_at), UTCDateTime()).label("last_entered"),
             func.count(r.value).label("n"),
-            func.sum(case((valued, x))).label("sx"),
-            func.sum(case((valued, y))).label("sy"),
-            func.sum(case((valued, x * x))).label("sxx"),
-            func.sum(case((valued, x * y))).label("sxy"),
+            *(total.label(name) for total, name in zip(sums, ("sx", "sy", "sxx", "sxy"), strict=True)),
             *[func.max(case((r.status == status, 1), else_=0)).label(status) for status in STATUS_FLAGS],
         )
         .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))

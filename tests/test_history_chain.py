@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.alerts.silences import add_silence, remove_silence
 from monitor.db import migrate
 from monitor.db import models as m
+from monitor.db.chain import CHAINED
 from monitor.db.engine import make_engine
-from monitor.history.chain import CHAINED
 from monitor.history.verify import Verification, verify
 from monitor.telegram import chats
 from tests.factories import NOW, load_shipped_seeds, log, run_cli, sessions_for

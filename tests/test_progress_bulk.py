@@ -18,8 +18,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
+from monitor.db.chain import HEAD_KEY
 from monitor.errors import InputError
-from monitor.history.chain import HEAD_KEY
 from monitor.history.verify import verify
 from monitor.imports import ImportOutcome, ImportRejected, import_progress
 from monitor.progress import Batch, ProgressInput, log_progress

@@ -10,9 +10,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.db import chain
 from monitor.db.models import MilestoneRevision, ProgressReport, StatusChange
 from monitor.errors import HistoryIsAppendOnly
-from monitor.history import chain
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,2 @@
-"""Tamper-evident history: the hash chain (`chain`) and its verification (`verify`)."""
+"""Tamper-evident history: bulk writes to the hash chain (`chain`) and its verification (`verify`). The
+chain's format and the session hook every write goes through are storage's own (`monitor.db.chain`)."""

@@ -1,144 +1,22 @@
-"""Appending to the hash chain.
+"""Writing to the hash chain past the unit of work (the chain itself and its hook: `monitor.db.chain`).
 
-Every insert, update or delete of a chained row (progress reports, status changes, milestone revisions,
-silences, the officials roster, access attempts — refusals included) becomes one chain entry, written in
-the same transaction by a session hook, so no write path can forget it. An entry's hash covers the
-previous entry's hash and the row's canonical content; `monitor.history.verify` recomputes both.
-
-Concurrent writers are serialised on the `history.head` row of `meta` (SELECT … FOR UPDATE on
-PostgreSQL; SQLite allows one writer at a time anyway), so the chain never forks.
-
-Bulk writers (the progress import) insert rows past the unit of work, where the hook cannot see them:
-they take the same turn on the head first (`lock`), then `insert_rows` writes them with multi-row INSERTs
-and chains them in one `append` — the ids and entries a row-at-a-time write in that order would give.
+Bulk writers (the progress import) insert rows past the unit of work, where the session hook cannot see
+them: they take the same turn on the head first (`lock`), then `insert_rows` writes them with multi-row
+INSERTs and chains them in one `append` — the ids and entries a row-at-a-time write in that order would
+give. `adopt` chains rows that were written without the chain (bulk loads).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, inspect, select, update
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from monitor.db import models as m
 from monitor.db.base import Base
-
-GENESIS = "0" * 64
-HEAD_KEY = "history.head"
-CHAINED: dict[str, type[Base]] = {
-    cls.__tablename__: cls
-    for cls in (
-        m.ProgressReport,
-        m.StatusChange,
-        m.MilestoneRevision,
-        m.Silence,
-        m.Official,
-        m.AccessAttempt,
-    )
-}
-# The instant a change happened, read from the row itself (the chain has no clock of its own).
-_TIME_COLUMNS = ("removed_at", "entered_at", "changed_at", "created_at", "added_at", "at")
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # insert, update, delete
-    table: str
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Head:
-    seq: int
-    hash: str
-
-    def __str__(self) -> str:
-        return f"{self.seq}:{self.hash}"
-
-    @classmethod
-    def parse(cls, text: str) -> Head:
-        seq, _, digest = text.partition(":")
-        return cls(int(seq), digest)
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-def canonical(values: Mapping[str, Any]) -> str:
-    """The row as stable text. NULLs are left out, so a column added later leaves old content unchanged."""
-    kept = {key: plain(value) for key, value in values.items() if value is not None}
-    return json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def entry_hash(prev_hash: str, kind: str, table: str, ref_id: int, at: str, content: str) -> str:
-    text = "\n".join((prev_hash, kind, table, str(ref_id), at, content))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def changed_at(values: Mapping[str, Any]) -> datetime:
-    for column in _TIME_COLUMNS:
-        if values.get(column) is not None:
-            return values[column]  # type: ignore[no-any-return]
-    raise ValueError(f"a chained row needs one of {_TIME_COLUMNS}")
-
-
-def read_head(conn: Connection, lock: bool = False) -> Head:
-    query = select(m.Meta.value).where(m.Meta.key == HEAD_KEY)
-    value = conn.execute(query.with_for_update() if lock else query).scalar_one_or_none()
-    if value is None:
-        conn.execute(insert(m.Meta), {"key": HEAD_KEY, "value": str(Head(0, GENESIS))})
-        return Head(0, GENESIS)
-    return Head.parse(value)
-
-
-def append(conn: Connection, changes: Sequence[Change]) -> Head:
-    """Chain `changes` after the current head; returns the new head."""
-    head = read_head(conn, lock=True)
-    rows = []
-    for change in changes:
-        content = canonical(change.values)
-        at = changed_at(change.values)
-        ref_id = int(change.values["id"])
-        digest = entry_hash(head.hash, change.kind, change.table, ref_id, plain(at), content)
-        rows.append(
-            {
-                "seq": head.seq + 1,
-                "kind": change.kind,
-                "ref_table": change.table,
-                "ref_id": ref_id,
-                "content": content,
-                "entered_at": at,
-                "prev_hash": head.hash,
-                "hash": digest,
-            }
-        )
-        head = Head(head.seq + 1, digest)
-    conn.execute(insert(m.ChainEntry), rows)
-    conn.execute(update(m.Meta).where(m.Meta.key == HEAD_KEY).values(value=str(head)))
-    return head
-
-
-def chains(session: Session) -> bool:
-    """Whether the session chains its writes (sessions of `make_session_factory`; a bare `Session` — a
-    scratch session for a dry run — does not)."""
-    return any(listener is record_flush for listener in session.dispatch.after_flush)
+from monitor.db.chain import CHAINED, Change, append, chains, read_head
 
 
 def lock(session: Session) -> None:
@@ -188,32 +66,6 @@ def _insert(conn: Connection, model: type[Base], rows: list[NewRow]) -> None:
     ids = conn.execute(statement, [row.values for row in rows]).scalars().all()
     for row, row_id in zip(rows, ids, strict=True):
         row.values["id"] = row_id
-
-
-def row_values(obj: Base) -> dict[str, Any]:
-    mapper = inspect(type(obj))
-    return {attr.columns[0].name: getattr(obj, attr.key) for attr in mapper.column_attrs}
-
-
-def _changes(session: Session) -> list[Change]:
-    found: list[tuple[str, str, int, Base]] = []
-    for kind, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
-        for obj in objects:
-            table = getattr(obj, "__tablename__", None)
-            if table not in CHAINED:
-                continue
-            if kind == "update" and not session.is_modified(obj, include_collections=False):
-                continue
-            found.append((table, kind, obj.id, obj))
-    found.sort(key=lambda item: (item[0], item[2], item[1]))
-    return [Change(kind, table, row_values(obj)) for table, kind, _id, obj in found]
-
-
-def record_flush(session: Session, _context: Any) -> None:
-    """`after_flush` hook: chain what this flush wrote (ids are assigned by now)."""
-    changes = _changes(session)
-    if changes:
-        append(session.connection(), changes)
 
 
 def adopt(conn: Connection, tables: Iterable[str] = CHAINED) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.history.chain import CHAINED, GENESIS, Head, canonical, entry_hash, plain, read_head
+from monitor.db.chain import CHAINED, GENESIS, Head, canonical, entry_hash, plain, read_head
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.alerts.store import LifecycleConfig
+from monitor.alerts.config import LifecycleConfig
 from monitor.cli import cli
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_session_factory

@@ -1,2 +1,2 @@
-"""Alert lifecycle (pure: `lifecycle`), muting (silences and inhibition: `muting`), persistence and outbox
-(`store`)."""
+"""Alert lifecycle (pure: `lifecycle`), its settings (`config`), muting (silences and inhibition: `muting`),
+persistence and outbox (`store`)."""

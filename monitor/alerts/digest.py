@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor import snapshot
+from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.routing import active_rules, destinations
-from monitor.alerts.store import LifecycleConfig
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
 from monitor.metrics import Metrics, from_snapshot

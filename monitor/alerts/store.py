@@ -9,7 +9,7 @@ thousands of alerts and must not build an ORM object for each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.alerts.book import step
+from monitor.alerts.config import LifecycleConfig as LifecycleConfig  # also imported from here
 from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.alerts.routing import active_rules, destinations
@@ -27,14 +28,6 @@ from monitor.rules.outcome import Evaluation, Reason
 CHUNK = 500
 STATE_FIELDS = tuple(f.name for f in fields(AlertState))
 COLUMNS = [getattr(m.Alert, name) for name in STATE_FIELDS]
-
-
-@dataclass(frozen=True)
-class LifecycleConfig:
-    repeat_interval: timedelta = timedelta(days=7)
-    group_wait: timedelta = timedelta(seconds=30)
-    destinations: tuple[str, ...] = ("console", "file")
-    telegram: bool = False  # also route to every matching Telegram subscription
 
 
 class EvaluatedPass(Protocol):

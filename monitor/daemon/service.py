@@ -24,8 +24,8 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.digest import enqueue_digest
-from monitor.alerts.store import LifecycleConfig
 from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, record_run
 from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
 from monitor.evaluation.cycle import detect

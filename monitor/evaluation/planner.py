@@ -19,7 +19,7 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from monitor.alerts.store import LifecycleConfig
+from monitor.alerts.config import LifecycleConfig
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
 from monitor.durations import format_duration

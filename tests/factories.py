@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.config import LifecycleConfig
 from monitor.cli import cli
+from monitor.daemon.detect import CycleResult, detect
 from monitor.db import migrate
 from monitor.db.engine import make_engine, make_session_factory
-from monitor.evaluation.cycle import CycleResult, detect
 from monitor.notify.base import Batch, Delivered, DeliveryResult
 from monitor.notify.sender import RetryPolicy, Sender, SendStats
 from monitor.progress import ProgressInput, log_progress

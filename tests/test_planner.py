@@ -79,7 +79,7 @@ def test_incremental_pass_over_the_crossed_scope_equals_the_full_pass(seeded: se
     with seeded() as session:
         codes, _ = crossed(session, BOUNDS, before, at)
         scope = card_scope(session, codes)
-    from monitor.evaluation.cycle import detect
+    from monitor.daemon.detect import detect
 
     partial = detect(seeded, rule_config(), lifecycle(), at, scope)
     assert sorted(n.alert_key for n in partial.notifications) == [

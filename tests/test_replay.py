@@ -1,4 +1,4 @@
-"""`monitor.evaluation.replay` on the shipped seeds: the scope of one jurisdiction is resolved once and
+"""`monitor.daemon.replay` on the shipped seeds: the scope of one jurisdiction is resolved once and
 covers the jurisdictions below it (광주광역시 covers 광주광역시 서구)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.evaluation.replay import Message, replay
+from monitor.daemon.replay import Message, replay
 from monitor.rules import RuleConfig
 from tests.factories import SEOUL
 

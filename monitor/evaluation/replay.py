@@ -1,74 +1,7 @@
-"""`monitor replay`: the notifications the daemon would have sent over a period, step by step.
+"""Moved: `monitor replay` is `monitor.daemon.replay`. This name is kept only for
+monitor/cli/engine_cmds.py, which still imports it from here; tests/test_package_layering.py fails once
+nothing does (then delete this)."""
 
-Each step takes a snapshot of the world as it was known then (reports entered up to that instant) and
-advances an in-memory set of alerts with the same `alerts.book.step` the daemon uses; notifications of
-one step and one jurisdiction form one message, as group_wait would group them. The scope is resolved
-once: replaying one jurisdiction (with those below it) evaluates only that part of the registry.
-"""
+from monitor.daemon.replay import Message, replay
 
-from __future__ import annotations
-
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from monitor import snapshot
-from monitor.alerts.book import step
-from monitor.alerts.lifecycle import AlertState, Notification
-from monitor.alerts.muting import SilenceRule
-from monitor.db import models as m
-from monitor.rules import RuleConfig
-
-
-@dataclass(frozen=True)
-class Message:
-    at: datetime
-    jurisdiction: str
-    notifications: list[Notification]
-
-
-def _silences(session: Session) -> list[SilenceRule]:
-    """Every silence as it was in force: a removed one ended when it was removed."""
-    rules = []
-    # A chat's own mute does not change what the daemon would have sent to everyone else.
-    for s in session.scalars(select(m.Silence).where(m.Silence.chat_id.is_(None)).order_by(m.Silence.id)):
-        ends = min(s.ends_at, s.removed_at) if s.removed_at else s.ends_at
-        if ends > s.starts_at:
-            rules.append(SilenceRule(s.id, s.code_prefix, s.jurisdiction, s.starts_at, ends, s.reason))
-    return rules
-
-
-def replay(
-    session: Session,
-    rules: RuleConfig,
-    repeat_interval: timedelta,
-    start: datetime,
-    end: datetime,
-    every: timedelta,
-    jurisdiction: str | None = None,
-) -> list[Message]:
-    if every <= timedelta(0):
-        raise ValueError("the step must be positive")
-    silences = _silences(session)
-    scope = snapshot.EVERYTHING
-    if jurisdiction is not None:
-        scope = snapshot.resolve(session, snapshot.Scope(jurisdiction=jurisdiction))
-    alerts: dict[str, AlertState] = {}
-    messages: list[Message] = []
-    now = start
-    while now <= end:
-        snap = snapshot.build(session, rules, now, scope)
-        moved = step(
-            alerts, snap.evaluations, snap.subjects, snap.commitments, silences, now, repeat_interval
-        )
-        alerts.update(moved.alerts)
-        grouped: dict[str, list[Notification]] = defaultdict(list)
-        for notification in moved.notifications:
-            if scope.concerns(notification.parties):
-                grouped[jurisdiction or notification.jurisdiction].append(notification)
-        messages.extend(Message(now, place, grouped[place]) for place in sorted(grouped))
-        now += every
-    return messages
+__all__ = ["Message", "replay"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Message
 from telegram.constants import ParseMode
 
-from monitor.alerts.digest import enqueue_digest
+from monitor.daemon.digest import enqueue_digest
 from monitor.db import models as m
 from monitor.notify.base import Failed
 from monitor.telegram.limits import Limits

@@ -25,10 +25,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.config import LifecycleConfig
-from monitor.alerts.digest import enqueue_digest
+from monitor.daemon.detect import detect
+from monitor.daemon.digest import enqueue_digest
 from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, record_run
 from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
-from monitor.evaluation.cycle import detect
 from monitor.evaluation.planner import Wakeup, boundaries, crossed, next_change
 from monitor.evaluation.run import card_scope
 from monitor.notify.sender import Sender, next_delivery

@@ -23,7 +23,7 @@ from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import HELD, is_met
 from monitor.rules.outcome import Evaluation
-from monitor.snapshot import Snapshot, state_counts
+from monitor.snapshot import Snapshot, state_counts, take
 from monitor.vocab import Status
 
 DONE_STATUSES = (Status.DONE.value, Status.CONTINUING.value)
@@ -200,6 +200,4 @@ def load_metrics(
     code_prefix: str | None = None,
 ) -> list[Metrics]:
     """Transitional: the metrics of the whole registry (or one subtree) through a snapshot."""
-    from monitor.snapshot import take
-
     return from_snapshot(take(session, RuleConfig(tz=tz), now, prefix=code_prefix), year, by_category)

@@ -2,16 +2,20 @@
 
 Every command and option has `--help`. User mistakes end with a one-line `error:` message and a
 non-zero exit code, never a stack trace.
+
+Importing this package builds the whole command tree but none of the stacks behind it: the command
+modules import SQLAlchemy, pydantic, rich, Alembic, the daemon, Telegram, matplotlib, Jinja2 … inside the
+commands that use them, so `monitor --help` and `monitor check` load only what they need. Keep it so:
+tests/test_cli_imports.py fails when a heavy package is imported at start-up.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from monitor.cli.context import AppContext
 from monitor.errors import MonitorError, SeedError
@@ -31,16 +35,22 @@ class MonitorGroup(click.Group):
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
-        except OperationalError as exc:
+        except Exception as exc:
+            if not _is_operational_error(exc):
+                raise
             app = ctx.find_object(AppContext)
-            where = (
-                make_url(app.settings.database_url).render_as_string(hide_password=True)
-                if app
-                else "database"
-            )
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "connection failed"
+            where = app.database_label() if app else "database"
+            orig = getattr(exc, "orig", None)
+            reason = str(orig).strip().splitlines()[0] if orig else "connection failed"
             click.echo(f"error: cannot use {where}: {reason} (check MONITOR_DATABASE_URL)", err=True)
             ctx.exit(1)
+
+
+def _is_operational_error(exc: BaseException) -> bool:
+    """Whether `exc` is SQLAlchemy's OperationalError (an unreachable or unusable database), without
+    importing SQLAlchemy: a command that never loaded it cannot have raised it."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.OperationalError)
 
 
 @click.group(

@@ -1,6 +1,9 @@
 """What every command needs, built lazily from the options of the `monitor` group.
 
-Nothing is built at import time, and `--help` works even when the configuration is broken.
+Nothing is built at import time, and `--help` works even when the configuration is broken. Nothing
+heavy is imported at import time either: settings (pydantic), the database (SQLAlchemy, Alembic), rich
+and the alerting stack are imported by the method that first needs them, so `monitor --help` and a
+command's `--help` stay fast (tests/test_cli_imports.py checks the import graph).
 """
 
 from __future__ import annotations
@@ -9,23 +12,21 @@ import sys
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
-
-from monitor.alerts.store import LifecycleConfig
-from monitor.db import migrate
-from monitor.db.engine import make_engine, make_session_factory
 from monitor.errors import DatabaseError, InputError
-from monitor.logs import configure_logging
-from monitor.notify.base import Notifier
-from monitor.notify.console import ConsoleNotifier, JsonLinesNotifier
-from monitor.rules import RuleConfig
-from monitor.settings import Settings, load_settings
 from monitor.timeutil import parse_instant
-from monitor.vocab import Lang
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from monitor.alerts.store import LifecycleConfig
+    from monitor.notify.base import Notifier
+    from monitor.rules import RuleConfig
+    from monitor.settings import Settings
+    from monitor.vocab import Lang
 
 
 class AppContext:
@@ -33,11 +34,24 @@ class AppContext:
         self.config_file = config_file
         self._lang = lang
         self.verbose = verbose
-        self.console = Console(soft_wrap=False)
-        self.err = Console(stderr=True)
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(soft_wrap=False)
+
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True)
 
     @cached_property
     def settings(self) -> Settings:
+        from monitor.logs import configure_logging
+        from monitor.settings import load_settings
+
         settings = load_settings(self.config_file)
         level = "DEBUG" if self.verbose > 1 else "INFO" if self.verbose else settings.log_level
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
@@ -50,17 +64,25 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
+        from monitor.db.engine import make_engine
+
         return make_engine(self.settings.database_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from monitor.db.engine import make_session_factory
+
         return make_session_factory(self.engine)
 
     def database_label(self) -> str:
+        from sqlalchemy.engine import make_url
+
         return make_url(self.settings.database_url).render_as_string(hide_password=True)
 
     def require_schema(self) -> sessionmaker[Session]:
         """Sessions on a database whose schema is current; otherwise say to run `monitor init`."""
+        from monitor.db import migrate
+
         current, head = migrate.current_revision(self.engine), migrate.head_revision()
         if current is None:
             raise DatabaseError(f"database {self.database_label()} is not initialised: run `monitor init`")
@@ -71,9 +93,13 @@ class AppContext:
         return self.sessions
 
     def rule_config(self) -> RuleConfig:
+        from monitor.rules import RuleConfig
+
         return RuleConfig.from_settings(self.settings)
 
     def lifecycle_config(self) -> LifecycleConfig:
+        from monitor.alerts.store import LifecycleConfig
+
         settings = self.settings
         return LifecycleConfig(
             repeat_interval=settings.repeat_interval,
@@ -85,6 +111,8 @@ class AppContext:
     def notifiers(self) -> dict[str, Notifier]:
         """Without a Telegram token: console and JSON-lines file. With one, alerts go to the subscribed
         chats (the daemon adds the Telegram notifier) and the file keeps a record of each."""
+        from monitor.notify.console import ConsoleNotifier, JsonLinesNotifier
+
         file = JsonLinesNotifier(self.settings.alerts_file, self.now)
         if self.settings.telegram_token is not None:
             return {"file": file}

@@ -6,12 +6,12 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
 
@@ -56,6 +56,9 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def print_table(
     console: Console, rows: Sequence[Sequence[Any]], headers: Sequence[str], title: str | None = None
 ) -> None:
+    from rich.table import Table  # here, not at the top: rich is not needed to start the CLI
+    from rich.text import Text
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for index, header in enumerate(headers):
         # codes are what people type back: never break them

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor import snapshot
-from monitor.alerts.routing import TELEGRAM
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table, stream_json
-from monitor.daemon.jobs import JobSpec, load_jobs
-from monitor.daemon.report_jobs import ReportContext
-from monitor.daemon.service import Daemon, DaemonConfig
-from monitor.db import migrate
 from monitor.durations import parse_duration
 from monitor.errors import InputError
-from monitor.evaluation.replay import replay
 from monitor.i18n import t
 from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
-from monitor.notify.sender import RetryPolicy, Sender
-from monitor.registry import require_jurisdiction
-from monitor.rules import Evaluation
-from monitor.rules.outcome import State
-from monitor.seeds import load_seeds
-from monitor.telegram.service import build_telegram
 from monitor.timeutil import isoformat_local
+
+# The engine, the daemon and Telegram are imported by the commands that run them, not here: `monitor
+# check` must not pay for the daemon, Telegram or matplotlib, nor `--help` for any of it.
+if TYPE_CHECKING:
+    from monitor import snapshot
+    from monitor.daemon.jobs import JobSpec
+    from monitor.daemon.service import DaemonConfig
+    from monitor.rules import Evaluation
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -44,6 +38,14 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
     alerts are printed here and appended to the alerts_file setting (JSON lines). Stop with Ctrl-C or
     SIGTERM: the step in flight finishes, then the exit status is 0.
     """
+    import asyncio
+
+    from monitor.daemon.jobs import load_jobs
+    from monitor.daemon.report_jobs import ReportContext
+    from monitor.daemon.service import DaemonConfig
+    from monitor.db import migrate
+    from monitor.seeds import load_seeds
+
     settings = app.settings
     jobs = load_jobs(settings.jobs_dir)
     migrate.upgrade(app.engine)
@@ -67,10 +69,16 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
 
 async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:
     """Built inside the loop: the Telegram application and the daemon share it."""
+    from monitor.daemon.service import Daemon
+    from monitor.notify.sender import RetryPolicy, Sender
+
     policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
     if app.settings.telegram_token is None:
         sender = Sender(app.sessions, app.notifiers(), app.now, policy)
         return await Daemon(app.sessions, sender, config, jobs, clock=app.now).run(once=once)
+    from monitor.alerts.routing import TELEGRAM
+    from monitor.telegram.service import build_telegram  # python-telegram-bot, matplotlib: only here
+
     daemon: Daemon | None = None
 
     async def kick() -> None:
@@ -126,6 +134,8 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
     Read-only: alerts are neither created nor sent. JSON objects carry code, jurisdiction, rule, state,
     since, due and reason (see the README); the whole country is streamed part by part.
     """
+    from monitor import snapshot
+
     now = app.instant(as_of)
     sessions = app.require_schema()
     with sessions() as session:
@@ -155,6 +165,8 @@ def _check_table(
     scope: snapshot.ResolvedScope,
     places: dict[str, snapshot.Place],
 ) -> None:
+    from monitor.rules.outcome import State
+
     lang, tz = app.lang, app.settings.tz
     rows = [
         (
@@ -203,6 +215,9 @@ def replay_command(
     Uses the same dedup, repeat, silence, inhibition, grouping and resolve rules as the daemon, starting
     with no alert state at --from and reading only the progress entered by each step.
     """
+    from monitor.evaluation.replay import replay
+    from monitor.registry import require_jurisdiction
+
     first, last = app.instant(start), app.instant(end)
     try:
         step = parse_duration(every)

@@ -9,7 +9,6 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.errors import InputError
-from monitor.export import write_csv_dir, write_json, write_json_file
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -52,6 +51,8 @@ def export(app: AppContext, fmt: str, out: Path | None, as_of: str | None) -> No
             "--format csv writes one file per table: give the folder with --out DIR",
             ko="--format csv 는 표마다 파일을 씁니다: --out 폴더를 지정하세요",
         )
+    from monitor.export import write_csv_dir, write_json, write_json_file
+
     exported_at = app.now()
     cut = app.instant(as_of) if as_of is not None else exported_at
     tz = app.settings.tz

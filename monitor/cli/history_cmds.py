@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import print_json
 from monitor.errors import MonitorError
-from monitor.history.verify import Verification, contains, verify
+
+if TYPE_CHECKING:
+    from monitor.history.verify import Verification
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -49,6 +53,8 @@ def verify_command(app: AppContext, head_only: bool, published: str | None, as_j
     web page, a post — and check it later with `--published`: a head that is no longer in the chain means
     history up to it was rewritten.
     """
+    from monitor.history.verify import contains, verify
+
     with app.require_schema()() as session:
         result = verify(session)
         found = contains(session, published.rpartition(":")[2]) if published else None

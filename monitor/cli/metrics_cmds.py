@@ -7,11 +7,9 @@ from typing import Any
 
 import click
 
-from monitor import snapshot
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
 from monitor.i18n import t
-from monitor.metrics import from_snapshot
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -36,6 +34,9 @@ def metrics(
     fmt: str,
 ) -> None:
     """완료율, 목표달성도, 재정확보율 and 집행률 per jurisdiction (see the README for the definitions)."""
+    from monitor import snapshot
+    from monitor.metrics import from_snapshot
+
     now = app.instant(as_of)
     target_year = year or now.astimezone(app.settings.tz).year
     with app.require_schema()() as session:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.db.models import ProgressReport
 from monitor.errors import InputError
 from monitor.i18n import t
-from monitor.imports import import_progress, write_template
-from monitor.imports.template import Format
-from monitor.imports.texts import say, would_write
-from monitor.progress import ProgressInput, log_progress
-from monitor.registry import find_code
-from monitor.scope import Actor, authorize, scoped_write
 from monitor.vocab import Channel
+
+if TYPE_CHECKING:
+    from monitor.imports.template import Format
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -84,6 +81,11 @@ def log_command(
     A running daemon notices within its poll interval, re-evaluates what changed and re-plans. A name not
     on the roster, or outside its jurisdiction, is refused (exit code 3) and the refusal is recorded.
     """
+    from monitor.db.models import ProgressReport
+    from monitor.progress import ProgressInput, log_progress
+    from monitor.registry import find_code
+    from monitor.scope import Actor, authorize, scoped_write
+
     if held and status not in (None, "held"):
         raise InputError("--held and --status disagree")
     entry = ProgressInput(
@@ -154,6 +156,9 @@ def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool,
     FILE:ROW:COLUMN, nothing is written and the exit code is 2. A name not on the roster for every row's
     jurisdiction is refused (exit code 3, recorded). Make a file to fill in with `progress template`.
     """
+    from monitor.imports import import_progress
+    from monitor.imports.texts import say, would_write
+
     outcome = import_progress(
         app.require_schema(),
         file,
@@ -201,6 +206,9 @@ def template_command(
     It lists title, kind, target, unit, due date and the latest report; fill in 기준일 and what changed
     (실적, 상태, amounts …) and import it with `progress import`. Rows left empty are skipped.
     """
+    from monitor.imports import write_template
+    from monitor.imports.texts import say
+
     path = output or Path(f"progress-{jurisdiction}.{fmt}")
     if path.exists() and not force:
         raise InputError(f"{path} exists: choose another --out, or --force to overwrite it")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from rich.text import Text
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_csv, print_json, print_table
-from monitor.db import models as m
 from monitor.i18n import amount, t
-from monitor.registry import MilestoneFilter, commitment_detail, find_code, list_milestones, milestone_detail
 from monitor.timeutil import start_of_day
 from monitor.vocab import Lang, MilestoneKind
 
@@ -86,6 +83,8 @@ def list_command(
     fmt: str,
 ) -> None:
     """List milestones in due order. JSON fields are documented in the README."""
+    from monitor.registry import MilestoneFilter, list_milestones
+
     before = start_of_day(due_before.date(), app.settings.tz) if due_before is not None else None
     filters = MilestoneFilter(
         jurisdiction=jurisdiction,
@@ -143,6 +142,9 @@ def _print_milestones(
 @pass_app
 def show(app: AppContext, code: str, fmt: str) -> None:
     """Show one commitment (with its milestones, status history, progress and source text) or milestone."""
+    from monitor.db import models as m
+    from monitor.registry import commitment_detail, find_code, milestone_detail
+
     tz = app.settings.tz
     with app.require_schema()() as session:
         found = find_code(session, code)
@@ -159,18 +161,25 @@ def show(app: AppContext, code: str, fmt: str) -> None:
         _print_commitment_detail(app, detail)
 
 
+def _line(app: AppContext, *parts: str | tuple[str, str]) -> None:
+    """One line of text and (text, style) parts, printed as text, never as markup."""
+    from rich.text import Text
+
+    app.console.print(Text.assemble(*parts))
+
+
 def _field_lines(app: AppContext, pairs: list[tuple[str, Any]]) -> None:
     for key, value in pairs:
         if value not in (None, "", []):
-            app.console.print(Text.assemble((t(key, app.lang), "bold"), ": ", str(value)))
+            _line(app, (t(key, app.lang), "bold"), ": ", str(value))
 
 
 def _heading(app: AppContext, code: str, title: str) -> None:
-    app.console.print(Text.assemble((code, "bold"), "  ", title))
+    _line(app, (code, "bold"), "  ", title)
 
 
 def _source_text(app: AppContext, text: str) -> None:
-    app.console.print(Text.assemble((t("heading.source_text", app.lang), "bold"), "\n", text))
+    _line(app, (t("heading.source_text", app.lang), "bold"), "\n", text)
 
 
 def _print_commitment_detail(app: AppContext, d: dict[str, Any]) -> None:
@@ -245,9 +254,7 @@ def _print_milestone_detail(app: AppContext, d: dict[str, Any]) -> None:
     )
     _print_reports(app, d["progress"])
     for revision in d["revisions"]:
-        app.console.print(
-            Text(f"{t('heading.revisions', lang)} {revision['changed_at']}: {revision['changes']}")
-        )
+        _line(app, f"{t('heading.revisions', lang)} {revision['changed_at']}: {revision['changes']}")
     _source_text(app, d["source_text"])
 
 

@@ -12,9 +12,11 @@ from monitor.cli.context import AppContext
 from monitor.errors import InputError
 from monitor.files import write_atomically
 from monitor.i18n import t
-from monitor.reports import FORMATS, render_report
 
 pass_app = click.make_pass_decorator(AppContext)
+# monitor.reports.FORMATS, written out: importing monitor.reports loads Jinja2, which `--help` must not
+# (tests/test_cli_imports.py checks that the two agree).
+FORMATS = ("md", "html", "csv", "json")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -68,6 +70,8 @@ def _emit(app: AppContext, data: bytes, out: Path | None) -> None:
 
 
 def _run(app: AppContext, kind: str, fmt: str, as_of: str | None, out: Path | None, **options: Any) -> None:
+    from monitor.reports import render_report  # Jinja2: only when a report is rendered
+
     instant = app.instant(as_of)
     with app.require_schema()() as session:
         data = render_report(

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json
-from monitor.db import migrate
 from monitor.errors import SeedError
 from monitor.i18n import MESSAGES, amount, t
-from monitor.seeds import SeedResult, load_seeds, validate_seeds
-from monitor.seeds.consistency import Finding
-from monitor.seeds.expand import all_milestones
-from monitor.seeds.validate import SeedBundle
-from monitor.vocab import Lang
+
+if TYPE_CHECKING:
+    from monitor.seeds import SeedResult
+    from monitor.seeds.consistency import Finding
+    from monitor.seeds.validate import SeedBundle
+    from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -58,6 +59,8 @@ def finding_json(finding: Finding, lang: Lang) -> dict[str, object]:
 
 
 def _counts(bundle: SeedBundle) -> dict[str, int]:
+    from monitor.seeds.expand import all_milestones
+
     commitments = list(bundle.commitments())
     milestones = sum(len(all_milestones(r, d.model.budget_columns)) for d, r in commitments)
     return {"files": len(bundle.documents), "commitments": len(commitments), "milestones": milestones}
@@ -93,6 +96,9 @@ def init(app: AppContext, seeds: Path | None, no_seed: bool) -> None:
     Safe to run again: the schema is only upgraded (data is kept) and reloading unchanged seeds changes
     nothing.
     """
+    from monitor.db import migrate  # Alembic: only for the commands that migrate
+    from monitor.seeds import load_seeds
+
     _before, after = migrate.upgrade(app.engine)
     click.echo(t("summary.database", app.lang, url=app.database_label(), revision=after))
     if not no_seed:
@@ -111,6 +117,8 @@ def seed(app: AppContext, paths: tuple[Path, ...]) -> None:
     Records are matched by code: edited records are updated in place and keep their progress reports;
     records removed from the files are retired, not deleted. On any schema problem nothing is written.
     """
+    from monitor.seeds import load_seeds
+
     sessions = app.require_schema()
     _report_load(app, load_seeds(sessions, _seed_paths(app, paths), app.settings.tz, app.now()))
 
@@ -127,6 +135,8 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool) -
     cited line) are printed as file:line and exit with status 1. Consistency findings — published
     figures that do not add up, one fact stated twice differently — are reported but are not errors.
     """
+    from monitor.seeds import validate_seeds
+
     try:
         bundle, findings = validate_seeds(_seed_paths(app, paths))
     except SeedError as exc:

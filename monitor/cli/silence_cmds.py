@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from monitor.alerts.silences import add_silence, list_silences, remove_silence
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
 from monitor.durations import parse_duration
@@ -42,6 +41,8 @@ def add(
     by: str,
 ) -> None:
     """Add a silence. Matching alerts still change state but send nothing until it ends."""
+    from monitor.alerts.silences import add_silence
+
     now = app.now()
     if (until is None) == (duration is None):
         raise InputError("give --until or --for (one of them)")
@@ -71,6 +72,8 @@ def add(
 @pass_app
 def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
     """List silences in force (or all)."""
+    from monitor.alerts.silences import list_silences
+
     tz = app.settings.tz
     with app.require_schema()() as session:
         rows: list[dict[str, Any]] = [
@@ -113,6 +116,8 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
 @pass_app
 def remove(app: AppContext, silence_id: int, by: str) -> None:
     """End silence SILENCE_ID now; alerts it muted are announced if they still fire."""
+    from monitor.alerts.silences import remove_silence
+
     with app.require_schema().begin() as session:
         remove_silence(session, silence_id, by, app.now())
     click.echo(t("summary.unsilenced", app.lang, id=silence_id))

@@ -6,13 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import click
-from sqlalchemy import select
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
-from monitor.db import models as m
-from monitor.telegram import chats
-from monitor.telegram.queries import describe
 from monitor.timeutil import isoformat_local
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -55,6 +51,9 @@ def subscribe(
 ) -> None:
     """Send matching alerts to Telegram chat CHAT_ID (negative for groups). Filters combine; none means
     every alert. A chat disabled by a delivery error is enabled again."""
+    from monitor.telegram import chats
+    from monitor.telegram.queries import describe
+
     with app.require_schema().begin() as session:
         row = chats.subscribe(
             session,
@@ -76,6 +75,8 @@ def subscribe(
 @pass_app
 def unsubscribe(app: AppContext, chat_id: int, subscription_id: int | None) -> None:
     """End the subscriptions of CHAT_ID (all of them, or one with --id)."""
+    from monitor.telegram import chats
+
     with app.require_schema().begin() as session:
         count = chats.unsubscribe(session, chat_id, app.now(), subscription_id)
     click.echo(f"{count} subscription(s) of {chat_id} ended")
@@ -87,6 +88,8 @@ def unsubscribe(app: AppContext, chat_id: int, subscription_id: int | None) -> N
 @pass_app
 def subscriptions(app: AppContext, chat_id: int | None, fmt: str) -> None:
     """List active subscriptions, with each chat's language and whether it is disabled (and why)."""
+    from monitor.telegram import chats
+
     with app.require_schema()() as session:
         rows = [
             {
@@ -121,6 +124,8 @@ def officials() -> None:
 def officials_add(app: AppContext, user_id: int | None, jurisdiction: str, name: str, by: str) -> None:
     """Allow NAME (`--by NAME` on the command line and in imports) and, with USER_ID, that Telegram user
     (/log) to report progress for one jurisdiction. Every change of the roster is chained (monitor verify)."""
+    from monitor.telegram import chats
+
     with app.require_schema().begin() as session:
         row = chats.add_official(session, user_id, jurisdiction, name, by, app.now())
         click.echo(f"#{row.id} {row.name}{f' (tg:{user_id})' if user_id else ''} → {jurisdiction}")
@@ -131,6 +136,8 @@ def officials_add(app: AppContext, user_id: int | None, jurisdiction: str, name:
 @pass_app
 def officials_list(app: AppContext, fmt: str) -> None:
     """List the officials on the roster."""
+    from monitor.telegram import chats
+
     tz = app.settings.tz
     with app.require_schema()() as session:
         rows = [
@@ -155,6 +162,8 @@ def officials_list(app: AppContext, fmt: str) -> None:
 def officials_remove(app: AppContext, who: str, jurisdiction: str | None, by: str) -> None:
     """Take WHO (a Telegram user id or a name) off the roster; a /log waiting for confirmation is then
     refused."""
+    from monitor.telegram import chats
+
     target: int | str = int(who) if who.lstrip("-").isdigit() else who
     with app.require_schema().begin() as session:
         count = chats.remove_official(session, target, by, app.now(), jurisdiction)
@@ -169,6 +178,10 @@ def officials_remove(app: AppContext, who: str, jurisdiction: str | None, by: st
 def officials_attempts(app: AppContext, refused: bool, limit: int, fmt: str) -> None:
     """Show who tried to write: through the bot (/log, group settings), allowed or refused, and refused
     writes from the command line and imports."""
+    from sqlalchemy import select
+
+    from monitor.db import models as m
+
     query = select(m.AccessAttempt).order_by(m.AccessAttempt.id.desc()).limit(limit)
     if refused:
         query = query.where(m.AccessAttempt.allowed.is_(False))
@@ -205,6 +218,10 @@ def outbox_list(
     app: AppContext, state: tuple[str, ...], destination: str | None, limit: int, fmt: str
 ) -> None:
     """Show deliveries: destination, attempts, message ids, last error."""
+    from sqlalchemy import select
+
+    from monitor.db import models as m
+
     query = select(m.OutboxEntry).order_by(m.OutboxEntry.id.desc()).limit(limit)
     if state:
         query = query.where(m.OutboxEntry.state.in_(state))

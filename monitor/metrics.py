@@ -12,18 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from monitor.rules.commitment import CARD_KINDS
-from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import HELD, is_met
 from monitor.rules.outcome import Evaluation
-from monitor.snapshot import Snapshot, state_counts, take
+from monitor.snapshot import Snapshot, state_counts
 from monitor.vocab import Status
 
 DONE_STATUSES = (Status.DONE.value, Status.CONTINUING.value)
@@ -189,15 +184,3 @@ def from_snapshot(snap: Snapshot, year: int, by_category: bool) -> list[Metrics]
     for row in rows:
         row.states = state_counts(counts.get((row.jurisdiction, row.category), []))
     return rows
-
-
-def load_metrics(
-    session: Session,
-    now: datetime,
-    tz: ZoneInfo,
-    year: int,
-    by_category: bool,
-    code_prefix: str | None = None,
-) -> list[Metrics]:
-    """Transitional: the metrics of the whole registry (or one subtree) through a snapshot."""
-    return from_snapshot(take(session, RuleConfig(tz=tz), now, prefix=code_prefix), year, by_category)

@@ -8,8 +8,9 @@ report that a later report corrects is left out: that is what makes `check --as-
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, type_coerce
@@ -35,62 +36,54 @@ def load_parties(session: Session, commitment_ids: Collection[int] | None) -> di
     return {cid: tuple(slugs) for cid, slugs in parties.items()}
 
 
+def milestone_columns() -> tuple[Any, ...]:
+    """The 20 columns a milestone's facts are read from (joined with its commitment and jurisdiction)."""
+    ms, c = m.Milestone, m.Commitment
+    return (
+        ms.id, ms.code, c.code, ms.title, c.title, ms.kind, ms.due_at, ms.due_date, ms.target_value,
+        ms.target_max, ms.unit, ms.cumulative, ms.planned_amount, ms.fiscal_year_start, ms.fiscal_year_end,
+        ms.starts_at, ms.ends_at, m.Jurisdiction.slug, c.id, c.category,
+    )  # fmt: skip
+
+
+def milestone_facts(row: Sequence[Any], parties: dict[int, tuple[str, ...]]) -> MilestoneFacts:
+    """`MilestoneFacts` from a row starting with `milestone_columns()`."""
+    first_year = row[13]
+    return MilestoneFacts(
+        id=row[0],
+        code=row[1],
+        commitment_code=row[2],
+        title=row[3],
+        commitment_title=row[4],
+        kind=row[5],
+        due_at=row[6],
+        due_date=row[7],
+        target=row[8],
+        target_max=row[9],
+        unit=row[10],
+        cumulative=row[11],
+        planned_amount=row[12],
+        fiscal_years=(first_year, row[14]) if first_year is not None else None,
+        starts_at=row[15],
+        ends_at=row[16],
+        jurisdiction=row[17],
+        parties=parties.get(row[18], (row[17],)),
+        category=row[19],
+    )
+
+
 def load_milestone_facts(
     session: Session, commitment_ids: Collection[int] | None, parties: dict[int, tuple[str, ...]]
 ) -> list[MilestoneFacts]:
     """Active milestones (not retired, commitment not retired) of the given commitments (or all)."""
     ms, c = m.Milestone, m.Commitment
     query = (
-        select(
-            ms.id,
-            ms.code,
-            c.code,
-            ms.title,
-            c.title,
-            ms.kind,
-            ms.due_at,
-            ms.due_date,
-            ms.target_value,
-            ms.target_max,
-            ms.unit,
-            ms.cumulative,
-            ms.planned_amount,
-            ms.fiscal_year_start,
-            ms.fiscal_year_end,
-            ms.starts_at,
-            ms.ends_at,
-            m.Jurisdiction.slug,
-            c.id,
-            c.category,
-        )
+        select(*milestone_columns())
         .join(c, c.id == ms.commitment_id)
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
         .where(ms.retired_at.is_(None), c.retired_at.is_(None), in_or_all(c.id, commitment_ids))
     )
-    return [
-        MilestoneFacts(
-            id=row[0],
-            code=row[1],
-            commitment_code=row[2],
-            title=row[3],
-            commitment_title=row[4],
-            kind=row[5],
-            due_at=row[6],
-            due_date=row[7],
-            target=row[8],
-            target_max=row[9],
-            unit=row[10],
-            cumulative=row[11],
-            planned_amount=row[12],
-            fiscal_years=(row[13], row[14]) if row[13] is not None else None,
-            starts_at=row[15],
-            ends_at=row[16],
-            jurisdiction=row[17],
-            parties=parties.get(row[18], (row[17],)),
-            category=row[19],
-        )
-        for row in session.execute(query)
-    ]
+    return [milestone_facts(row, parties) for row in session.execute(query)]
 
 
 def _last_reports(session: Session, now: datetime, ids: Collection[int] | None = None) -> dict[int, datetime]:
@@ -137,17 +130,11 @@ def _official_statuses(
     return current
 
 
-def load_commitment_facts(
-    session: Session,
-    now: datetime,
-    tz: ZoneInfo,
-    parties: dict[int, tuple[str, ...]],
-    ids: Collection[int] | None = None,
-) -> dict[int, CommitmentFacts]:
-    """Active commitments (all, or `ids`); `last_report_at` rolls reports up from descendants."""
-    c = m.Commitment
-    parent = aliased(m.Commitment)
-    query = (
+def commitment_query(ids: Collection[int] | None) -> Any:
+    """Active commitments (all, or `ids`) with their parent's code and jurisdiction: the row
+    `commitment_facts` reads."""
+    c, parent = m.Commitment, aliased(m.Commitment)
+    return (
         select(
             c.id,
             c.code,
@@ -164,27 +151,50 @@ def load_commitment_facts(
         .outerjoin(parent, parent.id == c.parent_id)
         .where(c.retired_at.is_(None), in_or_all(c.id, ids))
     )
-    rows = list(session.execute(query))
+
+
+def commitment_facts(
+    row: Sequence[Any],
+    parties: dict[int, tuple[str, ...]],
+    status: tuple[str, date] | None,
+    last_report_at: datetime | None,
+    tz: ZoneInfo,
+) -> CommitmentFacts:
+    """`CommitmentFacts` from a `commitment_query` row, its official status and its latest report."""
+    cid, code, parent_code, _pid, kind, title, slug, start, end, category = row
+    return CommitmentFacts(
+        id=cid,
+        code=code,
+        parent_code=parent_code,
+        kind=kind,
+        title=title,
+        jurisdiction=slug,
+        parties=parties.get(cid, (slug,)),
+        period_start_at=start_of_day(start, tz) if start else None,
+        period_end_at=due_instant(end, tz) if end else None,
+        official_status=status[0] if status else None,
+        status_as_of=status[1] if status else None,
+        last_report_at=last_report_at,
+        category=category,
+    )
+
+
+def load_commitment_facts(
+    session: Session,
+    now: datetime,
+    tz: ZoneInfo,
+    parties: dict[int, tuple[str, ...]],
+    ids: Collection[int] | None = None,
+) -> dict[int, CommitmentFacts]:
+    """Active commitments (all, or `ids`); `last_report_at` rolls reports up from descendants."""
+    rows = list(session.execute(commitment_query(ids)))
     rolled = rolled_up_last_reports(session, now, {row[0]: row[3] for row in rows}, ids)
     statuses = _official_statuses(session, now, ids)
     facts = {}
-    for cid, code, parent_code, _pid, kind, title, slug, start, end, category in rows:
-        status = statuses.get(cid)
-        facts[cid] = CommitmentFacts(
-            id=cid,
-            code=code,
-            parent_code=parent_code,
-            kind=kind,
-            title=title,
-            jurisdiction=slug,
-            parties=parties.get(cid, (slug,)),
-            period_start_at=start_of_day(start, tz) if start else None,
-            period_end_at=due_instant(end, tz) if end else None,
-            official_status=status.status if status else None,
-            status_as_of=status.as_of if status else None,
-            last_report_at=rolled.get(cid),
-            category=category,
-        )
+    for row in rows:
+        change = statuses.get(row[0])
+        status = (change.status, change.as_of) if change else None
+        facts[row[0]] = commitment_facts(row, parties, status, rolled.get(row[0]), tz)
     return facts
 
 

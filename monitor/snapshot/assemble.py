@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from monitor.evaluation.facts import milestone_facts
 from monitor.evaluation.summaries import summary_of
 from monitor.rules.budget import budget_state, spent_enough
 from monitor.rules.commitment import below_target, done_below_target, overdue_on_track, stale
@@ -83,7 +84,8 @@ def _milestone(
     skip: Collection[str],
     risky: list[tuple[MilestoneFacts, ReportSummary]],
 ) -> None:
-    facts = milestone_facts(row, by_id[row[18]].parties)
+    owner = by_id[row[18]]
+    facts = milestone_facts(row, {owner.id: owner.parties})
     summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
     snap.milestones.append(facts)
     if summary is not NO_REPORTS:
@@ -101,33 +103,6 @@ def _milestone(
     snap.subjects.add(facts.code)
     snap.evaluations.extend(found)
     snap.under[facts.commitment_code].append((facts, summary, found))
-
-
-def milestone_facts(row: Any, parties: tuple[str, ...]) -> MilestoneFacts:
-    """`MilestoneFacts` from the first 20 columns of `monitor.snapshot.milestones.query`."""
-    mid, code, commitment_code, title, commitment_title, kind, due_at, due_date = row[:8]
-    target, target_max, unit, cumulative, planned, first_year, last_year, starts_at, ends_at = row[8:17]
-    return MilestoneFacts(
-        id=mid,
-        code=code,
-        commitment_code=commitment_code,
-        title=title,
-        commitment_title=commitment_title,
-        kind=kind,
-        due_at=due_at,
-        due_date=due_date,
-        target=target,
-        target_max=target_max,
-        unit=unit,
-        cumulative=cumulative,
-        planned_amount=planned,
-        fiscal_years=(first_year, last_year) if first_year is not None else None,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        jurisdiction=row[17],
-        parties=parties,
-        category=row[19],
-    )
 
 
 Builder = Callable[[MilestoneFacts, ReportSummary, int | None, RuleConfig, datetime], list[Evaluation]]

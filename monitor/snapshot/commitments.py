@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, type_coerce
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session, aliased
 
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
+from monitor.evaluation.facts import commitment_facts, commitment_query
 from monitor.evaluation.sql import in_or_all
 from monitor.rules.facts import CommitmentFacts
-from monitor.timeutil import due_instant, start_of_day
 
 
 def chunked(ids: Collection[int] | None) -> list[list[int] | None]:
@@ -90,40 +91,15 @@ def last_reports(session: Session, now: datetime, ids: list[int] | None) -> dict
     return latest
 
 
-CommitmentRow = tuple[int, str, str | None, int | None, str, str, str, date | None, date | None, str | None]
-
-
-def _rows(session: Session, ids: list[int] | None) -> list[CommitmentRow]:
-    c, parent = m.Commitment, aliased(m.Commitment)
-    query = (
-        select(
-            c.id,
-            c.code,
-            parent.code,
-            c.parent_id,
-            c.kind,
-            c.title,
-            m.Jurisdiction.slug,
-            c.period_start,
-            c.period_end,
-            c.category,
-        )
-        .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
-        .outerjoin(parent, parent.id == c.parent_id)
-        .where(c.retired_at.is_(None), in_or_all(c.id, ids))
-    )
-    return [tuple(row) for row in session.execute(query)]
-
-
 def load(
     session: Session, now: datetime, tz: ZoneInfo, ids: Collection[int] | None
 ) -> dict[int, CommitmentFacts]:
     """Active commitments (all, or `ids`) as of `now`; `last_report_at` rolls up from descendants."""
-    rows: list[CommitmentRow] = []
+    rows: list[Any] = []
     statuses: dict[int, tuple[str, date]] = {}
     reported: dict[int, datetime] = {}
     for chunk in chunked(ids):
-        rows += _rows(session, chunk)
+        rows += session.execute(commitment_query(chunk))
         statuses |= official_statuses(session, now, chunk)
         reported |= last_reports(session, now, chunk)
     parent_of = {row[0]: row[3] for row in rows}
@@ -135,22 +111,6 @@ def load(
                 rolled[node] = entered
             node = parent_of[node]
     party_map = parties(session, ids)
-    facts = {}
-    for cid, code, parent_code, _pid, kind, title, slug, start, end, category in rows:
-        status = statuses.get(cid)
-        facts[cid] = CommitmentFacts(
-            id=cid,
-            code=code,
-            parent_code=parent_code,
-            kind=kind,
-            title=title,
-            jurisdiction=slug,
-            parties=party_map.get(cid, (slug,)),
-            period_start_at=start_of_day(start, tz) if start else None,
-            period_end_at=due_instant(end, tz) if end else None,
-            official_status=status[0] if status else None,
-            status_as_of=status[1] if status else None,
-            last_report_at=rolled.get(cid),
-            category=category,
-        )
-    return facts
+    return {
+        row[0]: commitment_facts(row, party_map, statuses.get(row[0]), rolled.get(row[0]), tz) for row in rows
+    }

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Subquery
 
 from monitor.db import models as m
+from monitor.evaluation.facts import milestone_columns
 from monitor.evaluation.sql import in_or_all, is_sqlite
 from monitor.evaluation.summaries import latest_levels, summary_of, summary_query
 from monitor.rules import timing
@@ -116,26 +117,7 @@ def query(session: Session, config: RuleConfig, now: datetime, ids: list[int] | 
     state, stage, risk = classify(session, config, now, s, level)
     return (
         select(
-            ms.id,
-            ms.code,
-            c.code,
-            ms.title,
-            c.title,
-            ms.kind,
-            ms.due_at,
-            ms.due_date,
-            ms.target_value,
-            ms.target_max,
-            ms.unit,
-            ms.cumulative,
-            ms.planned_amount,
-            ms.fiscal_year_start,
-            ms.fiscal_year_end,
-            ms.starts_at,
-            ms.ends_at,
-            m.Jurisdiction.slug,
-            c.id,
-            c.category,
+            *milestone_columns(),
             *s.c,
             level.c.value,
             state,

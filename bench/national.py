@@ -35,12 +35,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.alerts.store import LifecycleConfig
+from monitor.alerts.config import LifecycleConfig
+from monitor.daemon.detect import detect, evaluate_all
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import migrate
 from monitor.db import models as m
 from monitor.db.engine import make_engine, make_session_factory
-from monitor.evaluation.cycle import detect, evaluate_all
 from monitor.evaluation.planner import boundaries, crossed, next_change
 from monitor.evaluation.run import card_scope
 from monitor.notify.base import Batch, Delivered, DeliveryResult

@@ -1,6 +1,6 @@
 """Digest charts as PNG (matplotlib, Agg backend, no display needed).
 
-The figures come from a digest payload (`monitor.alerts.digest`), so the same payload always draws the
+The figures come from a digest payload (`monitor.daemon.digest`), so the same payload always draws the
 same chart. Axis labels are ASCII (C1, C2 … with the 분야 names in the caption): the machines this runs on
 rarely have a Hangul font, and a chart of empty boxes helps nobody.
 """

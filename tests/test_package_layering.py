@@ -26,11 +26,7 @@ from tests.factories import REPO
 PACKAGE = "monitor"
 
 # Re-export module → the callers (not allowed to change in the same work) that still import it.
-SHIMS: dict[str, str] = {
-    "monitor.alerts.digest": "monitor/telegram/actions.py (digest moved to monitor.daemon.digest)",
-    "monitor.evaluation.cycle": "bench/national.py (detect moved to monitor.daemon.detect)",
-    "monitor.evaluation.replay": "monitor/cli/engine_cmds.py (replay moved to monitor.daemon.replay)",
-}
+SHIMS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

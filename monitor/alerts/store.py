@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.alerts.book import step
-from monitor.alerts.config import LifecycleConfig as LifecycleConfig  # also imported from here
+from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.alerts.routing import active_rules, destinations

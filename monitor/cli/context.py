@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from monitor.alerts.store import LifecycleConfig
+    from monitor.alerts.config import LifecycleConfig
     from monitor.notify.base import Notifier
     from monitor.rules import RuleConfig
     from monitor.settings import Settings
@@ -98,7 +98,7 @@ class AppContext:
         return RuleConfig.from_settings(self.settings)
 
     def lifecycle_config(self) -> LifecycleConfig:
-        from monitor.alerts.store import LifecycleConfig
+        from monitor.alerts.config import LifecycleConfig
 
         settings = self.settings
         return LifecycleConfig(

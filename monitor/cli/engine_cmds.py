@@ -215,7 +215,7 @@ def replay_command(
     Uses the same dedup, repeat, silence, inhibition, grouping and resolve rules as the daemon, starting
     with no alert state at --from and reading only the progress entered by each step.
     """
-    from monitor.evaluation.replay import replay
+    from monitor.daemon.replay import replay
     from monitor.registry import require_jurisdiction
 
     first, last = app.instant(start), app.instant(end)

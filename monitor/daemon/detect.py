@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import snapshot
+from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.lifecycle import Notification
-from monitor.alerts.store import LifecycleConfig, apply_pass, record_errors, retire_missing, skipped_subjects
+from monitor.alerts.store import apply_pass, record_errors, retire_missing, skipped_subjects
 from monitor.rules import RuleConfig
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.alerts.digest import enqueue_digest
+from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.muting import code_matches
 from monitor.alerts.routing import telegram_destination
 from monitor.alerts.silences import add_silence, remove_silence
-from monitor.alerts.store import LifecycleConfig
+from monitor.daemon.digest import enqueue_digest
 from monitor.db import models as m
 from monitor.durations import parse_duration
 from monitor.telegram import chats

@@ -24,7 +24,7 @@ from monitor.telegram.limits import Limits
 from monitor.telegram.notifier import TelegramNotifier
 from monitor.telegram.render import CAPTION_LIMIT
 from monitor.telegram.service import application
-from tests.factories import NOW, SEOUL, detect_at, lifecycle
+from tests.factories import NOW, detect_at, lifecycle, rule_config
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_factories import (
     deliver_telegram,
@@ -296,7 +296,9 @@ def test_a_digest_with_a_chart_goes_as_a_photo_with_a_short_caption_then_the_tex
     before = len(fake.messages_to(ANNA))
     with seeded.begin() as session:
         params = {"chart": "budget", "jurisdictions": ["gwangju-seo"]}
-        enqueue_digest(session, "weekly", NOW, lifecycle(destinations=(), telegram=True), params, SEOUL)
+        enqueue_digest(
+            session, "weekly", NOW, lifecycle(destinations=(), telegram=True), params, rule_config()
+        )
     deliver_telegram(seeded, fake)
     photo, *texts = fake.messages_to(ANNA)[before:]
     assert photo.kind == "photo" and photo.photo_bytes is not None

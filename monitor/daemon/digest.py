@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,7 +36,7 @@ def enqueue_digest(
     now: datetime,
     config: LifecycleConfig,
     params: dict[str, Any],
-    tz: ZoneInfo,
+    rule_config: RuleConfig,
 ) -> int:
     """One digest per jurisdiction with firing alerts; returns how many outbox rows were written.
 
@@ -49,7 +48,7 @@ def enqueue_digest(
         raise ValueError(f"digest chart {chart!r}: use one of {', '.join(CHARTS)}")
     by_place = _firing_by_place(session, _covered(session, wanted))
     names = {j.slug: (j.name_ko, j.name_en) for j in session.scalars(select(m.Jurisdiction))}
-    figures = _chart_figures(session, now, tz, str(chart), wanted) if chart and by_place else {}
+    figures = _chart_figures(session, now, rule_config, str(chart), wanted) if chart and by_place else {}
     # A digest covers a whole jurisdiction: every chat subscribed to it gets one, whatever its other filters.
     rules = [
         replace(rule, category=None, code_prefix=None, min_severity="info", mutes=())
@@ -119,14 +118,14 @@ def _row(job_id: str, slug: str, destination: str, payload: dict[str, Any], now:
 
 
 def _chart_figures(
-    session: Session, now: datetime, tz: ZoneInfo, chart: str, wanted: set[str]
+    session: Session, now: datetime, rules: RuleConfig, chart: str, wanted: set[str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Per jurisdiction, one row per 분야: status counts, or planned / executed amounts (백만원). One
     jurisdiction asked: a snapshot of it (and those below it); otherwise of everything."""
     only = next(iter(wanted)) if len(wanted) == 1 else None
-    snap = snapshot.take(session, RuleConfig(tz=tz), now, jurisdiction=only)
+    snap = snapshot.take(session, rules, now, jurisdiction=only)
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for metrics in from_snapshot(snap, now.astimezone(tz).year, by_category=True):
+    for metrics in from_snapshot(snap, now.astimezone(rules.tz).year, by_category=True):
         row = _figure_row(metrics, chart)
         if row is not None:
             rows[metrics.jurisdiction].append(row)

@@ -300,7 +300,7 @@ class Daemon:
         """Digests and reports: write files and outbox rows; the sender delivers them."""
         with self.sessions.begin() as session:
             if job.kind == "digest":
-                enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules.tz)
+                enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules)
                 return
             params, since = ReportParams.model_validate(job.params), previous_run(session, job)
             ctx = self.config.reports

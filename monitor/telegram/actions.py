@@ -155,7 +155,7 @@ def report(session: Session, request: Request, env: Env) -> Reply:
         params["chart"] = REPORT_CHARTS[request.args[0].lower()]
     chats.ensure_chat(session, request.chat_id, request.now, request.chat_type, request.chat_title)
     config = LifecycleConfig(destinations=(telegram_destination(request.chat_id),))
-    written = enqueue_digest(session, f"report:{request.chat_id}", request.now, config, params, env.tz)
+    written = enqueue_digest(session, f"report:{request.chat_id}", request.now, config, params, env.rules)
     if not written:
         return Reply(h(say("report_empty", env.lang)))
     return Reply(h(say("report_queued", env.lang)), deliver=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from monitor.alerts.muting import code_matches
 from monitor.db import models as m
 from monitor.errors import InputError, NotFoundError
+from monitor.rules.config import RuleConfig
 from monitor.vocab import Lang
 
 
@@ -58,6 +59,12 @@ class Env:
     lang: Lang
     confirm_ttl: timedelta = timedelta(minutes=10)
     list_limit: int = 15  # lines of a list before "… and N more"
+    rule_config: RuleConfig | None = None  # the daemon's rules (default: the defaults in `tz`)
+
+    @property
+    def rules(self) -> RuleConfig:
+        """The rules the bot's answers are evaluated with: the same as the daemon's."""
+        return self.rule_config or RuleConfig(tz=self.tz)
 
 
 @dataclass(frozen=True)

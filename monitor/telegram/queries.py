@@ -19,7 +19,7 @@ from monitor.i18n import t
 from monitor.metrics import from_snapshot
 from monitor.notify.render import CONDITION_LABELS, label
 from monitor.registry import citation, commitment_detail, find_code
-from monitor.rules import Evaluation, MilestoneFacts, Rule, RuleConfig
+from monitor.rules import Evaluation, MilestoneFacts, Rule
 from monitor.rules.outcome import State
 from monitor.snapshot import Snapshot
 from monitor.snapshot.scope import self_and_above
@@ -65,7 +65,7 @@ def _percent(value: Any) -> str:
 def _snapshot(session: Session, request: Request, env: Env, scope: Scope) -> Snapshot:
     """One snapshot for the question: a subtree, one jurisdiction with those below it, or everything
     (several subscribed jurisdictions: see `_places`)."""
-    config = RuleConfig(tz=env.tz)
+    config = env.rules
     if scope.prefix is not None:
         return snapshot.take(session, config, request.now, prefix=scope.prefix)
     only = next(iter(scope.jurisdictions)) if len(scope.jurisdictions) == 1 else None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram.ext import Application, ApplicationBuilder
 
 from monitor.notify.sender import FailureHook
+from monitor.rules.config import RuleConfig
 from monitor.settings import Settings
 from monitor.telegram import chats
 from monitor.telegram.bot import POLL_TIMEOUT, TelegramBot
@@ -65,6 +66,11 @@ def build_telegram(
 
     app = application(settings)
     notifier = TelegramNotifier(app.bot, Limits(), language_of)
-    env = Env(tz=settings.tz, lang=settings.language, confirm_ttl=settings.telegram_confirm_timeout)
+    env = Env(
+        tz=settings.tz,
+        lang=settings.language,
+        confirm_ttl=settings.telegram_confirm_timeout,
+        rule_config=RuleConfig.from_settings(settings),
+    )
     bot = TelegramBot(app, sessions, notifier, env, clock, kick)
     return Telegram(notifier, bot, chats.failure_hook(settings.telegram_admin_chat_id, clock))

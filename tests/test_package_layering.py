@@ -5,10 +5,7 @@ Each subpackage (the first name under `monitor/`) is a node, and so is each top-
 level, under `if TYPE_CHECKING:`, or inside a function — so a cycle cannot be hidden by importing late.
 Migrations are part of `db`: they must not reach into live application code either.
 
-A module moved to where it belongs may leave a bare re-export behind for a caller that cannot be changed
-yet; `SHIMS` names each such module and the caller that still needs it. A shim's own imports are left out
-of the graph, but it must stay a bare re-export, and once nothing imports it any more this test fails
-until the shim and its entry are deleted.
+A moved module leaves no forwarding module behind: every caller imports it from its new home.
 """
 
 from __future__ import annotations
@@ -19,14 +16,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.factories import REPO
 
 PACKAGE = "monitor"
-
-# Re-export module → the callers (not allowed to change in the same work) that still import it.
-SHIMS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -74,14 +66,13 @@ def imported_modules(tree: ast.AST, module: str, is_package: bool) -> Iterator[t
                 yield node.lineno, f"{origin}.{alias.name}"
 
 
-def package_edges(root: Path, package: str = PACKAGE, skip: Iterable[str] = ()) -> list[Edge]:
+def package_edges(root: Path, package: str = PACKAGE) -> list[Edge]:
     """Every import from one node of `package` (found under `root`) to another."""
-    skipped = set(skip)
     edges = []
     for path in sorted((root / package).rglob("*.py")):
         module = module_name(path, root)
         source = node_of(module, package)
-        if source is None or module in skipped:
+        if source is None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         seen = set()
@@ -148,42 +139,11 @@ def describe(found: list[list[str]], edges: Iterable[Edge]) -> str:
 
 
 def test_the_packages_of_monitor_import_each_other_without_cycles() -> None:
-    edges = package_edges(REPO, skip=SHIMS)
+    edges = package_edges(REPO)
     found = cycles(edges)
     assert not found, "package import cycles (break them by moving code, see ARCHITECTURE.md):\n" + describe(
         found, edges
     )
-
-
-def _module_path(module: str) -> Path:
-    path = REPO.joinpath(*module.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-
-
-@pytest.mark.parametrize("shim", sorted(SHIMS))
-def test_a_shim_is_a_bare_re_export_someone_still_imports(shim: str) -> None:
-    path = _module_path(shim)
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for statement in tree.body:
-        docstring = isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-        exports = isinstance(statement, ast.Assign) and [ast.unparse(t) for t in statement.targets] == [
-            "__all__"
-        ]
-        assert docstring or exports or isinstance(statement, ast.ImportFrom), (
-            f"{shim} must stay a bare re-export (line {statement.lineno}): move code to its new home"
-        )
-    importers = []
-    for folder in ("monitor", "bench", "tests"):
-        for other in sorted((REPO / folder).rglob("*.py")):
-            if other == path:
-                continue
-            module = module_name(other, REPO)
-            tree = ast.parse(other.read_text(encoding="utf-8"))
-            named = {name for _line, name in imported_modules(tree, module, other.name == "__init__.py")}
-            if shim in named:
-                importers.append(str(other.relative_to(REPO)))
-    assert importers, f"nothing imports {shim} any more: delete it and its entry in SHIMS"
-    assert not [i for i in importers if i.startswith("tests/")], f"tests import {shim}: use its new home"
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ with corrections and late entries — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -29,14 +30,21 @@ def _key(e: Evaluation) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+def _stored(
+    sessions: sessionmaker[Session], data: st.DataObject, reg: Registry, config: RuleConfig
+) -> datetime:
+    """Write the generated registry and draw the instant to evaluate it at."""
+    with sessions.begin() as session:
+        write(session, reg)
+    return data.draw(instants(reg, config))
+
+
 @SETTINGS
 @given(data=st.data(), reg=registries(), config=rule_configs)
 def test_snapshot_equals_the_per_item_rules(
     sessions: sessionmaker[Session], data: st.DataObject, reg: Registry, config: RuleConfig
 ) -> None:
-    with sessions.begin() as session:
-        write(session, reg)
-    now = data.draw(instants(reg, config))
+    now = _stored(sessions, data, reg, config)
     with sessions() as session:
         oracle = evaluate(session, config, now)
         fast = snapshot.build(session, config, now, snapshot.EVERYTHING)
@@ -64,9 +72,7 @@ def _oracle_summaries(sessions: sessionmaker[Session], now: Any) -> dict[str, An
 def test_a_jurisdictions_snapshot_is_the_whole_snapshot_narrowed_to_it_and_those_below(
     sessions: sessionmaker[Session], data: st.DataObject, reg: Registry, config: RuleConfig
 ) -> None:
-    with sessions.begin() as session:
-        write(session, reg)
-    now = data.draw(instants(reg, config))
+    now = _stored(sessions, data, reg, config)
     place = data.draw(st.sampled_from(["city", "ward", "other"]))
     below = {"city": {"city", "ward"}, "ward": {"ward"}, "other": {"other"}}[place]
     with sessions() as session:

@@ -228,11 +228,11 @@ def test_the_write_path_refuses_a_negative_amount_of_one_source_even_when_the_to
     assert _counts(roster) == before
 
 
+# PostgreSQL only: SQLite has one writer at a time anyway
+@pytest.mark.parametrize("db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_a_batch_holds_the_writers_turn_on_the_history_head_from_its_start(
     roster: sessionmaker[Session], engine: Engine, db_url: str
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time anyway")
     with roster.begin() as session:
         Batch(session, NOW, SEOUL)
         with engine.connect() as other, pytest.raises(OperationalError, match="could not obtain lock"):

@@ -57,9 +57,8 @@ EXPECTED = {
 
 def _dom(page: Path) -> str:
     browser = shutil.which("chromium")
-    assert browser is not None, (
-        "chromium is not installed (apt-get install -y --no-install-recommends chromium)"
-    )
+    if browser is None:  # a fresh machine; .ci/run installs it and fails if any test was skipped
+        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
     result = subprocess.run(
         [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
         capture_output=True,

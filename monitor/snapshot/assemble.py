@@ -76,12 +76,13 @@ def _build(
     snap.commitments = {c.code: c for c in by_id.values()}
     snap.in_scope = frozenset(c.code for c in by_id.values() if ids is None or c.id in ids)
     risky: list[tuple[MilestoneFacts, ReportSummary]] = []
-    for chunk in load_commitments.chunked(ids):
-        # Core execution: the rows need no ORM context (half the cost at national scale)
-        for row in session.connection().execute(query(session, config, as_of, chunk)):
-            _milestone(snap, by_id, row, skip, risky)
+    under: Under = defaultdict(list)
+    parties = {cid: c.parties for cid, c in by_id.items()}
+    # Core execution: the rows need no ORM context (half the cost at national scale)
+    for row in session.connection().execute(query(session, config, as_of, ids)):
+        _milestone(snap, parties, row, skip, risky, under)
     _at_risk(session, snap, risky)
-    _commitment_states(snap, skip)
+    _commitment_states(snap, skip, under)
     return snap
 
 
@@ -102,13 +103,13 @@ def _at_risk(session: Session, snap: Snapshot, risky: list[tuple[MilestoneFacts,
 
 def _milestone(
     snap: Snapshot,
-    by_id: dict[int, CommitmentFacts],
+    parties: dict[int, tuple[str, ...]],
     row: Any,
     skip: Collection[str],
     risky: list[tuple[MilestoneFacts, ReportSummary]],
+    under: Under,
 ) -> None:
-    owner = by_id[row[18]]
-    facts = milestone_facts(row, {owner.id: owner.parties})
+    facts = milestone_facts(row, parties)
     summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
     snap.milestones.append(facts)
     if summary is not NO_REPORTS:
@@ -125,9 +126,11 @@ def _milestone(
         risky.append((facts, summary))
     snap.subjects.add(facts.code)
     snap.evaluations.extend(found)
-    snap.under[facts.commitment_code].append((facts, summary, found))
+    under[facts.commitment_code].append((facts, summary, found))
 
 
+# Commitment code → its milestones with their summaries and states (what contradictions look below at)
+Under = dict[str, list[tuple[MilestoneFacts, ReportSummary, list[Evaluation]]]]
 Builder = Callable[[MilestoneFacts, ReportSummary, int | None, RuleConfig, datetime], list[Evaluation]]
 
 
@@ -166,13 +169,13 @@ def states(
     return [] if build is None else build(facts, summary, stage, config, now)
 
 
-def _commitment_states(snap: Snapshot, skip: Collection[str]) -> None:
+def _commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> None:
     """Stale per commitment; contradictions from the subtree's states, gathered in one walk up."""
     config, now = snap.config, snap.as_of
     watched = {code for code in snap.in_scope if snap.commitments[code].official_status in _CONTRADICTABLE}
     late: dict[str, list[Evaluation]] = defaultdict(list)
     short: dict[str, list[tuple[MilestoneFacts, Any]]] = defaultdict(list)
-    for code, items in snap.under.items():
+    for code, items in under.items():
         for ancestor in _self_and_ancestors(snap.commitments, code):
             if ancestor not in watched:
                 continue

@@ -23,20 +23,13 @@ from monitor.evaluation.sql import in_or_all
 from monitor.rules.facts import CommitmentFacts
 
 
-def chunked(ids: Collection[int] | None) -> list[list[int] | None]:
-    """The id lists to query with: one (`in_or_all` renders ids as literals, so no parameter limit)."""
-    return [None if ids is None else sorted(ids)]
-
-
 def ancestors(session: Session, ids: Collection[int]) -> set[int]:
     """Every ancestor of the given commitments that is not one of them."""
     c = m.Commitment
     above: set[int] = set()
     frontier = set(ids)
     while frontier:
-        parents: set[int] = set()
-        for chunk in chunked(frontier):
-            parents |= {p for p in session.scalars(select(c.parent_id).where(in_or_all(c.id, chunk))) if p}
+        parents = {p for p in session.scalars(select(c.parent_id).where(in_or_all(c.id, frontier))) if p}
         frontier = parents - above - set(ids)
         above |= frontier
     return above
@@ -44,19 +37,20 @@ def ancestors(session: Session, ids: Collection[int]) -> set[int]:
 
 def parties(session: Session, ids: Collection[int] | None) -> dict[int, tuple[str, ...]]:
     found: dict[int, list[str]] = {}
-    for chunk in chunked(ids):
-        query = (
-            select(m.CommitmentParty.commitment_id, m.Jurisdiction.slug)
-            .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
-            .where(in_or_all(m.CommitmentParty.commitment_id, chunk))
-            .order_by(m.CommitmentParty.commitment_id, m.Jurisdiction.id)
-        )
-        for cid, slug in session.execute(query):
-            found.setdefault(cid, []).append(slug)
+    query = (
+        select(m.CommitmentParty.commitment_id, m.Jurisdiction.slug)
+        .join(m.Jurisdiction, m.Jurisdiction.id == m.CommitmentParty.jurisdiction_id)
+        .where(in_or_all(m.CommitmentParty.commitment_id, ids))
+        .order_by(m.CommitmentParty.commitment_id, m.Jurisdiction.id)
+    )
+    for cid, slug in session.execute(query):
+        found.setdefault(cid, []).append(slug)
     return {cid: tuple(slugs) for cid, slugs in found.items()}
 
 
-def official_statuses(session: Session, now: datetime, ids: list[int] | None) -> dict[int, tuple[str, date]]:
+def official_statuses(
+    session: Session, now: datetime, ids: Collection[int] | None
+) -> dict[int, tuple[str, date]]:
     """The official status known at `now`: the latest (as-of, id) change entered by then that no change
     entered by then corrects."""
     s, fix = m.StatusChange, aliased(m.StatusChange)
@@ -77,7 +71,7 @@ def official_statuses(session: Session, now: datetime, ids: list[int] | None) ->
     return {cid: (status, as_of) for cid, status, as_of in rows}
 
 
-def last_reports(session: Session, now: datetime, ids: list[int] | None) -> dict[int, datetime]:
+def last_reports(session: Session, now: datetime, ids: Collection[int] | None) -> dict[int, datetime]:
     """Latest report (progress or official status, corrections included) entered by `now`, per commitment."""
     latest: dict[int, datetime] = {}
     for model in (m.ProgressReport, m.StatusChange):
@@ -95,13 +89,9 @@ def load(
     session: Session, now: datetime, tz: ZoneInfo, ids: Collection[int] | None
 ) -> dict[int, CommitmentFacts]:
     """Active commitments (all, or `ids`) as of `now`; `last_report_at` rolls up from descendants."""
-    rows: list[Any] = []
-    statuses: dict[int, tuple[str, date]] = {}
-    reported: dict[int, datetime] = {}
-    for chunk in chunked(ids):
-        rows += session.execute(commitment_query(chunk))
-        statuses |= official_statuses(session, now, chunk)
-        reported |= last_reports(session, now, chunk)
+    rows: list[Any] = list(session.execute(commitment_query(ids)))
+    statuses = official_statuses(session, now, ids)
+    reported = last_reports(session, now, ids)
     parent_of = {row[0]: row[3] for row in rows}
     rolled: dict[int, datetime] = {}
     for cid, entered in reported.items():

@@ -12,6 +12,7 @@ on SQLite exact for figures of up to 15 significant digits (the documented input
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -109,7 +110,7 @@ def trends(session: Session, now: datetime, milestone_ids: list[int]) -> dict[in
     return found
 
 
-def query(session: Session, config: RuleConfig, now: datetime, ids: list[int] | None) -> Any:
+def query(session: Session, config: RuleConfig, now: datetime, ids: Collection[int] | None) -> Any:
     """Every active milestone of the commitments `ids` (or all) with its facts, summary and state."""
     ms, c = m.Milestone, m.Commitment
     s = summary_query(session, now, ids, trend=False).subquery("s")

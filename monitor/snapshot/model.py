@@ -6,7 +6,7 @@ re-derives a rule. Counting is defined here once, so a number shown in two place
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,9 +43,6 @@ class Snapshot:
     evaluations: list[Evaluation] = field(default_factory=list)
     subjects: set[str] = field(default_factory=set)  # evaluated without error
     errors: dict[str, str] = field(default_factory=dict)
-    under: dict[str, list[tuple[MilestoneFacts, ReportSummary, list[Evaluation]]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
     places: dict[str, Place] = field(default_factory=dict)  # every jurisdiction, with its parent
 
     def name(self, slug: str, lang: str = "ko") -> str:

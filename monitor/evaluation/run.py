@@ -1,4 +1,7 @@
-"""One evaluation pass: facts as of `now` → every rule → evaluations, item by item.
+"""The reference evaluation pass: facts as of `now` → every rule → evaluations, item by item.
+
+Views and the daemon read `monitor.snapshot`, which computes the same states set-wise; this readable
+pass is the oracle the snapshot is proved equal to (tests/test_snapshot_oracle.py).
 
 An item whose evaluation raises is logged, reported in `errors` and left out of `subjects`, so its
 alerts are neither changed nor resolved; the caller pushes its next check later (no crash loop).

@@ -1,8 +1,8 @@
 """The status report: the Korean evaluation table per jurisdiction and 분야 as of an instant.
 
-Official statuses (완료 … 폐기, unreported), 완료율 and 목표달성도 come from `monitor.metrics` of one snapshot;
-beside them, the monitor's own view from the same snapshot: how many pledges have an overdue or an at-risk
-target, and the count of every check state (what `monitor check --jurisdiction` lists for the row).
+Official statuses (완료 … 폐기, unreported), 완료율 and 목표달성도 come from `monitor.metrics` of one
+snapshot; beside them, the monitor's own view from the same snapshot: how many pledges have an overdue
+or an at-risk target, and the count of every check state (what `monitor check --jurisdiction` lists).
 """
 
 from __future__ import annotations

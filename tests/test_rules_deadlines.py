@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from monitor.rules import NO_REPORTS, Rule, evaluate_milestone
+from monitor.rules.details import OverdueDetails
 from monitor.rules.milestone import due_soon, overdue
 from tests.rule_factories import CONFIG, kst, milestone, reports
 
@@ -43,7 +44,9 @@ def test_quantity_below_target_is_overdue_with_figures() -> None:
     found = overdue(milestone(), reports((date(2030, 5, 1), 1200)), CONFIG, kst(2030, 8, 1))
     assert found is not None
     assert found.reason.ko == "기한 2030-06-30을(를) 31일 넘김 — 목표 5,000호 중 1,200호 보고 (24.0%)"
-    assert found.details["days_overdue"] == 31 and found.details["reported"] == "1200"
+    assert found.details == OverdueDetails(
+        31, date(2030, 6, 30), target=Decimal(5000), reported=Decimal(1200)
+    )
 
 
 def test_met_target_is_achieved_not_overdue() -> None:
@@ -76,7 +79,8 @@ def test_non_cumulative_target_uses_the_latest_level() -> None:
     assert overdue(facts, summary, CONFIG, kst(2030, 8, 1)) is not None
     # the whole evaluation: a later, lower level is not "achieved", and the reason names the level
     found = evaluate_milestone(facts, summary, CONFIG, kst(2030, 8, 1))
-    assert [e.rule for e in found] == [Rule.OVERDUE] and found[0].details["reported"] == "40"
+    assert [e.rule for e in found] == [Rule.OVERDUE]
+    assert isinstance(found[0].details, OverdueDetails) and found[0].details.reported == Decimal(40)
 
 
 @pytest.mark.parametrize(

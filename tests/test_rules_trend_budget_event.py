@@ -8,6 +8,7 @@ import pytest
 
 from monitor.rules import NO_REPORTS, Rule, evaluate_milestone
 from monitor.rules.budget import budget
+from monitor.rules.details import AtRiskDetails
 from monitor.rules.event import event
 from monitor.rules.milestone import at_risk
 from tests.rule_factories import CONFIG, kst, milestone, reports, tranche
@@ -21,9 +22,10 @@ def test_trend_projecting_short_of_target_is_at_risk_with_projection_and_shortfa
     summary = reports((date(2027, 6, 30), 0), (date(2028, 6, 30), 500), (date(2029, 6, 30), 1000))
     found = at_risk(milestone(), summary, CONFIG, kst(2029, 7, 1))
     assert found is not None
-    projected = float(found.details["projected"])
+    assert isinstance(found.details, AtRiskDetails)
+    projected = float(found.details.projected)
     assert projected == pytest.approx(1500, abs=2)
-    assert float(found.details["shortfall"]) == pytest.approx(3500, abs=2)
+    assert float(found.details.shortfall) == pytest.approx(3500, abs=2)
     assert (
         "예상" in found.reason.ko
         and "부족" in found.reason.ko

@@ -25,7 +25,7 @@ SETTINGS = settings(
 def _key(e: Evaluation) -> tuple[Any, ...]:
     return (
         e.subject, e.rule.value, str(e.condition), e.stage, e.since, e.due, e.reason.ko, e.reason.en,
-        repr(sorted(e.details.items())), e.parties, e.title, e.commitment_title, e.category, e.jurisdiction,
+        repr(e.details), e.parties, e.title, e.commitment_title, e.category, e.jurisdiction,
         e.subject_type, e.commitment_code,
     )  # fmt: skip
 

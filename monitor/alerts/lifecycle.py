@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from monitor.rules.outcome import BEHAVIOUR, Evaluation, Reason, Rule
+from monitor.rules.details import Details
+from monitor.rules.outcome import BEHAVIOUR, Evaluation, Reason, Rule, State
 
 
 @dataclass
@@ -34,7 +35,7 @@ class AlertState:
     due: datetime | None
     reason_ko: str
     reason_en: str
-    details: dict[str, Any]
+    details: Details
     started_at: datetime
     state: str = "firing"
     notified_at: datetime | None = None
@@ -82,7 +83,7 @@ def _from_evaluation(evaluation: Evaluation, previous: AlertState | None, now: d
         due=evaluation.due,
         reason_ko=evaluation.reason.ko,
         reason_en=evaluation.reason.en,
-        details=dict(evaluation.details),
+        details=evaluation.details,
         started_at=previous.started_at if firing_before and previous else now,
         notified_at=previous.notified_at if firing_before and previous else None,
         notified_as=previous.notified_as if firing_before and previous else None,
@@ -111,7 +112,7 @@ def payload(alert: AlertState, event: str, now: datetime) -> dict[str, Any]:
         "due": alert.due.isoformat() if alert.due else None,
         "reason_ko": alert.reason_ko,
         "reason_en": alert.reason_en,
-        "details": alert.details,
+        "details": alert.details.to_json(),
         "firing_for_days": (now - alert.started_at).days,
         "at": now.isoformat(),
     }
@@ -176,7 +177,7 @@ def _clear(
         reason_ko=f"{why.ko} (이전: {current.reason_ko})",
         reason_en=f"{why.en} (was: {current.reason_en})",
     )
-    behaviour = BEHAVIOUR.get((Rule(current.rule), current.condition))
+    behaviour = BEHAVIOUR.get((Rule(current.rule), State(current.condition)))
     announce = behaviour is not None and behaviour.notify_resolved and current.notified_at is not None
     if not announce or muted_by is not None:
         return resolved, None

@@ -22,6 +22,7 @@ from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
+from monitor.rules.details import NoDetails, details_from_json
 from monitor.rules.facts import CommitmentFacts
 from monitor.rules.outcome import Evaluation, Reason
 
@@ -42,7 +43,7 @@ class EvaluatedPass(Protocol):
     commitments: dict[str, CommitmentFacts]
 
 
-PARTIES = STATE_FIELDS.index("parties")
+PARTIES, DETAILS = STATE_FIELDS.index("parties"), STATE_FIELDS.index("details")
 # What the lifecycle decision reads. The texts (title, reason, details …) are only needed when an alert
 # clears; a pass loads them for those alerts alone (`complete`).
 BRIEF = tuple(
@@ -56,6 +57,7 @@ BRIEF_COLUMNS = [getattr(m.Alert, name) for name in BRIEF]
 def _state(row: Sequence[Any]) -> AlertState:
     values = list(row)
     values[PARTIES] = tuple(values[PARTIES])
+    values[DETAILS] = details_from_json(values[DETAILS])
     return AlertState(*values)
 
 
@@ -63,7 +65,14 @@ def _brief(row: Sequence[Any]) -> AlertState:
     values = dict(zip(BRIEF, row, strict=True))
     values["parties"] = tuple(values["parties"])
     return AlertState(
-        title="", commitment_title="", since=None, due=None, reason_ko="", reason_en="", details={}, **values
+        title="",
+        commitment_title="",
+        since=None,
+        due=None,
+        reason_ko="",
+        reason_en="",
+        details=NoDetails(),
+        **values,
     )
 
 
@@ -76,6 +85,7 @@ def complete(session: Session, alert: AlertState) -> AlertState:
 def _row(alert: AlertState, now: datetime) -> dict[str, Any]:
     values = {name: getattr(alert, name) for name in STATE_FIELDS}
     values["parties"] = list(alert.parties)
+    values["details"] = alert.details.to_json()
     values["updated_at"] = now
     return values
 

@@ -110,7 +110,7 @@ def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
         "reason": e.reason.text(app.lang),
         "reason_ko": e.reason.ko,
         "reason_en": e.reason.en,
-        "details": e.details,
+        "details": e.details.to_json(),
     }
 
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
+from monitor.rules.details import BudgetDetails
 from monitor.rules.facts import MilestoneFacts, ReportSummary
-from monitor.rules.milestone import achieved, text_of
+from monitor.rules.milestone import achieved
 from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, figure_en, local_day, percent
 from monitor.rules.timing import starts
@@ -50,7 +51,7 @@ def budget_state(
                 f"({figure_en(planned, '백만원')} planned)",
             )
         )
-        details = {"planned": text_of(planned), "executed": None, "fiscal_years": year}
+        details = BudgetDetails(planned=planned, executed=None, fiscal_years=year)
         return found(facts, Rule.BUDGET, State.UNREPORTED, deadline, reason, details)
     threshold = percent(config.underspend_threshold, Decimal(1))
     share = percent(executed, planned)
@@ -63,7 +64,7 @@ def budget_state(
         )
     )
     since = max(deadline, summary.last_entered_at or deadline)
-    details = {"planned": text_of(planned), "executed": text_of(executed), "fiscal_years": year}
+    details = BudgetDetails(planned=planned, executed=executed, fiscal_years=year)
     return found(facts, Rule.BUDGET, State.UNDERSPENT, since, reason, details)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
+from monitor.rules.details import DoneBelowTargetDetails, OverdueOnTrackDetails, StaleDetails
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import current_value
 from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found
@@ -61,7 +62,7 @@ def stale_state(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Ev
             f"{quiet} days since the last progress report on {last} (limit {limit} days)",
         )
     since = starts(timing.STALE, reference, config)
-    details = {"days_without_report": quiet, "limit_days": limit}
+    details = StaleDetails(days_without_report=quiet, limit_days=limit)
     return found(facts, Rule.STALE, State.STALE, since, reason, details)
 
 
@@ -103,7 +104,7 @@ def overdue_on_track(facts: CommitmentFacts, late: Iterable[Evaluation], config:
         f"officially '{status.en}', yet {len(codes)} milestones are overdue: {', '.join(codes[:5])}",
     )
     since = max(start_of_day(facts.status_as_of, config.tz), max(e.since for e in ordered))
-    details = {"status": status.value, "overdue": codes}
+    details = OverdueOnTrackDetails(status, tuple(codes))
     return found(
         facts, Rule.CONTRADICTION, State.CONTRADICTION, since, reason, details, stage="overdue_on_track"
     )
@@ -125,7 +126,7 @@ def done_below_target(
         f"{figure(first.target)} {first.unit or ''}"
         + (f" and {len(short) - 1} more" if len(short) > 1 else ""),
     )
-    details = {"status": status.value, "below_target": [m.code for m, _ in short]}
+    details = DoneBelowTargetDetails(status, tuple(m.code for m, _ in short))
     since = start_of_day(facts.status_as_of, config.tz)
     return found(
         facts, Rule.CONTRADICTION, State.CONTRADICTION, since, reason, details, stage="done_below_target"

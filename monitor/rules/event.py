@@ -6,6 +6,7 @@ from datetime import datetime
 
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
+from monitor.rules.details import NoDetails, UnconfirmedDetails
 from monitor.rules.facts import MilestoneFacts, ReportSummary
 from monitor.rules.milestone import CANCELLED, HELD, achieved, crossed_lead, lead_state
 from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
@@ -32,7 +33,7 @@ def event(
 
 def cancelled_state(facts: MilestoneFacts, summary: ReportSummary, now: datetime) -> Evaluation:
     reason = Reason("취소 보고됨", "reported as cancelled")
-    return found(facts, Rule.EVENT, State.CANCELLED, summary.last_entered_at or now, reason, {})
+    return found(facts, Rule.EVENT, State.CANCELLED, summary.last_entered_at or now, reason, NoDetails())
 
 
 def unconfirmed_state(facts: MilestoneFacts, config: RuleConfig, now: datetime) -> Evaluation:
@@ -51,6 +52,6 @@ def unconfirmed_state(facts: MilestoneFacts, config: RuleConfig, now: datetime) 
         State.UNCONFIRMED,
         starts(timing.UNCONFIRMED, ends_at, config),
         reason,
-        {"ended": ends_at.isoformat()},
+        UnconfirmedDetails(ended=ends_at),
         due=ends_at,
     )

@@ -1,13 +1,14 @@
-"""What a rule returns: an `Evaluation` — a condition, since when, and a reason a person can read."""
+"""What a rule returns: an `Evaluation` — a condition, since when, a reason a person can read, and the
+figures behind it (typed `details`, `monitor.rules.details`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
+from monitor.rules.details import Details, details_from_json
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts
 from monitor.vocab import Lang
 
@@ -56,7 +57,7 @@ class Behaviour:
     notify_resolved: bool = True  # send a resolved notice when it clears
 
 
-BEHAVIOUR: dict[tuple[Rule, str], Behaviour] = {
+BEHAVIOUR: dict[tuple[Rule, State], Behaviour] = {
     (Rule.OVERDUE, State.OVERDUE): Behaviour(Severity.CRITICAL),
     (Rule.DUE_SOON, State.DUE_SOON): Behaviour(Severity.INFO, repeats=False, notify_resolved=False),
     (Rule.STALE, State.STALE): Behaviour(Severity.WARNING),
@@ -131,7 +132,7 @@ class Evaluation:
     since: datetime
     due: datetime | None
     reason: Reason
-    details: dict[str, Any]
+    details: Details
     jurisdiction: str
     parties: tuple[str, ...]
     category: str | None = None
@@ -151,11 +152,16 @@ def found(
     condition: State,
     since: datetime,
     reason: Reason,
-    details: dict[str, Any],
+    details: Details | Mapping[str, object],
     stage: str | None = None,
     due: datetime | None = None,
 ) -> Evaluation:
-    """An evaluation of a milestone or commitment (due defaults to its deadline or period end)."""
+    """An evaluation of a milestone or commitment (due defaults to its deadline or period end).
+
+    `details` may still come in its JSON form (the milestone rules build dicts): it is read into its
+    typed value here, so every `Evaluation` carries typed details."""
+    if isinstance(details, Mapping):
+        details = details_from_json(details)
     deadline: datetime | None
     if isinstance(facts, MilestoneFacts):
         kind, commitment_code, commitment_title = "milestone", facts.commitment_code, facts.commitment_title

@@ -80,11 +80,9 @@ def add_rows(
     """(subject, chat, jurisdiction slug, its name) → one pending outbox row each."""
     with sessions.begin() as session:
         for subject, chat, slug, name in rows:
-            payload = alert_payload(subject, jurisdiction=slug, jurisdiction_ko=name, parties=[slug])
+            payload = alert_payload(subject, jurisdiction=slug, jurisdiction_ko=name, parties=(slug,))
             destination = f"telegram:{chat}"
-            session.add(
-                pending_entry(f"{subject}@{destination}", subject, "firing", destination, slug, payload, now)
-            )
+            session.add(pending_entry(f"{subject}@{destination}", subject, destination, slug, payload, now))
             load.subjects[subject] = chat
     load.rows += len(rows)
 

@@ -8,11 +8,12 @@ rarely have a Hangul font, and a chart of empty boxes helps nobody.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
 
+from monitor.alerts.outbox import BudgetRow, Chart, StatusRow
 from monitor.vocab import Status
 
 UNREPORTED = "unreported"
@@ -28,28 +29,28 @@ STATUS_COLOURS = {
 }
 
 
-def chart_png(chart: dict[str, Any], title: str) -> tuple[bytes, list[str]]:
+def chart_png(chart: Chart, title: str) -> tuple[bytes, list[str]]:
     """The PNG and its legend lines ("C1 = 경제·일자리 …") for a digest's chart figures."""
-    rows = chart["rows"]
+    rows = chart.rows
     keys = [f"C{i}" for i in range(1, len(rows) + 1)]
     figure = Figure(figsize=(8, 1.5 + 0.45 * max(len(rows), 1)), dpi=100)
     axes = figure.add_subplot()
-    if chart["kind"] == "status":
-        _status_bars(axes, keys, rows)
+    if chart.kind == "status":
+        _status_bars(axes, keys, [row for row in rows if isinstance(row, StatusRow)])
     else:
-        _budget_bars(axes, keys, rows)
+        _budget_bars(axes, keys, [row for row in rows if isinstance(row, BudgetRow)])
     axes.set_title(title)
     axes.invert_yaxis()  # C1 at the top, as in the caption
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    return buffer.getvalue(), [f"{key} = {row['label']}" for key, row in zip(keys, rows, strict=True)]
+    return buffer.getvalue(), [f"{key} = {row.label}" for key, row in zip(keys, rows, strict=True)]
 
 
-def _status_bars(axes: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
+def _status_bars(axes: Any, keys: list[str], rows: Sequence[StatusRow]) -> None:
     left = [0] * len(rows)
     for status in STATUS_ORDER:
-        counts = [row["statuses"].get(status, 0) for row in rows]
+        counts = [row.statuses.get(status, 0) for row in rows]
         if not any(counts):
             continue
         name = Status(status).en if status != UNREPORTED else UNREPORTED
@@ -60,10 +61,10 @@ def _status_bars(axes: Any, keys: list[str], rows: list[dict[str, Any]]) -> None
         axes.legend(loc="lower right", fontsize="small")
 
 
-def _budget_bars(axes: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
+def _budget_bars(axes: Any, keys: list[str], rows: Sequence[BudgetRow]) -> None:
     positions = range(len(rows))
-    planned = [float(Decimal(row["planned"])) for row in rows]
-    executed = [float(Decimal(row["executed"])) for row in rows]
+    planned = [float(row.planned) for row in rows]
+    executed = [float(row.executed) for row in rows]
     axes.barh([p - 0.2 for p in positions], planned, height=0.4, color="#9ecae1", label="planned")
     axes.barh([p + 0.2 for p in positions], executed, height=0.4, color="#08519c", label="executed")
     axes.set_yticks(list(positions), keys)

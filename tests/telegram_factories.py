@@ -4,13 +4,17 @@ Bot API server."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.alerts.payload import AlertPayload, Event
 from monitor.notify.base import Batch, OutboxItem
 from monitor.notify.sender import RetryPolicy, Sender, SendStats
+from monitor.rules.details import NoDetails
+from monitor.rules.outcome import Rule, Severity, State
 from monitor.settings import Settings
 from monitor.telegram import chats, dispatch
 from monitor.telegram.bot import parse_command
@@ -27,30 +31,43 @@ GROUP = -100200300
 ADMIN, MEMBER, OFFICIAL, OUTSIDER = 501, 502, 503, 504
 
 
-def alert_payload(subject: str = "DJ-1-1", **fields: Any) -> dict[str, Any]:
-    return {
-        "subject": subject,
-        "condition": "overdue",
-        "severity": "critical",
-        "jurisdiction": "daejeon",
-        "parties": ["daejeon"],
-        "jurisdiction_ko": "대전광역시",
-        "jurisdiction_en": "Daejeon",
-        "title": f"{subject} 제목",
-        "commitment_title": f"{subject} 제목",
-        "reason_ko": "기한이 지났습니다",
-        "reason_en": "past its deadline",
-        **fields,
-    }
+def alert_payload(subject: str = "DJ-1-1", **fields: Any) -> AlertPayload:
+    """A new overdue alert in Daejeon, as the outbox carries it (with the jurisdiction's names)."""
+    payload = AlertPayload(
+        event=Event.FIRING,
+        key=f"{subject}:overdue",
+        subject=subject,
+        subject_type="milestone",
+        commitment_code=subject.split(".")[0],
+        title=f"{subject} 제목",
+        commitment_title=f"{subject} 제목",
+        rule=Rule.OVERDUE,
+        condition=State.OVERDUE,
+        stage=None,
+        severity=Severity.CRITICAL,
+        jurisdiction="daejeon",
+        parties=("daejeon",),
+        category=None,
+        since=None,
+        due=None,
+        reason_ko="기한이 지났습니다",
+        reason_en="past its deadline",
+        details=NoDetails(),
+        firing_for_days=0,
+        at=NOW,
+        jurisdiction_ko="대전광역시",
+        jurisdiction_en="Daejeon",
+    )
+    return replace(payload, **fields)
 
 
-def outbox_item(item_id: int, event: str = "firing", **fields: Any) -> OutboxItem:
-    payload = alert_payload(**fields)
-    return OutboxItem(item_id, f"{payload['subject']}#1@telegram:{GROUP}", event, payload, 0)
+def outbox_item(item_id: int, event: Event = Event.FIRING, **fields: Any) -> OutboxItem:
+    payload = alert_payload(event=event, **fields)
+    return OutboxItem(item_id, f"{payload.subject}#1@telegram:{GROUP}", event.value, payload, 0)
 
 
 def batch(items: list[OutboxItem], destination: str = f"telegram:{GROUP}") -> Batch:
-    return Batch(destination, items[0].payload["jurisdiction"], tuple(items))
+    return Batch(destination, items[0].payload.jurisdiction, tuple(items))
 
 
 def request(

@@ -31,8 +31,8 @@ def test_overdue_alert_fires_once_then_repeats_weekly_not_daily() -> None:
         sent += [notification] if notification else []
     assert [n.event for n in sent] == ["firing", "repeat", "repeat", "repeat", "repeat"]
     assert [n.sequence for n in sent] == [1, 2, 3, 4, 5]
-    assert sent[-1].payload["firing_for_days"] == 28
-    assert "35일 넘김" in sent[-1].payload["reason_ko"]  # the escalation is in the text: days overdue
+    assert sent[-1].payload.firing_for_days == 28
+    assert "35일 넘김" in sent[-1].payload.reason_ko  # the escalation is in the text: days overdue
 
 
 def test_new_stage_is_announced_and_due_soon_does_not_repeat_or_resolve() -> None:
@@ -41,7 +41,7 @@ def test_new_stage_is_announced_and_due_soon_does_not_repeat_or_resolve() -> Non
     for days_left in (40, 30, 20, 10, 7, 3):
         now = FACTS.due_at - timedelta(days=days_left)
         alert, n = advance(alert, due_soon(FACTS, NO_REPORTS, CONFIG, now), None, now, REPEAT)
-        events.append((days_left, n.event if n else None, n.payload["stage"] if n else None))
+        events.append((days_left, n.event if n else None, n.payload.stage if n else None))
     assert events == [
         (40, "firing", "90d"),
         (30, "escalated", "30d"),
@@ -63,7 +63,7 @@ def test_resolved_notice_says_why_and_only_for_announced_alerts() -> None:
     moved = step({alert.key: alert}, done, {FACTS.code}, {}, [], later, REPEAT)
     [notice] = moved.notifications
     assert notice.event == "resolved"
-    assert notice.payload["reason_ko"].startswith("완료 보고됨 (이전: 기한 2030-06-30을(를) 7일 넘김")
+    assert notice.payload.reason_ko.startswith("완료 보고됨 (이전: 기한 2030-06-30을(를) 7일 넘김")
     muted_alert, _ = advance(None, evaluation, "silence:1", now, REPEAT)
     _, nothing = advance(muted_alert, None, None, later, REPEAT)
     assert nothing is None  # never announced, so no resolved notice

@@ -86,7 +86,7 @@ def test_logged_completion_resolves_the_alert_with_a_notice(seeded: sessionmaker
     )
     [notice] = detect_at(seeded, later + timedelta(minutes=1)).notifications
     assert (notice.alert_key, notice.event, notice.sequence) == ("DG-2022-01.done:overdue", "resolved", 2)
-    assert notice.payload["reason_en"].startswith("reported as done (was: 1421 days past")
+    assert notice.payload.reason_en.startswith("reported as done (was: 1421 days past")
 
 
 def test_budget_alerts_of_children_are_inhibited_by_the_parent_line(seeded: sessionmaker[Session]) -> None:
@@ -183,4 +183,4 @@ def test_alert_on_a_record_removed_from_the_seeds_resolves(
     load_seeds(sessions, [seeds], SEOUL, later)
     notices = detect_at(sessions, later).notifications
     assert [(n.alert_key, n.event) for n in notices] == [("DG-2022-14.done:overdue", "resolved")]
-    assert notices[0].payload["reason_en"].startswith("removed from the registry (was: ")
+    assert notices[0].payload.reason_en.startswith("removed from the registry (was: ")

@@ -21,7 +21,7 @@ def _replay(sessions: sessionmaker[Session], jurisdiction: str | None) -> list[M
 
 
 def _sent(messages: list[Message]) -> list[tuple[datetime, str, str]]:
-    return [(m.at, n.event, n.payload["subject"]) for m in messages for n in m.notifications]
+    return [(m.at, n.event, n.payload.subject) for m in messages for n in m.notifications]
 
 
 def test_replay_of_a_city_covers_its_districts(seeded: sessionmaker[Session]) -> None:
@@ -30,6 +30,6 @@ def test_replay_of_a_city_covers_its_districts(seeded: sessionmaker[Session]) ->
     assert _sent(city) == _sent(district) and len(_sent(city)) > 50
     assert {m.jurisdiction for m in city} == {"gwangju"}  # grouped under the jurisdiction asked for
     # the budget years already past and unreported fire at the first step
-    assert city[0].at == START and {n.payload["rule"] for n in city[0].notifications} == {"budget"}
+    assert city[0].at == START and {n.payload.rule for n in city[0].notifications} == {"budget"}
     everything = _sent(_replay(seeded, None))
     assert set(_sent(city)) < set(everything)

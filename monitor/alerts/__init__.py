@@ -1,2 +1,3 @@
 """Alert lifecycle (pure: `lifecycle`), its settings (`config`), muting (silences and inhibition: `muting`),
-persistence and outbox (`store`)."""
+persistence and outbox (`store`), and what an outbox row carries, typed (`payload` for an alert, `outbox`
+for every kind)."""

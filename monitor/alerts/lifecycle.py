@@ -9,12 +9,12 @@ ends, if it still fires. The database store and `monitor replay` both run this s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
+from monitor.alerts.payload import AlertPayload, Event
 from monitor.rules.details import Details
-from monitor.rules.outcome import BEHAVIOUR, Evaluation, Reason, Rule, State
+from monitor.rules.outcome import BEHAVIOUR, Evaluation, Reason, Rule, Severity, State
 
 
 @dataclass
@@ -23,10 +23,10 @@ class AlertState:
     subject: str
     subject_type: str
     commitment_code: str
-    rule: str
-    condition: str
+    rule: Rule
+    condition: State
     stage: str | None
-    severity: str
+    severity: Severity
     jurisdiction: str
     parties: tuple[str, ...]
     title: str
@@ -55,12 +55,12 @@ class Notification:
     """What the outbox receives. `sequence` numbers an alert's notifications, so a resend is recognisable."""
 
     alert_key: str
-    event: str  # firing, escalated, repeat, resolved
+    event: Event
     sequence: int
     jurisdiction: str
     parties: tuple[str, ...]
     at: datetime
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: AlertPayload
 
 
 def _from_evaluation(evaluation: Evaluation, previous: AlertState | None, now: datetime) -> AlertState:
@@ -70,10 +70,10 @@ def _from_evaluation(evaluation: Evaluation, previous: AlertState | None, now: d
         subject=evaluation.subject,
         subject_type=evaluation.subject_type,
         commitment_code=evaluation.commitment_code,
-        rule=evaluation.rule.value,
+        rule=evaluation.rule,
         condition=evaluation.condition,
         stage=evaluation.stage,
-        severity=evaluation.behaviour.severity.value,
+        severity=evaluation.behaviour.severity,
         jurisdiction=evaluation.jurisdiction,
         parties=evaluation.parties,
         category=evaluation.category,
@@ -91,36 +91,36 @@ def _from_evaluation(evaluation: Evaluation, previous: AlertState | None, now: d
     )
 
 
-def payload(alert: AlertState, event: str, now: datetime) -> dict[str, Any]:
+def payload(alert: AlertState, event: Event, now: datetime) -> AlertPayload:
     """Everything a notifier needs to render the notification without the database."""
-    return {
-        "event": event,
-        "key": alert.key,
-        "subject": alert.subject,
-        "subject_type": alert.subject_type,
-        "commitment_code": alert.commitment_code,
-        "title": alert.title,
-        "commitment_title": alert.commitment_title,
-        "rule": alert.rule,
-        "condition": alert.condition,
-        "stage": alert.stage,
-        "severity": alert.severity,
-        "jurisdiction": alert.jurisdiction,
-        "parties": list(alert.parties),
-        "category": alert.category,
-        "since": alert.since.isoformat() if alert.since else None,
-        "due": alert.due.isoformat() if alert.due else None,
-        "reason_ko": alert.reason_ko,
-        "reason_en": alert.reason_en,
-        "details": alert.details.to_json(),
-        "firing_for_days": (now - alert.started_at).days,
-        "at": now.isoformat(),
-    }
+    return AlertPayload(
+        event=event,
+        key=alert.key,
+        subject=alert.subject,
+        subject_type=alert.subject_type,
+        commitment_code=alert.commitment_code,
+        title=alert.title,
+        commitment_title=alert.commitment_title,
+        rule=alert.rule,
+        condition=alert.condition,
+        stage=alert.stage,
+        severity=alert.severity,
+        jurisdiction=alert.jurisdiction,
+        parties=alert.parties,
+        category=alert.category,
+        since=alert.since,
+        due=alert.due,
+        reason_ko=alert.reason_ko,
+        reason_en=alert.reason_en,
+        details=alert.details,
+        firing_for_days=(now - alert.started_at).days,
+        at=now,
+    )
 
 
-def _notify(alert: AlertState, event: str, now: datetime) -> tuple[AlertState, Notification]:
+def _notify(alert: AlertState, event: Event, now: datetime) -> tuple[AlertState, Notification]:
     alert = replace(alert, notify_count=alert.notify_count + 1)
-    if event != "resolved":
+    if event is not Event.RESOLVED:
         alert = replace(alert, notified_at=now, notified_as=alert.label)
     notification = Notification(
         alert_key=alert.key,
@@ -154,12 +154,12 @@ def advance(
     if muted_by is not None:
         return alert, None
     if alert.notified_at is None:
-        return _notify(alert, "firing", now)
+        return _notify(alert, Event.FIRING, now)
     if alert.notified_as != alert.label:
-        return _notify(alert, "escalated", now)
+        return _notify(alert, Event.ESCALATED, now)
     behaviour = evaluation.behaviour
     if behaviour.repeats and now - alert.notified_at >= repeat_interval:
-        return _notify(alert, "repeat", now)
+        return _notify(alert, Event.REPEAT, now)
     return alert, None
 
 
@@ -177,8 +177,8 @@ def _clear(
         reason_ko=f"{why.ko} (이전: {current.reason_ko})",
         reason_en=f"{why.en} (was: {current.reason_en})",
     )
-    behaviour = BEHAVIOUR.get((Rule(current.rule), State(current.condition)))
+    behaviour = BEHAVIOUR.get((current.rule, current.condition))
     announce = behaviour is not None and behaviour.notify_resolved and current.notified_at is not None
     if not announce or muted_by is not None:
         return resolved, None
-    return _notify(resolved, "resolved", now)
+    return _notify(resolved, Event.RESOLVED, now)

@@ -5,10 +5,10 @@ however many of its subscriptions match."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,19 @@ SEVERITY_RANK = {"good": 0, "info": 1, "warning": 2, "critical": 3}
 TELEGRAM = "telegram:"
 
 
+class Routed(Protocol):
+    """What routing reads of a payload (an alert notification or a digest)."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def parties(self) -> Sequence[str]: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def severity(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class SubscriptionRule:
     chat_id: int
@@ -29,17 +42,17 @@ class SubscriptionRule:
     min_severity: str
     mutes: tuple[SilenceRule, ...] = ()  # the chat's own /mute silences in force
 
-    def matches(self, payload: dict[str, Any]) -> bool:
-        parties = payload.get("parties", [payload["jurisdiction"]])
-        if any(mute.matches(payload["subject"], parties) for mute in self.mutes):
+    def matches(self, payload: Routed) -> bool:
+        parties = payload.parties
+        if any(mute.matches(payload.subject, parties) for mute in self.mutes):
             return False
         if self.jurisdiction is not None and self.jurisdiction not in parties:
             return False
-        if self.category is not None and payload.get("category") != self.category:
+        if self.category is not None and payload.category != self.category:
             return False
-        if self.code_prefix is not None and not code_matches(payload["subject"], self.code_prefix):
+        if self.code_prefix is not None and not code_matches(payload.subject, self.code_prefix):
             return False
-        return SEVERITY_RANK.get(payload["severity"], 1) >= SEVERITY_RANK[self.min_severity]
+        return SEVERITY_RANK.get(payload.severity, 1) >= SEVERITY_RANK[self.min_severity]
 
 
 def telegram_destination(chat_id: int) -> str:
@@ -82,9 +95,7 @@ def active_rules(session: Session, now: datetime) -> list[SubscriptionRule]:
     ]
 
 
-def destinations(
-    payload: dict[str, Any], static: Iterable[str], rules: Iterable[SubscriptionRule]
-) -> list[str]:
+def destinations(payload: Routed, static: Iterable[str], rules: Iterable[SubscriptionRule]) -> list[str]:
     found = list(static)
     for rule in rules:
         destination = telegram_destination(rule.chat_id)

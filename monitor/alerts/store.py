@@ -9,7 +9,7 @@ thousands of alerts and must not build an ORM object for each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -24,7 +24,7 @@ from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
 from monitor.rules.details import NoDetails, details_from_json
 from monitor.rules.facts import CommitmentFacts
-from monitor.rules.outcome import Evaluation, Reason
+from monitor.rules.outcome import Evaluation, Reason, Rule, Severity, State
 
 CHUNK = 500
 STATE_FIELDS = tuple(f.name for f in fields(AlertState))
@@ -43,7 +43,6 @@ class EvaluatedPass(Protocol):
     commitments: dict[str, CommitmentFacts]
 
 
-PARTIES, DETAILS = STATE_FIELDS.index("parties"), STATE_FIELDS.index("details")
 # What the lifecycle decision reads. The texts (title, reason, details …) are only needed when an alert
 # clears; a pass loads them for those alerts alone (`complete`).
 BRIEF = tuple(
@@ -52,28 +51,38 @@ BRIEF = tuple(
     if name not in {"title", "commitment_title", "since", "due", "reason_ko", "reason_en", "details"}
 )
 BRIEF_COLUMNS = [getattr(m.Alert, name) for name in BRIEF]
+BLANK_TEXTS: dict[str, Any] = {
+    "title": "",
+    "commitment_title": "",
+    "since": None,
+    "due": None,
+    "reason_ko": "",
+    "reason_en": "",
+    "details": NoDetails(),
+}
+# Stored text → enum member by plain lookup: a national pass reads hundreds of thousands of rows.
+RULES = {rule.value: rule for rule in Rule}
+STATES = {state.value: state for state in State}
+SEVERITIES = {severity.value: severity for severity in Severity}
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    """Stored columns as the lifecycle's types: enums, a tuple of parties, typed details."""
+    values["parties"] = tuple(values["parties"])
+    values["rule"] = RULES[values["rule"]]
+    values["condition"] = STATES[values["condition"]]
+    values["severity"] = SEVERITIES[values["severity"]]
+    if "details" in values:
+        values["details"] = details_from_json(values["details"])
+    return values
 
 
 def _state(row: Sequence[Any]) -> AlertState:
-    values = list(row)
-    values[PARTIES] = tuple(values[PARTIES])
-    values[DETAILS] = details_from_json(values[DETAILS])
-    return AlertState(*values)
+    return AlertState(**_typed(dict(zip(STATE_FIELDS, row, strict=True))))
 
 
 def _brief(row: Sequence[Any]) -> AlertState:
-    values = dict(zip(BRIEF, row, strict=True))
-    values["parties"] = tuple(values["parties"])
-    return AlertState(
-        title="",
-        commitment_title="",
-        since=None,
-        due=None,
-        reason_ko="",
-        reason_en="",
-        details=NoDetails(),
-        **values,
-    )
+    return AlertState(**BLANK_TEXTS, **_typed(dict(zip(BRIEF, row, strict=True))))
 
 
 def complete(session: Session, alert: AlertState) -> AlertState:
@@ -85,7 +94,8 @@ def complete(session: Session, alert: AlertState) -> AlertState:
 def _row(alert: AlertState, now: datetime) -> dict[str, Any]:
     values = {name: getattr(alert, name) for name in STATE_FIELDS}
     values["parties"] = list(alert.parties)
-    values["details"] = alert.details.to_json()
+    values["rule"], values["condition"] = alert.rule.value, alert.condition.value
+    values["severity"], values["details"] = alert.severity.value, alert.details.to_json()
     values["updated_at"] = now
     return values
 
@@ -184,16 +194,17 @@ def enqueue(session: Session, notifications: Sequence[Notification], config: Lif
     rows = []
     for notification in notifications:
         ko, en = names.get(notification.jurisdiction, (notification.jurisdiction, notification.jurisdiction))
-        payload = {**notification.payload, "jurisdiction_ko": ko, "jurisdiction_en": en}
+        payload = replace(notification.payload, jurisdiction_ko=ko, jurisdiction_en=en)
+        stored = payload.to_json()
         for destination in destinations(payload, config.destinations, rules):
             rows.append(
                 {
                     "dedup_key": f"{notification.alert_key}#{notification.sequence}@{destination}",
                     "alert_key": notification.alert_key,
-                    "event": notification.event,
+                    "event": notification.event.value,
                     "destination": destination,
                     "group_key": notification.jurisdiction,
-                    "payload": payload,
+                    "payload": stored,
                     "created_at": notification.at,
                     "not_before": notification.at + config.group_wait,
                     "state": "pending",

@@ -240,13 +240,13 @@ def replay_command(
                     "jurisdiction": msg.jurisdiction,
                     "notifications": [
                         {
-                            "event": n.event,
-                            "code": n.payload["subject"],
-                            "rule": n.payload["rule"],
-                            "state": n.payload["condition"],
-                            "stage": n.payload["stage"],
+                            "event": n.event.value,
+                            "code": n.payload.subject,
+                            "rule": n.payload.rule.value,
+                            "state": n.payload.condition.value,
+                            "stage": n.payload.stage,
                             "sequence": n.sequence,
-                            "reason": n.payload[f"reason_{lang}"],
+                            "reason": n.payload.reason(lang),
                         }
                         for n in msg.notifications
                     ],
@@ -259,8 +259,8 @@ def replay_command(
         click.echo(f"{_local(message.at, app)} {message.jurisdiction} — {len(message.notifications)}")
         for n in message.notifications:
             event = label(EVENT_LABELS, n.event, lang)
-            condition = label(CONDITION_LABELS, n.payload["condition"], lang)
-            click.echo(f"  [{event}·{condition}] {n.payload['subject']} {n.payload[f'reason_{lang}']}")
+            condition = label(CONDITION_LABELS, n.payload.condition, lang)
+            click.echo(f"  [{event}·{condition}] {n.payload.subject} {n.payload.reason(lang)}")
     click.echo(
         t(
             "summary.replay",

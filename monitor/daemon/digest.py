@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.alerts.config import LifecycleConfig
+from monitor.alerts.outbox import BudgetRow, Chart, DigestItem, DigestPayload, StatusRow
 from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
 from monitor.metrics import Metrics, from_snapshot
 from monitor.rules import RuleConfig
+from monitor.rules.outcome import State
 from monitor.snapshot.scope import places as all_places
 from monitor.snapshot.scope import self_and_above
 
@@ -59,7 +61,7 @@ def enqueue_digest(
         alerts.sort(key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), a.since or now, a.subject))
         payload = _payload(job_id, slug, names.get(slug, (slug, slug)), alerts, now, top)
         if chart:
-            payload["chart"] = {"kind": chart, "rows": figures.get(slug, [])}
+            payload = replace(payload, chart=Chart(chart, tuple(figures.get(slug, []))))
         for destination in destinations(payload, config.destinations, rules):
             session.add(_row(job_id, slug, destination, payload, now))
             written += 1
@@ -85,46 +87,34 @@ def _firing_by_place(session: Session, wanted: set[str]) -> dict[str, list[m.Ale
 
 def _payload(
     job_id: str, slug: str, names: tuple[str, str], alerts: list[m.Alert], now: datetime, top: int
-) -> dict[str, Any]:
-    return {
-        "event": "digest",
-        "key": f"digest:{job_id}",
-        "subject": f"digest:{job_id}",
-        "condition": "digest",
-        "severity": "info",
-        "jurisdiction": slug,
-        "parties": [slug],
-        "jurisdiction_ko": names[0],
-        "jurisdiction_en": names[1],
-        "counts": dict(Counter(a.condition for a in alerts)),
-        "total": len(alerts),
-        "at": now.isoformat(),
-        "items": [
-            {
-                "subject": a.subject,
-                "title": a.title,
-                "condition": a.condition,
-                "reason_ko": a.reason_ko,
-                "reason_en": a.reason_en,
-            }
-            for a in alerts[:top]
-        ],
-    }
+) -> DigestPayload:
+    return DigestPayload(
+        subject=f"digest:{job_id}",
+        jurisdiction=slug,
+        jurisdiction_ko=names[0],
+        jurisdiction_en=names[1],
+        counts=dict(Counter(a.condition for a in alerts)),
+        total=len(alerts),
+        at=now,
+        items=tuple(
+            DigestItem(a.subject, a.title, State(a.condition), a.reason_ko, a.reason_en) for a in alerts[:top]
+        ),
+    )
 
 
-def _row(job_id: str, slug: str, destination: str, payload: dict[str, Any], now: datetime) -> m.OutboxEntry:
+def _row(job_id: str, slug: str, destination: str, payload: DigestPayload, now: datetime) -> m.OutboxEntry:
     key = f"digest:{job_id}:{now.isoformat()}:{slug}@{destination}"
-    return pending_entry(key, f"digest:{job_id}", "digest", destination, slug, payload, now)
+    return pending_entry(key, f"digest:{job_id}", destination, slug, payload, now)
 
 
 def _chart_figures(
     session: Session, now: datetime, rules: RuleConfig, chart: str, wanted: set[str]
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[StatusRow | BudgetRow]]:
     """Per jurisdiction, one row per 분야: status counts, or planned / executed amounts (백만원). One
     jurisdiction asked: a snapshot of it (and those below it); otherwise of everything."""
     only = next(iter(wanted)) if len(wanted) == 1 else None
     snap = snapshot.take(session, rules, now, jurisdiction=only)
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rows: dict[str, list[StatusRow | BudgetRow]] = defaultdict(list)
     for metrics in from_snapshot(snap, now.astimezone(rules.tz).year, by_category=True):
         row = _figure_row(metrics, chart)
         if row is not None:
@@ -132,12 +122,12 @@ def _chart_figures(
     return rows
 
 
-def _figure_row(metrics: Metrics, chart: str) -> dict[str, Any] | None:
+def _figure_row(metrics: Metrics, chart: str) -> StatusRow | BudgetRow | None:
     label = metrics.category or "-"
     if chart == "status":
         if not metrics.items:  # pledges, agendas and agreement areas alike have an official status
             return None
-        return {"label": label, "statuses": dict(metrics.statuses)}
+        return StatusRow(label, dict(metrics.statuses))
     if not metrics.planned:
         return None
-    return {"label": label, "planned": str(metrics.planned), "executed": str(metrics.executed)}
+    return BudgetRow(label, metrics.planned, metrics.executed)

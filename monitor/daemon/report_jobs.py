@@ -7,10 +7,9 @@ dedup key made of the job, the instant and the jurisdiction, so a made-up run ne
 
 from __future__ import annotations
 
-import base64
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from monitor.alerts.outbox import ReportPayload
 from monitor.alerts.routing import telegram_destination
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
@@ -154,7 +154,7 @@ def run_report_job(
     if ctx.telegram:
         for place, chat_ids in _chats(session, params).items():
             name = file_name(job_id, params, None if place == ALL else place, scheduled, ctx.tz)
-            day = scheduled.astimezone(ctx.tz).date().isoformat()
+            day = scheduled.astimezone(ctx.tz).date()
             # Sent as messages, a report is its Markdown text; as a document, the file the folder gets.
             body = content(
                 place, "md" if params.send_as == "message" and params.report != "feed" else params.format
@@ -166,26 +166,21 @@ def run_report_job(
                 if session.scalar(select(m.OutboxEntry.id).where(m.OutboxEntry.dedup_key == key)):
                     continue  # this run was queued before (a run made up after a crash)
                 group = key.partition("@")[0]  # one report per batch: a batch is sent as one file
-                session.add(
-                    pending_entry(key, f"report:{job_id}", "report", destination, group, payload, now)
-                )
+                session.add(pending_entry(key, f"report:{job_id}", destination, group, payload, now))
                 result.queued += 1
     return result
 
 
 def _payload(
-    job_id: str, params: ReportParams, place: str, name: str, body: bytes, day: str
-) -> dict[str, object]:
-    return {
-        "event": "report",
-        "subject": job_id,
-        "condition": "report",
-        "severity": "info",
-        "jurisdiction": place,
-        "report": params.report,
-        "format": params.file_format(),
-        "send_as": params.send_as,
-        "filename": name,
-        "content_b64": base64.b64encode(body).decode("ascii"),
-        "at": day,
-    }
+    job_id: str, params: ReportParams, place: str, name: str, body: bytes, day: date
+) -> ReportPayload:
+    return ReportPayload(
+        subject=job_id,
+        jurisdiction=place,
+        report=params.report,
+        format=params.file_format(),
+        send_as=params.send_as,
+        filename=name,
+        content=body,
+        at=day,
+    )

@@ -9,12 +9,15 @@ resend recognisable).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from monitor.db.base import Base
+
+if TYPE_CHECKING:
+    from monitor.alerts.outbox import OutboxPayload
 
 
 class Alert(Base):
@@ -94,7 +97,7 @@ class OutboxEntry(Base):
     event: Mapped[str] = mapped_column(String(16))  # firing, repeat, escalated, resolved, achieved
     destination: Mapped[str] = mapped_column(String(128))
     group_key: Mapped[str] = mapped_column(String(64))  # jurisdiction slug: one message per group
-    payload: Mapped[dict[str, Any]] = mapped_column()
+    payload: Mapped[dict[str, Any]] = mapped_column()  # an `OutboxPayload`'s JSON form
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16), default="pending")
@@ -109,20 +112,20 @@ class OutboxEntry(Base):
 def pending_entry(
     dedup_key: str,
     alert_key: str,
-    event: str,
     destination: str,
     group_key: str,
-    payload: dict[str, Any],
+    payload: OutboxPayload,
     now: datetime,
 ) -> OutboxEntry:
-    """A notification ready to be sent now (digests, notices, benchmarks; alerts go through the store)."""
+    """A notification ready to be sent now (digests, reports, notices, benchmarks; alerts go through the
+    store). The row's event is the payload's; the payload is stored in its JSON form."""
     return OutboxEntry(
         dedup_key=dedup_key,
         alert_key=alert_key,
-        event=event,
+        event=str(payload.event),
         destination=destination,
         group_key=group_key,
-        payload=payload,
+        payload=payload.to_json(),
         created_at=now,
         not_before=now,
         state="pending",

@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
+from monitor.alerts.outbox import OutboxPayload
+
 
 @dataclass(frozen=True)
 class OutboxItem:
     id: int
     dedup_key: str
-    event: str
-    payload: dict[str, Any]
+    event: str  # the row's event: an alert's (firing …), digest, report or notice
+    payload: OutboxPayload
     attempts: int
 
 

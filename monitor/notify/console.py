@@ -39,7 +39,7 @@ class JsonLinesNotifier:
         delivered_at = self.clock().isoformat()
         lines = [
             json.dumps(
-                {"dedup_key": item.dedup_key, "delivered_at": delivered_at, **item.payload},
+                {"dedup_key": item.dedup_key, "delivered_at": delivered_at, **item.payload.to_json()},
                 ensure_ascii=False,
             )
             for item in batch.items

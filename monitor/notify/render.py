@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
+from monitor.alerts.outbox import DigestPayload, NoticePayload, ReportPayload, place_name
 from monitor.notify.base import Batch, OutboxItem
 from monitor.vocab import Lang
 
@@ -44,16 +44,15 @@ def ordered(items: Iterable[OutboxItem]) -> list[OutboxItem]:
         items,
         key=lambda i: (
             EVENT_ORDER.get(i.event, 9),
-            SEVERITY_ORDER.get(i.payload["severity"], 9),
-            i.payload["condition"],
-            i.payload["subject"],
+            SEVERITY_ORDER.get(i.payload.severity, 9),
+            i.payload.condition,
+            i.payload.subject,
         ),
     )
 
 
 def headline(batch: Batch, lang: Lang) -> str:
-    first = batch.items[0].payload
-    place = first["jurisdiction_ko"] if lang == "ko" else first["jurisdiction_en"]
+    place = place_name(batch.items[0].payload, lang)
     counts = Counter(i.event for i in batch.items)
     parts = [
         f"{label(EVENT_LABELS, e, lang)} {n}{'건' if lang == 'ko' else ''}"
@@ -63,36 +62,36 @@ def headline(batch: Batch, lang: Lang) -> str:
     return f"[{title}] {place} — {', '.join(parts)}"
 
 
-def digest_lines(payload: dict[str, Any], lang: Lang) -> list[str]:
+def digest_lines(payload: DigestPayload, lang: Lang) -> list[str]:
     counts = ", ".join(
         f"{label(CONDITION_LABELS, c, lang)} {n}{'건' if lang == 'ko' else ''}"
-        for c, n in sorted(payload["counts"].items(), key=lambda kv: -kv[1])
+        for c, n in sorted(payload.counts.items(), key=lambda kv: -kv[1])
     )
     head = (
-        f"현재 경보 {payload['total']}건: {counts}"
+        f"현재 경보 {payload.total}건: {counts}"
         if lang == "ko"
-        else f"{payload['total']} alerts firing: {counts}"
+        else f"{payload.total} alerts firing: {counts}"
     )
     lines = [f"• [{label(EVENT_LABELS, 'digest', lang)}] {head}"]
-    for entry in payload["items"]:
-        reason = entry["reason_ko"] if lang == "ko" else entry["reason_en"]
-        lines.append(f"  - {entry['subject']} {entry['title']}: {reason}")
+    for entry in payload.items:
+        lines.append(f"  - {entry.subject} {entry.title}: {entry.reason(lang)}")
     return lines
 
 
 def item_lines(item: OutboxItem, lang: Lang) -> list[str]:
-    p: dict[str, Any] = item.payload
-    if item.event == "digest":
+    p = item.payload
+    if isinstance(p, DigestPayload):
         return digest_lines(p, lang)
-    if item.event == "notice":
-        return [f"• {p['text_ko'] if lang == 'ko' else p['text_en']}"]
-    condition = label(CONDITION_LABELS, p["condition"], lang)
-    event = label(EVENT_LABELS, item.event, lang)
-    if item.event == "repeat":
-        event += f" {p['firing_for_days']}일째" if lang == "ko" else f", day {p['firing_for_days']}"
-    title = p["title"] if p["title"] == p["commitment_title"] else f"{p['commitment_title']} / {p['title']}"
-    reason = p["reason_ko"] if lang == "ko" else p["reason_en"]
-    return [f"• [{event}·{condition}] {p['subject']} {title}", f"  {reason}"]
+    if isinstance(p, NoticePayload):
+        return [f"• {p.text(lang)}"]
+    if isinstance(p, ReportPayload):  # sent as its file; listed by name if ever rendered as text
+        return [f"• {p.filename}"]
+    condition = label(CONDITION_LABELS, p.condition, lang)
+    event = label(EVENT_LABELS, p.event, lang)
+    if p.event == "repeat":
+        event += f" {p.firing_for_days}일째" if lang == "ko" else f", day {p.firing_for_days}"
+    title = p.title if p.title == p.commitment_title else f"{p.commitment_title} / {p.title}"
+    return [f"• [{event}·{condition}] {p.subject} {title}", f"  {p.reason(lang)}"]
 
 
 def render_text(batch: Batch, lang: Lang) -> str:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.alerts.outbox import payload_from_json
 from monitor.db import models as m
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, Notifier, OutboxItem
 
@@ -136,14 +137,12 @@ class Sender:
                 .where(outbox.id.in_(ids), outbox.state == "pending", free)
                 .values(claim_token=token, claimed_until=now + self.policy.lease)
             )
-            rows = list(
-                session.scalars(select(outbox).where(outbox.claim_token == token).order_by(outbox.id))
-            )
-        groups: dict[tuple[str, str], list[OutboxItem]] = defaultdict(list)
-        for row in rows:
-            groups[(row.destination, row.group_key)].append(
-                OutboxItem(row.id, row.dedup_key, row.event, row.payload, row.attempts)
-            )
+            rows = session.scalars(select(outbox).where(outbox.claim_token == token).order_by(outbox.id))
+            groups: dict[tuple[str, str], list[OutboxItem]] = defaultdict(list)
+            for row in rows:
+                item = _item(row)
+                if item is not None:
+                    groups[(row.destination, row.group_key)].append(item)
         return [Batch(destination, group, tuple(items)) for (destination, group), items in groups.items()]
 
     def _release(self, ids: list[int]) -> None:
@@ -186,6 +185,19 @@ class Sender:
                 " permanently" if result.permanent else "",
                 result.error,
             )
+
+
+def _item(row: m.OutboxEntry) -> OutboxItem | None:
+    """The row as a typed item; a payload that cannot be read fails the row at once (resending it would
+    not make it readable)."""
+    try:
+        payload = payload_from_json(row.payload)
+    except (ValueError, TypeError) as exc:
+        log.error("outbox row %s has an unreadable payload: %s", row.id, exc)
+        row.state, row.last_error = "failed", f"unreadable payload: {exc}"
+        row.claim_token, row.claimed_until = None, None
+        return None
+    return OutboxItem(row.id, row.dedup_key, row.event, payload, row.attempts)
 
 
 def next_delivery(session: Session) -> datetime | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from monitor import scope
 from monitor.alerts.muting import code_matches
+from monitor.alerts.outbox import NoticePayload
 from monitor.alerts.routing import SEVERITY_RANK, chat_of, telegram_destination
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
@@ -190,21 +191,10 @@ def failure_hook(admin_chat_id: int | None, clock: Callable[[], datetime]) -> Fa
 
 
 def admin_notice(session: Session, admin_chat_id: int, now: datetime, text_ko: str, text_en: str) -> None:
-    payload = {
-        "event": "notice",
-        "subject": "admin",
-        "condition": "notice",
-        "severity": "warning",
-        "jurisdiction": "admin",
-        "jurisdiction_ko": "관리자 알림",
-        "jurisdiction_en": "Admin notice",
-        "text_ko": text_ko,
-        "text_en": text_en,
-        "at": now.isoformat(),
-    }
+    payload = NoticePayload(text_ko=text_ko, text_en=text_en, at=now)
     destination = telegram_destination(admin_chat_id)
     key = f"notice:{uuid.uuid4().hex}@{destination}"
-    session.add(pending_entry(key, "notice", "notice", destination, "admin", payload, now))
+    session.add(pending_entry(key, "notice", destination, "admin", payload, now))
 
 
 def add_official(

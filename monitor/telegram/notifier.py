@@ -16,7 +16,6 @@ sends only the rest.
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
@@ -28,9 +27,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from monitor.alerts.outbox import DigestPayload, ReportPayload
 from monitor.alerts.routing import chat_of, telegram_destination
 from monitor.charts import chart_png
-from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, OutboxItem
+from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed
 from monitor.notify.render import headline
 from monitor.telegram.limits import Limits
 from monitor.telegram.protocol import h
@@ -72,12 +72,14 @@ class TelegramNotifier:
         if chat_id is None:
             return Failed(f"{batch.destination} is not a Telegram destination", permanent=True)
         lang = await asyncio.to_thread(self.language_of, chat_id)
-        if batch.items[0].payload.get("event") == "report":
-            return await self._report(chat_id, batch.items[0], lang)
+        first = batch.items[0].payload
+        if isinstance(first, ReportPayload):
+            return await self._report(chat_id, first, lang)
         message_ids: list[int] = []
         for item in batch.items:
-            if item.payload.get("chart", {}).get("rows"):
-                outcome = await self.attempt(chat_id, self._photo(chat_id, item, batch, lang), "(photo)")
+            digest = item.payload
+            if isinstance(digest, DigestPayload) and digest.chart is not None and digest.chart.rows:
+                outcome = await self.attempt(chat_id, self._photo(chat_id, digest, batch, lang), "(photo)")
                 if isinstance(outcome, Failed):
                     return outcome
                 message_ids.append(outcome)
@@ -107,12 +109,11 @@ class TelegramNotifier:
 
         return await self.attempt(chat_id, send, html)
 
-    async def _report(self, chat_id: int, item: OutboxItem, lang: Lang) -> DeliveryResult:
+    async def _report(self, chat_id: int, payload: ReportPayload, lang: Lang) -> DeliveryResult:
         """A scheduled report: the file as a document (caption: its name), or its text as messages."""
-        payload = item.payload
-        body = base64.b64decode(payload["content_b64"])
+        body = payload.content
         message_ids: list[int] = []
-        if payload.get("send_as") == "message":
+        if payload.send_as == "message":
             for html in reply_parts(h(body.decode("utf-8"))):
                 outcome = await self.send_text(chat_id, html, plain_text(html))
                 if isinstance(outcome, Failed):
@@ -122,7 +123,7 @@ class TelegramNotifier:
             text = caption(report_caption(payload, lang))
 
             async def send(plain: bool) -> Message:  # the caption is plain text: nothing to parse
-                return await self.bot.send_document(chat_id, body, filename=payload["filename"], caption=text)
+                return await self.bot.send_document(chat_id, body, filename=payload.filename, caption=text)
 
             outcome = await self.attempt(chat_id, send, text)
             if isinstance(outcome, Failed):
@@ -130,10 +131,10 @@ class TelegramNotifier:
             message_ids.append(outcome)
         return Delivered({"chat_id": chat_id, "message_ids": message_ids, "parts": len(message_ids)})
 
-    def _photo(self, chat_id: int, item: OutboxItem, batch: Batch, lang: Lang) -> Send:
-        chart = item.payload["chart"]
-        title = f"{item.payload['jurisdiction']} {str(item.payload.get('at', ''))[:10]}"
-        png, legend = chart_png(chart, title)
+    def _photo(self, chat_id: int, digest: DigestPayload, batch: Batch, lang: Lang) -> Send:
+        assert digest.chart is not None
+        title = f"{digest.jurisdiction} {digest.at.isoformat()[:10]}"
+        png, legend = chart_png(digest.chart, title)
         text = caption("\n".join([headline(batch, lang), *legend]))
 
         async def send(plain: bool) -> Message:  # the caption is plain text: nothing to parse

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from monitor.alerts.outbox import ReportPayload
 from monitor.vocab import Lang
 
 # Command → (Korean, English) description, in the order /help and setMyCommands list them.
@@ -123,14 +122,14 @@ def say(key: str, lang: Lang, **values: object) -> str:
     return pick(TEXTS[key], lang).format(**values)
 
 
-def report_caption(payload: dict[str, Any], lang: Lang) -> str:
+def report_caption(payload: ReportPayload, lang: Lang) -> str:
     """The caption of a scheduled report sent as a document."""
-    place = payload["jurisdiction"]
+    place = payload.jurisdiction
     return say(
         "report_caption",
         lang,
-        name=say(f"report_{payload['report']}", lang),
+        name=say(f"report_{payload.report}", lang),
         place=say("report_all", lang) if place == "all" else place,
-        day=str(payload["at"])[:10],
-        file=payload["filename"],
+        day=payload.at.isoformat(),
+        file=payload.filename,
     )

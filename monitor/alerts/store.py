@@ -32,15 +32,19 @@ COLUMNS = [getattr(m.Alert, name) for name in STATE_FIELDS]
 
 
 class EvaluatedPass(Protocol):
-    """What the lifecycle needs of an evaluation pass (a snapshot, or the reference evaluation)."""
+    """What the lifecycle reads of an evaluation pass (a snapshot, or the reference evaluation): read-only,
+    so a pass may compute any of them on demand."""
 
     @property
     def now(self) -> datetime: ...
-
-    evaluations: list[Evaluation]
-    subjects: set[str]
-    errors: dict[str, str]
-    commitments: dict[str, CommitmentFacts]
+    @property
+    def evaluations(self) -> list[Evaluation]: ...
+    @property
+    def subjects(self) -> set[str]: ...
+    @property
+    def errors(self) -> dict[str, str]: ...
+    @property
+    def commitments(self) -> dict[str, CommitmentFacts]: ...
 
 
 # What the lifecycle decision reads. The texts (title, reason, details …) are only needed when an alert

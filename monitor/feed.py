@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from monitor.db import models as m
 from monitor.errors import InputError
-from monitor.notify.render import CONDITION_LABELS, label
+from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.rules.outcome import BEHAVIOUR
 from monitor.snapshot import jurisdiction_tree
 from monitor.timeutil import isoformat_local, require_aware

@@ -13,7 +13,7 @@ from monitor.cli.output import format_option, print_json, print_table, stream_js
 from monitor.durations import parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
-from monitor.notify.render import CONDITION_LABELS, EVENT_LABELS, label
+from monitor.notify.labels import CONDITION_LABELS, EVENT_LABELS, label
 from monitor.timeutil import isoformat_local
 
 # The engine, the daemon and Telegram are imported by the commands that run them, not here: `monitor

@@ -7,36 +7,11 @@ from collections.abc import Iterable
 
 from monitor.alerts.outbox import DigestPayload, NoticePayload, ReportPayload, place_name
 from monitor.notify.base import Batch, OutboxItem
+from monitor.notify.labels import CONDITION_LABELS, EVENT_LABELS, label
 from monitor.vocab import Lang
 
-CONDITION_LABELS: dict[str, tuple[str, str]] = {
-    "overdue": ("기한 초과", "overdue"),
-    "due_soon": ("기한 임박", "due soon"),
-    "stale": ("장기 미보고", "stale"),
-    "at_risk": ("미달 위험", "at risk"),
-    "unreported": ("예산 집행 미보고", "budget execution unreported"),
-    "underspent": ("예산 집행 부진", "budget underspent"),
-    "reminder": ("일정 알림", "event reminder"),
-    "unconfirmed": ("개최 미확인", "event not confirmed"),
-    "cancelled": ("일정 취소", "event cancelled"),
-    "contradiction": ("공식 상태와 모순", "contradicts official status"),
-    "achieved": ("목표 달성", "achieved"),
-}
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "firing": ("새 경보", "new"),
-    "escalated": ("단계 변경", "escalated"),
-    "repeat": ("계속", "still firing"),
-    "resolved": ("해결", "resolved"),
-    "digest": ("요약", "digest"),
-    "notice": ("알림", "notice"),
-}
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2, "good": 3}
 EVENT_ORDER = {"notice": 0, "digest": 1, "firing": 2, "escalated": 3, "repeat": 4, "resolved": 5}
-
-
-def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
-    ko, en = table.get(key, (key, key))
-    return ko if lang == "ko" else en
 
 
 def ordered(items: Iterable[OutboxItem]) -> list[OutboxItem]:

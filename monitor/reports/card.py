@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from monitor import snapshot
 from monitor.db import models as m
 from monitor.i18n import amount, t
-from monitor.notify.render import CONDITION_LABELS, label
+from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.registry import citation, find_code
 from monitor.reports.common import Countdown, ReportHeader, countdown, finished, make_header, party_map
 from monitor.reports.entries import Entry, load_entries

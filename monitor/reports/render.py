@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from monitor.i18n import amount, t
-from monitor.notify.render import CONDITION_LABELS, label
+from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.reports.tables import Report, main_table, to_data
 from monitor.vocab import Lang
 

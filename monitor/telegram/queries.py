@@ -17,7 +17,7 @@ from monitor import snapshot
 from monitor.db import models as m
 from monitor.i18n import t
 from monitor.metrics import from_snapshot
-from monitor.notify.render import CONDITION_LABELS, label
+from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.registry import citation, commitment_detail, find_code
 from monitor.rules import Evaluation, MilestoneFacts, Rule
 from monitor.rules.outcome import State

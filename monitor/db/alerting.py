@@ -9,15 +9,12 @@ resend recognisable).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from monitor.db.base import Base
-
-if TYPE_CHECKING:
-    from monitor.alerts.outbox import OutboxPayload
 
 
 class Alert(Base):
@@ -97,7 +94,7 @@ class OutboxEntry(Base):
     event: Mapped[str] = mapped_column(String(16))  # firing, repeat, escalated, resolved, achieved
     destination: Mapped[str] = mapped_column(String(128))
     group_key: Mapped[str] = mapped_column(String(64))  # jurisdiction slug: one message per group
-    payload: Mapped[dict[str, Any]] = mapped_column()  # an `OutboxPayload`'s JSON form
+    payload: Mapped[dict[str, Any]] = mapped_column()  # a `monitor.alerts.outbox` payload's JSON form
     created_at: Mapped[datetime]
     not_before: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16), default="pending")
@@ -109,12 +106,21 @@ class OutboxEntry(Base):
     delivery: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class Payload(Protocol):
+    """What the outbox stores of a payload (`monitor.alerts.outbox`; the tables know no alert types)."""
+
+    @property
+    def event(self) -> str: ...
+
+    def to_json(self) -> dict[str, object]: ...
+
+
 def pending_entry(
     dedup_key: str,
     alert_key: str,
     destination: str,
     group_key: str,
-    payload: OutboxPayload,
+    payload: Payload,
     now: datetime,
 ) -> OutboxEntry:
     """A notification ready to be sent now (digests, reports, notices, benchmarks; alerts go through the

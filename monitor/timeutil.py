@@ -6,6 +6,7 @@ A calendar-date deadline ("by 2030-06-30") becomes an instant in exactly one pla
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 
@@ -50,6 +51,11 @@ def parse_instant(text: str, tz: ZoneInfo) -> datetime:
 
 def isoformat_local(instant: datetime | None, tz: ZoneInfo) -> str | None:
     """ISO 8601 with the offset of `tz`, as shown to users and in JSON."""
-    if instant is None:
-        return None
+    return None if instant is None else _isoformat_local(instant, tz)
+
+
+@lru_cache(maxsize=1 << 14)
+def _isoformat_local(instant: datetime, tz: ZoneInfo) -> str:
+    # Deadlines repeat (quarter and year ends): a national listing formats a few thousand distinct ones
+    # half a million times. The text depends only on the instant and the zone, so sharing it is exact.
     return require_aware(instant).astimezone(tz).isoformat()

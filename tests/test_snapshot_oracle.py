@@ -5,16 +5,22 @@ with corrections and late entries — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import snapshot
+from monitor.db import models as m
 from monitor.evaluation.run import evaluate
-from monitor.rules import Evaluation, RuleConfig
+from monitor.rules import Evaluation, Rule, RuleConfig
+from monitor.timeutil import due_instant
+from tests.factories import SEOUL, load_shipped_seeds, rule_config
 from tests.registry_strategies import Registry, instants, registries, rule_configs, write
 
 SETTINGS = settings(
@@ -82,3 +88,79 @@ def test_a_jurisdictions_snapshot_is_the_whole_snapshot_narrowed_to_it_and_those
     assert sorted(_key(e) for e in narrowed.evaluations if below & set(e.parties)) == expected
     assert narrowed.scope.jurisdictions is not None and set(narrowed.scope.jurisdictions) == below
     assert [_key(e) for e in narrowed.problems()] == [_key(e) for e in whole.problems(below)]
+
+
+def _brief(e: snapshot.Finding) -> tuple[Any, ...]:
+    return (
+        e.key, e.subject, e.subject_type, e.commitment_code, str(e.rule), str(e.condition), e.stage,
+        e.jurisdiction, e.parties, e.behaviour,
+    )  # fmt: skip
+
+
+@SETTINGS
+@given(data=st.data(), reg=registries(), config=rule_configs)
+def test_the_detection_pass_decides_the_same_states_and_builds_the_same_evaluations(
+    sessions: sessionmaker[Session], data: st.DataObject, reg: Registry, config: RuleConfig
+) -> None:
+    now = _stored(sessions, data, reg, config)
+    with sessions() as session:
+        oracle = evaluate(session, config, now)
+        fast = snapshot.detect_build(session, config, now, snapshot.EVERYTHING)
+        brief = sorted(map(_brief, fast.findings))
+        subjects = set(fast.subjects)
+        built = sorted(map(_key, fast.evaluations))  # pending states built now, in the same session
+    assert brief == sorted(map(_brief, oracle.evaluations))
+    assert (subjects, fast.errors) == (oracle.subjects, oracle.errors)
+    assert built == sorted(map(_key, oracle.evaluations))
+    assert not fast.pending
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-30T12:00:00+09:00", "2031-01-01T00:00:00+09:00"])
+def test_the_detection_pass_finds_the_oracles_contradictions_on_the_shipped_seeds(
+    sessions: sessionmaker[Session], as_of: str
+) -> None:
+    """Every pledge made officially 정상추진 or 완료: the detection pass builds in full exactly the subtrees
+    a contradiction looks into, and finds the oracle's contradictions (both kinds occur)."""
+    load_shipped_seeds(sessions)
+    with sessions.begin() as session:
+        tops = session.scalars(select(m.Commitment.id).where(m.Commitment.parent_id.is_(None))).all()
+        session.execute(
+            insert(m.StatusChange), [_official(cid, ("on_track", "done")[cid % 2]) for cid in tops]
+        )
+        quantities = session.execute(
+            select(m.Milestone.id, m.Milestone.commitment_id).where(m.Milestone.kind == "quantity")
+        ).all()
+        slow = [_report(mid, cid, day, value) for mid, cid in quantities for day, value in _SLOW]
+        session.execute(insert(m.ProgressReport), slow)
+    now, config = datetime.fromisoformat(as_of), rule_config()
+    with sessions() as session:
+        oracle = evaluate(session, config, now)
+        fast = snapshot.detect_build(session, config, now, snapshot.EVERYTHING)
+        brief = sorted(map(_brief, fast.findings))
+        built = sorted(map(_key, fast.evaluations))
+    assert brief == sorted(map(_brief, oracle.evaluations))
+    assert built == sorted(map(_key, oracle.evaluations))
+    stages = {e.stage for e in oracle.evaluations if e.rule is Rule.CONTRADICTION}
+    assert stages == {"overdue_on_track", "done_below_target"}
+    if as_of.startswith("2026"):
+        assert sum(e.rule is Rule.AT_RISK for e in oracle.evaluations) > 1
+
+
+_SLOW = tuple(
+    (date(2026, month, 10), Decimal(month)) for month in (1, 2, 3, 4)
+)  # a trend far short of any target
+
+
+def _report(mid: int, cid: int, day: date, value: Decimal) -> dict[str, Any]:
+    return {
+        "commitment_id": cid, "milestone_id": mid, "value": value, "as_of": day, "evidence": [],
+        "reporter": "t", "channel": "cli", "entered_at": due_instant(day, SEOUL),
+    }  # fmt: skip
+
+
+def _official(cid: int, status: str) -> dict[str, Any]:
+    day = date(2026, 7, 1)
+    return {
+        "commitment_id": cid, "status": status, "as_of": day, "note": None, "evidence": [], "reporter": "t",
+        "channel": "cli", "entered_at": due_instant(day, SEOUL), "corrects_id": None, "seed_key": None,
+    }  # fmt: skip

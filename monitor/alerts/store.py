@@ -8,7 +8,7 @@ thousands of alerts and must not build an ORM object for each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from monitor.alerts.book import step
+from monitor.alerts.book import Finding, step
 from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
@@ -38,7 +38,8 @@ class EvaluatedPass(Protocol):
     @property
     def now(self) -> datetime: ...
     @property
-    def evaluations(self) -> list[Evaluation]: ...
+    def findings(self) -> Sequence[Finding]: ...
+    def full(self, findings: Sequence[Finding]) -> Mapping[str, Evaluation]: ...
     @property
     def subjects(self) -> set[str]: ...
     @property
@@ -152,11 +153,12 @@ def apply_pass(session: Session, result: EvaluatedPass, config: LifecycleConfig)
     codes = {
         c.code for c in result.commitments.values() if c.code in result.subjects or c.code in result.errors
     }
-    codes |= {e.commitment_code for e in result.evaluations}
+    findings = result.findings
+    codes |= {f.commitment_code for f in findings}
     stored = load_states(session, codes, brief=True)
     moved = step(
         {key: state for key, (_, state) in stored.items()},
-        result.evaluations,
+        findings,
         result.subjects,
         result.commitments,
         active_silences(session, result.now),
@@ -164,6 +166,7 @@ def apply_pass(session: Session, result: EvaluatedPass, config: LifecycleConfig)
         config.repeat_interval,
         lambda keys: firing_among(session, keys),
         complete=lambda alert: complete(session, alert),
+        build=result.full,
     )
     save(session, stored, moved.alerts.values(), result.now)
     enqueue(session, moved.notifications, config)

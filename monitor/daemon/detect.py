@@ -36,12 +36,13 @@ class CycleResult:
 def evaluate_all(
     sessions: sessionmaker[Session], rules: RuleConfig, now: datetime
 ) -> Iterator[snapshot.Snapshot]:
-    """A read-only full pass, one part of whole subtrees at a time, in bounded memory."""
+    """A read-only full pass (every state of every item decided, texts left unbuilt: see
+    `monitor.snapshot.compact`), one part of whole subtrees at a time, in bounded memory."""
     with sessions() as session:
         pieces = snapshot.parts(session, snapshot.EVERYTHING)
     for piece in pieces:
         with sessions() as session:
-            yield snapshot.build(session, rules, now, piece)
+            yield snapshot.detect_build(session, rules, now, piece)
 
 
 def detect(
@@ -60,14 +61,14 @@ def detect(
     for piece in pieces:
         with sessions.begin() as session:
             skipped = skipped_subjects(session, now)
-            result = snapshot.build(session, rules, now, piece, skipped)
+            result = snapshot.detect_build(session, rules, now, piece, skipped)
             notifications = apply_pass(session, result, lifecycle)
             record_errors(session, result)
         _count(
             cycle,
-            len(result.milestones),
+            result.milestone_count,
             len(result.subjects),
-            len(result.evaluations),
+            len(result.findings),
             result.errors,
             notifications,
             keep,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -48,6 +48,14 @@ class PassResult:
     errors: dict[str, str] = field(default_factory=dict)
     commitments: dict[str, CommitmentFacts] = field(default_factory=dict)
     milestones: int = 0
+
+    @property
+    def findings(self) -> list[Evaluation]:
+        return self.evaluations
+
+    def full(self, findings: Sequence[object]) -> dict[str, Evaluation]:
+        """Every state of this pass is built already."""
+        return {f.key: f for f in findings if isinstance(f, Evaluation)}
 
 
 def _guarded(

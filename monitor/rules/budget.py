@@ -18,7 +18,12 @@ from monitor.rules.timing import starts
 
 def spent_enough(facts: MilestoneFacts, executed: Decimal | None, config: RuleConfig) -> bool:
     """Executed at least planned × threshold (exact decimals): the tranche is achieved."""
-    planned = facts.planned_amount or Decimal(0)
+    return spent(facts.planned_amount, executed, config)
+
+
+def spent(planned: Decimal | None, executed: Decimal | None, config: RuleConfig) -> bool:
+    """`spent_enough` on the two amounts alone (what the column-wise detection pass reads)."""
+    planned = planned or Decimal(0)
     return executed is not None and planned > 0 and executed >= planned * config.underspend_threshold
 
 

@@ -41,7 +41,12 @@ def is_met(facts: MilestoneFacts, summary: ReportSummary) -> bool:
 
 
 def _due_day(facts: MilestoneFacts, config: RuleConfig) -> date:
-    return facts.due_date or local_day(facts.due_at, config.tz)
+    return deadline_day(facts.due_date, facts.due_at, config)
+
+
+def deadline_day(due_date: date | None, due_at: datetime, config: RuleConfig) -> date:
+    """The deadline as published (its calendar day), never the internal instant's UTC date."""
+    return due_date or local_day(due_at, config.tz)
 
 
 def _progress_text(facts: MilestoneFacts, summary: ReportSummary) -> Reason:
@@ -171,8 +176,13 @@ def at_risk(
 
 def shortfall_projection(facts: MilestoneFacts, trend: Trend, config: RuleConfig) -> float | None:
     """The trend's value on the deadline's day when it falls short of the target, else None."""
-    projected = trend.project(day_number(_due_day(facts, config)))
-    if projected is None or facts.target is None or Decimal(str(projected)) >= facts.target:
+    return shortfall(trend, _due_day(facts, config), facts.target)
+
+
+def shortfall(trend: Trend, due: date, target: Decimal | None) -> float | None:
+    """`shortfall_projection` on the figures alone (what the column-wise detection pass reads)."""
+    projected = trend.project(day_number(due))
+    if projected is None or target is None or Decimal(str(projected)) >= target:
         return None
     return projected
 

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from monitor.rules.config import RuleConfig
 from monitor.snapshot.assemble import build
-from monitor.snapshot.model import STATE_ORDER, Snapshot, state_counts
+from monitor.snapshot.detection import detect_build
+from monitor.snapshot.model import STATE_ORDER, Finding, Snapshot, state_counts
 from monitor.snapshot.parts import parts
 from monitor.snapshot.scope import (
     EVERYTHING,
@@ -35,11 +36,13 @@ def take(
 __all__ = [
     "EVERYTHING",
     "STATE_ORDER",
+    "Finding",
     "Place",
     "ResolvedScope",
     "Scope",
     "Snapshot",
     "build",
+    "detect_build",
     "jurisdiction_tree",
     "parts",
     "places",

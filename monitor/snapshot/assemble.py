@@ -69,36 +69,91 @@ def collection_deferred() -> Iterator[None]:
 def _build(
     session: Session, config: RuleConfig, as_of: datetime, scope: ResolvedScope, skip: Collection[str]
 ) -> Snapshot:
+    snap = frame(session, config, as_of, scope)
+    risky: list[tuple[MilestoneFacts, ReportSummary]] = []
+    under: Under = defaultdict(list)
+    parties = party_map(snap)
+    # Core execution: the rows need no ORM context (half the cost at national scale)
+    for row in session.connection().execute(query(session, config, as_of, scope.commitment_ids)):
+        _milestone(snap, parties, row, skip, risky, under)
+    snap.milestone_count = len(snap.milestones)
+    _at_risk(session, snap, risky)
+    commitment_states(snap, skip, under)
+    return snap
+
+
+def frame(session: Session, config: RuleConfig, as_of: datetime, scope: ResolvedScope) -> Snapshot:
+    """A snapshot with the scope's commitments (and their ancestors) loaded, no milestone yet."""
     ids = scope.commitment_ids
     loaded = None if ids is None else set(ids) | load_commitments.ancestors(session, ids)
     by_id = load_commitments.load(session, as_of, config.tz, loaded)
     snap = Snapshot(as_of=as_of, config=config, scope=scope, places=places(session))
     snap.commitments = {c.code: c for c in by_id.values()}
     snap.in_scope = frozenset(c.code for c in by_id.values() if ids is None or c.id in ids)
-    risky: list[tuple[MilestoneFacts, ReportSummary]] = []
-    under: Under = defaultdict(list)
-    parties = {cid: c.parties for cid, c in by_id.items()}
-    # Core execution: the rows need no ORM context (half the cost at national scale)
-    for row in session.connection().execute(query(session, config, as_of, ids)):
-        _milestone(snap, parties, row, skip, risky, under)
-    _at_risk(session, snap, risky)
-    _commitment_states(snap, skip, under)
     return snap
+
+
+def party_map(snap: Snapshot) -> dict[int, tuple[str, ...]]:
+    return {c.id: c.parties for c in snap.commitments.values()}
+
+
+def detailed(
+    session: Session, snap: Snapshot, milestone_ids: Collection[int], skip: Collection[str], under: Under
+) -> None:
+    """Build the given milestones in full (facts, summaries, evaluations), at risk decided."""
+    risky: list[tuple[MilestoneFacts, ReportSummary]] = []
+    if milestone_ids:
+        parties = party_map(snap)
+        for row in session.connection().execute(query(session, snap.config, snap.as_of, None, milestone_ids)):
+            _milestone(snap, parties, row, skip, risky, under)
+    _at_risk(session, snap, risky)
+
+
+def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> dict[str, Evaluation]:
+    """The evaluations of pending states (`monitor.snapshot.compact.Found`), built by the rules' builders
+    from the full rows of their milestones; a builder that fails leaves its state out (see `errors`)."""
+    wanted = {f.key for f in pending}
+    out: dict[str, Evaluation] = {}
+    parties = party_map(snap)
+    ids = {f.milestone_id for f in pending}
+    risky: list[tuple[MilestoneFacts, ReportSummary]] = []
+    for row in session.connection().execute(query(session, snap.config, snap.as_of, None, ids)):
+        facts = milestone_facts(row, parties)
+        summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
+        if f"{facts.code}:{Rule.AT_RISK}" in wanted:
+            risky.append((facts, summary))
+        try:
+            found = states(facts, summary, row[37], row[38], snap.config, snap.as_of)
+        except Exception as exc:  # as in a full build: one bad item must not stop the daemon
+            log.exception("evaluating %s failed; it will be checked again later", facts.code)
+            snap.errors[facts.code] = f"{type(exc).__name__}: {exc}"
+            snap.subjects.discard(facts.code)
+            continue
+        out.update((e.key, e) for e in found if e.key in wanted)
+    out.update((e.key, e) for _, e, _ in at_risk(session, snap.config, snap.as_of, risky))
+    return out
 
 
 def _at_risk(session: Session, snap: Snapshot, risky: list[tuple[MilestoneFacts, ReportSummary]]) -> None:
     """Project the trend of the candidates SQL singled out (the rule's own float formula)."""
-    found = trends(session, snap.as_of, [facts.id for facts, _ in risky])
+    for facts, evaluation, summary in at_risk(session, snap.config, snap.as_of, risky):
+        snap.summaries[facts.id] = summary
+        snap.built.append(evaluation)
+
+
+def at_risk(
+    session: Session, config: RuleConfig, now: datetime, risky: list[tuple[MilestoneFacts, ReportSummary]]
+) -> Iterator[tuple[MilestoneFacts, Evaluation, ReportSummary]]:
+    """(facts, evaluation, summary with its trend) of each candidate whose trend falls short."""
+    found = trends(session, now, [facts.id for facts, _ in risky])
     for facts, summary in risky:
         trend = found.get(facts.id)
         if trend is None:
             continue
         full = replace(summary, trend=trend)
-        snap.summaries[facts.id] = full
-        projected = shortfall_projection(facts, trend, snap.config)
+        projected = shortfall_projection(facts, trend, config)
         if projected is not None:
-            evaluation = at_risk_state(facts, full, snap.config, snap.as_of, projected)
-            snap.evaluations.append(evaluation)
+            yield facts, at_risk_state(facts, full, config, now, projected), full
 
 
 def _milestone(
@@ -125,7 +180,7 @@ def _milestone(
     if row[39]:
         risky.append((facts, summary))
     snap.subjects.add(facts.code)
-    snap.evaluations.extend(found)
+    snap.built.extend(found)
     under[facts.commitment_code].append((facts, summary, found))
 
 
@@ -169,10 +224,10 @@ def states(
     return [] if build is None else build(facts, summary, stage, config, now)
 
 
-def _commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> None:
+def commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> None:
     """Stale per commitment; contradictions from the subtree's states, gathered in one walk up."""
     config, now = snap.config, snap.as_of
-    watched = {code for code in snap.in_scope if snap.commitments[code].official_status in _CONTRADICTABLE}
+    watched = {code for code in snap.in_scope if snap.commitments[code].official_status in CONTRADICTABLE}
     late: dict[str, list[Evaluation]] = defaultdict(list)
     short: dict[str, list[tuple[MilestoneFacts, Any]]] = defaultdict(list)
     for code, items in under.items():
@@ -189,10 +244,10 @@ def _commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> N
             e for e in (stale(commitment, config, now), _contradiction(commitment, late, short, config)) if e
         ]
         snap.subjects.add(code)
-        snap.evaluations.extend(found)
+        snap.built.extend(found)
 
 
-_CONTRADICTABLE = frozenset({Status.ON_TRACK.value, Status.DONE.value})
+CONTRADICTABLE = frozenset({Status.ON_TRACK.value, Status.DONE.value})
 
 
 def _contradiction(

@@ -22,8 +22,8 @@ from sqlalchemy.sql import ColumnElement, Subquery
 
 from monitor.db import models as m
 from monitor.evaluation.facts import milestone_columns
-from monitor.evaluation.sql import in_or_all, is_sqlite
-from monitor.evaluation.summaries import latest_levels, summary_of, summary_query
+from monitor.evaluation.sql import effective_reports, in_or_all, is_sqlite
+from monitor.evaluation.summaries import summary_of, summary_query
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import Trend
@@ -44,12 +44,28 @@ def _lead_stage(anchor: Any, leads: tuple[Any, ...], now: datetime) -> ColumnEle
     return case((anchor <= now, null()), *whens, else_=null()) if whens else null()
 
 
+def latest_level(session: Session, now: datetime) -> ColumnElement[Any]:
+    """A non-cumulative target (a level per period) counts its latest effective value report: a
+    correlated subquery, evaluated only for such milestones (one index seek each), NULL otherwise."""
+    ms = m.Milestone
+    r, effective = effective_reports(session, now)
+    latest = (
+        select(r.value)
+        .where(r.milestone_id == ms.id, effective, r.value.is_not(None))
+        .order_by(r.as_of.desc(), r.id.desc())
+        .limit(1)
+        .correlate(ms)
+        .scalar_subquery()
+    )
+    return case((ms.cumulative.is_(False), latest), else_=null())
+
+
 def classify(
-    session: Session, config: RuleConfig, now: datetime, s: Subquery, level: Subquery
+    session: Session, config: RuleConfig, now: datetime, s: Subquery, level: ColumnElement[Any]
 ) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
     """(state, lead-stage index, at-risk candidate) for one milestone row."""
     ms = m.Milestone
-    value = case((ms.cumulative.is_(False), _exact(session, level.c.value)), else_=s.c.top)
+    value = case((ms.cumulative.is_(False), _exact(session, level)), else_=s.c.top)
     target = _exact(session, ms.target_value)
     met = case(
         (ms.kind == "completion", s.c.done == 1),
@@ -110,24 +126,45 @@ def trends(session: Session, now: datetime, milestone_ids: list[int]) -> dict[in
     return found
 
 
-def query(session: Session, config: RuleConfig, now: datetime, ids: Collection[int] | None) -> Any:
-    """Every active milestone of the commitments `ids` (or all) with its facts, summary and state."""
-    ms, c = m.Milestone, m.Commitment
-    s = summary_query(session, now, ids, trend=False).subquery("s")
-    level = latest_levels(session, now, ids).subquery("lvl")
+def query(
+    session: Session,
+    config: RuleConfig,
+    now: datetime,
+    ids: Collection[int] | None,
+    milestone_ids: Collection[int] | None = None,
+) -> Any:
+    """Every active milestone of the commitments `ids` (or all; or only `milestone_ids`) with its facts,
+    summary and state."""
+    s = summary_query(session, now, ids, trend=False, milestone_ids=milestone_ids).subquery("s")
+    level = latest_level(session, now)
     state, stage, risk = classify(session, config, now, s, level)
+    return _scoped(select(*milestone_columns(), *s.c, level, state, stage, risk), s, ids, milestone_ids)
+
+
+def compact_query(session: Session, config: RuleConfig, now: datetime, ids: Collection[int] | None) -> Any:
+    """The same classification with only what deciding the states needs (the detection pass): id, code,
+    commitment id, state, stage, at-risk candidate, planned and executed amounts (budget tranches), and
+    for at-risk candidates alone the target and deadline."""
+    ms = m.Milestone
+    s = summary_query(session, now, ids, trend=False).subquery("s")
+    state, stage, risk = classify(session, config, now, s, latest_level(session, now))
+    candidate = risk == 1
+    columns = (
+        *(ms.id, ms.code, ms.commitment_id, state, stage, risk, ms.planned_amount, s.c.executed),
+        *(case((candidate, column), else_=null()) for column in (ms.target_value, ms.due_date, ms.due_at)),
+    )
+    return _scoped(select(*columns), s, ids, None)
+
+
+def _scoped(
+    selected: Any, s: Subquery, ids: Collection[int] | None, milestone_ids: Collection[int] | None
+) -> Any:
+    ms, c = m.Milestone, m.Commitment
     return (
-        select(
-            *milestone_columns(),
-            *s.c,
-            level.c.value,
-            state,
-            stage,
-            risk,
-        )
+        selected.select_from(ms)
         .join(c, c.id == ms.commitment_id)
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
         .outerjoin(s, s.c.mid == ms.id)
-        .outerjoin(level, level.c.mid == ms.id)
         .where(ms.retired_at.is_(None), c.retired_at.is_(None), in_or_all(c.id, ids))
+        .where(in_or_all(ms.id, milestone_ids))
     )

@@ -137,6 +137,7 @@ class StatusChange(Base):
     """Official status history (append-only). The latest by as-of date is the current status."""
 
     __tablename__ = "status_changes"
+    __table_args__ = (Index("ix_status_changes_commitment_entered", "commitment_id", "entered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
@@ -234,6 +235,8 @@ class ProgressReport(Base):
             " OR executed_amount IS NOT NULL OR secured_amount IS NOT NULL",
             name="has_content",
         ),
+        # the latest report per commitment (the stale rule), read from the index alone
+        Index("ix_progress_reports_commitment_entered", "commitment_id", "entered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

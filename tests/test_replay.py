@@ -17,7 +17,7 @@ START = datetime(2026, 11, 30, tzinfo=SEOUL)
 
 def _replay(sessions: sessionmaker[Session], jurisdiction: str | None) -> list[Message]:
     with sessions() as session:
-        return replay(session, RuleConfig(tz=SEOUL), 7 * DAY, START, START + 2 * DAY, DAY, jurisdiction)
+        return list(replay(session, RuleConfig(tz=SEOUL), 7 * DAY, START, START + 2 * DAY, DAY, jurisdiction))
 
 
 def _sent(messages: list[Message]) -> list[tuple[datetime, str, str]]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table, stream_json
+from monitor.cli.output import format_option, print_table, stream_json
 from monitor.durations import parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
@@ -21,6 +21,7 @@ from monitor.timeutil import isoformat_local
 if TYPE_CHECKING:
     from monitor import snapshot
     from monitor.daemon.jobs import JobSpec
+    from monitor.daemon.replay import Message
     from monitor.daemon.service import DaemonConfig
     from monitor.rules import Evaluation
 
@@ -231,44 +232,41 @@ def replay_command(
         messages = replay(
             session, app.rule_config(), app.settings.repeat_interval, first, last, step, jurisdiction
         )
-    tz, lang = app.settings.tz, app.lang
-    if fmt == "json":
-        print_json(
-            [
-                {
-                    "at": isoformat_local(msg.at, tz),
-                    "jurisdiction": msg.jurisdiction,
-                    "notifications": [
-                        {
-                            "event": n.event.value,
-                            "code": n.payload.subject,
-                            "rule": n.payload.rule.value,
-                            "state": n.payload.condition.value,
-                            "stage": n.payload.stage,
-                            "sequence": n.sequence,
-                            "reason": n.payload.reason(lang),
-                        }
-                        for n in msg.notifications
-                    ],
-                }
-                for msg in messages
-            ]
-        )
-        return
+        if fmt == "json":
+            stream_json(_message_json(msg, app) for msg in messages)
+            return
+        _replay_table(messages, app)
+
+
+def _message_json(msg: Message, app: AppContext) -> dict[str, Any]:
+    return {
+        "at": isoformat_local(msg.at, app.settings.tz),
+        "jurisdiction": msg.jurisdiction,
+        "notifications": [
+            {
+                "event": n.event.value,
+                "code": n.payload.subject,
+                "rule": n.payload.rule.value,
+                "state": n.payload.condition.value,
+                "stage": n.payload.stage,
+                "sequence": n.sequence,
+                "reason": n.payload.reason(app.lang),
+            }
+            for n in msg.notifications
+        ],
+    }
+
+
+def _replay_table(messages: Iterable[Message], app: AppContext) -> None:
+    lang, count, sent = app.lang, 0, 0
     for message in messages:
+        count, sent = count + 1, sent + len(message.notifications)
         click.echo(f"{_local(message.at, app)} {message.jurisdiction} — {len(message.notifications)}")
         for n in message.notifications:
             event = label(EVENT_LABELS, n.event, lang)
             condition = label(CONDITION_LABELS, n.payload.condition, lang)
             click.echo(f"  [{event}·{condition}] {n.payload.subject} {n.payload.reason(lang)}")
-    click.echo(
-        t(
-            "summary.replay",
-            lang,
-            messages=len(messages),
-            notifications=sum(len(m.notifications) for m in messages),
-        )
-    )
+    click.echo(t("summary.replay", lang, messages=count, notifications=sent))
 
 
 def _local(instant: datetime, app: AppContext) -> str:

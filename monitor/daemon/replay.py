@@ -1,14 +1,17 @@
 """`monitor replay`: the notifications the daemon would have sent over a period, step by step.
 
-Each step takes a snapshot of the world as it was known then (reports entered up to that instant) and
-advances an in-memory set of alerts with the same `alerts.book.step` the daemon uses; notifications of
-one step and one jurisdiction form one message, as group_wait would group them. The scope is resolved
-once: replaying one jurisdiction (with those below it) evaluates only that part of the registry.
+Each step takes the daemon's own detection snapshot of the world as it was known then (reports entered
+up to that instant) and advances an in-memory set of alerts with the same `alerts.book.step` the daemon
+uses; notifications of one step and one jurisdiction form one message, as group_wait would group them.
+Messages are yielded step by step (a month of the national registry is hundreds of thousands of them),
+and only what the lifecycle moves is built in full. The scope is resolved once: replaying one
+jurisdiction (with those below it) evaluates only that part of the registry.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,7 +52,8 @@ def replay(
     end: datetime,
     every: timedelta,
     jurisdiction: str | None = None,
-) -> list[Message]:
+) -> Iterator[Message]:
+    """The messages in order, as each step is evaluated (valid while `session` is)."""
     if every <= timedelta(0):
         raise ValueError("the step must be positive")
     silences = _silences(session)
@@ -57,18 +61,23 @@ def replay(
     if jurisdiction is not None:
         scope = snapshot.resolve(session, snapshot.Scope(jurisdiction=jurisdiction))
     alerts: dict[str, AlertState] = {}
-    messages: list[Message] = []
     now = start
     while now <= end:
-        snap = snapshot.build(session, rules, now, scope)
+        snap = snapshot.detect_build(session, rules, now, scope)
         moved = step(
-            alerts, snap.evaluations, snap.subjects, snap.commitments, silences, now, repeat_interval
+            alerts,
+            snap.findings,
+            snap.subjects,
+            snap.commitments,
+            silences,
+            now,
+            repeat_interval,
+            build=snap.full,
         )
         alerts.update(moved.alerts)
         grouped: dict[str, list[Notification]] = defaultdict(list)
         for notification in moved.notifications:
             if scope.concerns(notification.parties):
                 grouped[jurisdiction or notification.jurisdiction].append(notification)
-        messages.extend(Message(now, place, grouped[place]) for place in sorted(grouped))
+        yield from (Message(now, place, grouped[place]) for place in sorted(grouped))
         now += every
-    return messages

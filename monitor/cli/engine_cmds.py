@@ -94,6 +94,7 @@ async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], onc
 
 
 def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
+    """One state as `check --format json` lists it (enums are str: they encode as their values)."""
     tz = app.settings.tz
     return {
         "code": e.subject,
@@ -102,10 +103,10 @@ def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
         "title": e.title,
         "jurisdiction": e.jurisdiction,
         "parties": list(e.parties),
-        "rule": e.rule.value,
+        "rule": e.rule,
         "state": e.condition,
         "stage": e.stage,
-        "severity": e.behaviour.severity.value,
+        "severity": e.behaviour.severity,
         "since": isoformat_local(e.since, tz),
         "due": isoformat_local(e.due, tz),
         "reason": e.reason.text(app.lang),
@@ -150,7 +151,7 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
                 snap = snapshot.build(session, app.rule_config(), now, piece)
             yield from sorted(
                 (e for e in snap.evaluations if scope.concerns(e.parties)),
-                key=lambda e: (e.jurisdiction, e.subject, e.rule.value),
+                key=lambda e: (e.jurisdiction, e.subject, e.rule),
             )
 
     if fmt == "json":

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from monitor.rules import timing
 from monitor.rules.config import RuleConfig
+from monitor.rules.details import AchievedDetails, AtRiskDetails, LeadDetails, OverdueDetails
 from monitor.rules.facts import MilestoneFacts, ReportSummary, Trend
 from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, figure_en, lead_label, local_day, local_minute, percent
@@ -100,12 +101,7 @@ def overdue_state(
         State.OVERDUE,
         starts(timing.OVERDUE, facts.due_at, config),
         Reason.lazy(text),
-        {
-            "days_overdue": late,
-            "due_date": due.isoformat(),
-            "target": text_of(facts.target),
-            "reported": text_of(value),
-        },
+        OverdueDetails(late, due, facts.target, value),
     )
 
 
@@ -148,7 +144,7 @@ def lead_state(
         state,
         instant - lead,
         Reason.lazy(text),
-        {"lead": lead_label(lead)},
+        LeadDetails(lead_label(lead)),
         stage=lead_label(lead),
         due=instant,
     )
@@ -209,12 +205,7 @@ def at_risk_state(
         State.AT_RISK,
         summary.last_entered_at or now,
         Reason.lazy(text),
-        {
-            "projected": f"{projected:.1f}",
-            "shortfall": f"{shortfall:.1f}",
-            "target": text_of(target),
-            "reports": n,
-        },
+        AtRiskDetails(Decimal(f"{projected:.1f}"), Decimal(f"{shortfall:.1f}"), target, n),
     )
 
 
@@ -244,9 +235,5 @@ def achieved(facts: MilestoneFacts, summary: ReportSummary, config: RuleConfig, 
         State.ACHIEVED,
         summary.last_entered_at or now,
         reason,
-        {"reported": text_of(progress)},
+        AchievedDetails(progress),
     )
-
-
-def text_of(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)

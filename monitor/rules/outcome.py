@@ -3,12 +3,12 @@ figures behind it (typed `details`, `monitor.rules.details`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from monitor.rules.details import Details, details_from_json
+from monitor.rules.details import Details
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts
 from monitor.vocab import Lang
 
@@ -152,16 +152,11 @@ def found(
     condition: State,
     since: datetime,
     reason: Reason,
-    details: Details | Mapping[str, object],
+    details: Details,
     stage: str | None = None,
     due: datetime | None = None,
 ) -> Evaluation:
-    """An evaluation of a milestone or commitment (due defaults to its deadline or period end).
-
-    `details` may still come in its JSON form (the milestone rules build dicts): it is read into its
-    typed value here, so every `Evaluation` carries typed details."""
-    if isinstance(details, Mapping):
-        details = details_from_json(details)
+    """An evaluation of a milestone or commitment (due defaults to its deadline or period end)."""
     deadline: datetime | None
     if isinstance(facts, MilestoneFacts):
         kind, commitment_code, commitment_title = "milestone", facts.commitment_code, facts.commitment_title

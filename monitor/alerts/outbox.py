@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from monitor import jsonvalues as jv
-from monitor.alerts.payload import AlertPayload, Event, KeyAccess
+from monitor.alerts.payload import AlertPayload, Event
 from monitor.rules.outcome import Severity, State
 from monitor.vocab import Lang
 
@@ -103,7 +103,7 @@ class Chart:
 
 
 @dataclass(frozen=True, slots=True)
-class DigestPayload(KeyAccess):
+class DigestPayload:
     """What is firing in one jurisdiction, worst first (a digest job or /report)."""
 
     event: ClassVar[str] = "digest"
@@ -161,7 +161,7 @@ class DigestPayload(KeyAccess):
 
 
 @dataclass(frozen=True, slots=True)
-class ReportPayload(KeyAccess):
+class ReportPayload:
     """A scheduled report for one chat: the file, sent as a document or as messages."""
 
     event: ClassVar[str] = "report"
@@ -207,7 +207,7 @@ class ReportPayload(KeyAccess):
 
 
 @dataclass(frozen=True, slots=True)
-class NoticePayload(KeyAccess):
+class NoticePayload:
     """A notice to the admin chat (a subscription disabled by a permanent delivery error)."""
 
     event: ClassVar[str] = "notice"

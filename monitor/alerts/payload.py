@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from monitor import jsonvalues as jv
 from monitor.rules.details import Details, details_from_json
@@ -27,24 +26,8 @@ class Event(StrEnum):
     RESOLVED = "resolved"
 
 
-class KeyAccess:
-    """Transitional: read a payload by its JSON key (`payload["subject"]`, `payload.get("condition")`) for
-    code not yet moved to attributes — bench/national.py. Remove once nothing indexes a payload."""
-
-    __slots__ = ()
-
-    def to_json(self) -> dict[str, object]:
-        raise NotImplementedError
-
-    def __getitem__(self, key: str) -> Any:
-        return self.to_json()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.to_json().get(key, default)
-
-
 @dataclass(frozen=True, slots=True)
-class AlertPayload(KeyAccess):
+class AlertPayload:
     event: Event
     key: str  # "{subject}:{rule}"
     subject: str  # milestone or commitment code

@@ -39,34 +39,43 @@ def summary_query(
     commitment_ids: Collection[int] | None,
     trend: bool = True,
     milestone_ids: Collection[int] | None = None,
+    slim: bool = False,
 ) -> Select[Any]:
     """Per milestone: count, maxima, last as-of/entered, least-squares sums and status flags of the
     effective reports (columns labelled mid, count, top, executed, secured, last_as_of, last_entered,
     n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`). Without `trend` the sums are NULL: computing
-    day numbers is most of the query's cost, and only the at-risk rule reads them."""
+    day numbers is most of the query's cost, and only the at-risk rule reads them. `slim` keeps only
+    what classifying a milestone reads (mid, top, executed, n and the flags): the detection pass."""
     r, effective = effective_reports(session, now)
+    columns = _aggregates(session, r, trend)
+    if slim:
+        columns = {name: columns[name] for name in ("mid", "top", "executed", "n", *STATUS_FLAGS)}
+    return (
+        select(*(column.label(name) for name, column in columns.items()))
+        .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))
+        .where(in_or_all(r.milestone_id, milestone_ids))
+        .group_by(r.milestone_id)
+    )
+
+
+def _aggregates(session: Session, r: Any, trend: bool) -> dict[str, ColumnElement[Any]]:
     x, y = day_number(session, r.as_of), number(session, r.value)
     valued = r.value.is_not(None)
     sums: list[ColumnElement[Any]] = [cast(null(), Float)] * 4  # without `trend`: NULL, typed for PostgreSQL
     if trend:
         sums = [func.sum(case((valued, term))) for term in (x, y, x * x, x * y)]
-    return (
-        select(
-            r.milestone_id.label("mid"),
-            func.count().label("count"),
-            func.max(y).label("top"),
-            func.max(number(session, r.executed_amount)).label("executed"),
-            func.max(number(session, r.secured_amount)).label("secured"),
-            type_coerce(func.max(r.as_of), Date()).label("last_as_of"),
-            type_coerce(func.max(r.entered_at), UTCDateTime()).label("last_entered"),
-            func.count(r.value).label("n"),
-            *(total.label(name) for total, name in zip(sums, ("sx", "sy", "sxx", "sxy"), strict=True)),
-            *[func.max(case((r.status == status, 1), else_=0)).label(status) for status in STATUS_FLAGS],
-        )
-        .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))
-        .where(in_or_all(r.milestone_id, milestone_ids))
-        .group_by(r.milestone_id)
-    )
+    return {
+        "mid": r.milestone_id,
+        "count": func.count(),
+        "top": func.max(y),
+        "executed": func.max(number(session, r.executed_amount)),
+        "secured": func.max(number(session, r.secured_amount)),
+        "last_as_of": type_coerce(func.max(r.as_of), Date()),
+        "last_entered": type_coerce(func.max(r.entered_at), UTCDateTime()),
+        "n": func.count(r.value),
+        **dict(zip(("sx", "sy", "sxx", "sxy"), sums, strict=True)),
+        **{status: func.max(case((r.status == status, 1), else_=0)) for status in STATUS_FLAGS},
+    }
 
 
 def summary_of(row: Sequence[Any]) -> ReportSummary:

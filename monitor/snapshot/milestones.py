@@ -146,7 +146,7 @@ def compact_query(session: Session, config: RuleConfig, now: datetime, ids: Coll
     commitment id, state, stage, at-risk candidate, planned and executed amounts (budget tranches), and
     for at-risk candidates alone the target and deadline."""
     ms = m.Milestone
-    s = summary_query(session, now, ids, trend=False).subquery("s")
+    s = summary_query(session, now, ids, trend=False, slim=True).subquery("s")
     state, stage, risk = classify(session, config, now, s, latest_level(session, now))
     candidate = risk == 1
     columns = (

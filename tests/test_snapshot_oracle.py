@@ -5,7 +5,7 @@ with corrections and late entries — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -164,3 +164,34 @@ def _official(cid: int, status: str) -> dict[str, Any]:
         "commitment_id": cid, "status": status, "as_of": day, "note": None, "evidence": [], "reporter": "t",
         "channel": "cli", "entered_at": due_instant(day, SEOUL), "corrects_id": None, "seed_key": None,
     }  # fmt: skip
+
+
+def test_at_risk_holds_in_every_pass_until_the_grace_after_the_deadline_ends(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The SQL boundary of the at-risk candidates is the rule's: at risk until deadline + grace, a second
+    before included, overdue from then on — in the full snapshot and the detection pass alike."""
+    load_shipped_seeds(sessions)
+    with sessions.begin() as session:
+        quantities = session.execute(
+            select(m.Milestone.id, m.Milestone.commitment_id).where(m.Milestone.kind == "quantity")
+        ).all()
+        session.execute(
+            insert(m.ProgressReport), [_report(i, c, d, v) for i, c in quantities for d, v in _SLOW]
+        )
+    config = rule_config()
+    with sessions() as session:
+        risky = evaluate(session, config, datetime(2026, 11, 30, tzinfo=SEOUL)).evaluations
+    due = min(e.due for e in risky if e.rule is Rule.AT_RISK and e.due is not None)
+    for now, rule in (
+        (due + config.grace - timedelta(seconds=1), Rule.AT_RISK),
+        (due + config.grace, Rule.OVERDUE),
+    ):
+        with sessions() as session:
+            oracle = sorted(map(_key, evaluate(session, config, now).evaluations))
+            full = sorted(map(_key, snapshot.build(session, config, now, snapshot.EVERYTHING).evaluations))
+            detected = sorted(
+                map(_key, snapshot.detect_build(session, config, now, snapshot.EVERYTHING).evaluations)
+            )
+        assert full == oracle and detected == oracle
+        assert any(k[1] == rule and k[5] == due for k in oracle)  # what the boundary decides, present

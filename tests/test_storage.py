@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from monitor.db import models as m
 from monitor.db.base import Base
 from monitor.db.engine import make_engine
 from monitor.errors import HistoryIsAppendOnly
+from tests.conftest import _postgres_schema_url
 from tests.factories import NOW, detect_at, load_shipped_seeds, sessions_for
 
 TABLES = {
@@ -181,3 +183,18 @@ def test_correction_is_a_new_row_pointing_at_the_corrected_one(seeded: sessionma
         )
     assert [r.value for r in rows] == [Decimal(656), Decimal(660)]
     assert rows[1].corrects_id == rows[0].id
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_schema_url()
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_keep_the_urls_options_and_run_without_jit(postgres_url: str) -> None:
+    """The classification's plans are costed high; JIT would spend seconds compiling them (see engine)."""
+    engine = make_engine(postgres_url)
+    with engine.connect() as conn:
+        jit, path = conn.execute(text("SELECT current_setting('jit'), current_setting('search_path')")).one()
+    engine.dispose()
+    assert jit == "off" and path.startswith("t_")  # the test schema from the URL's own options

@@ -139,11 +139,16 @@ class Evaluation:
 
     @property
     def key(self) -> str:
-        return f"{self.subject}:{self.rule.value}"
+        return alert_key(self.subject, self.rule)
 
     @property
     def behaviour(self) -> Behaviour:
         return BEHAVIOUR[(self.rule, self.condition)]
+
+
+def alert_key(subject: str, rule: Rule) -> str:
+    """One alert per (subject, rule): "{subject}:{rule}"."""
+    return f"{subject}:{rule.value}"
 
 
 def found(

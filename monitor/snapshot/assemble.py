@@ -30,7 +30,7 @@ from monitor.rules.milestone import (
     overdue_state,
     shortfall_projection,
 )
-from monitor.rules.outcome import Evaluation, Rule, State
+from monitor.rules.outcome import Evaluation, Rule, State, alert_key
 from monitor.snapshot import commitments as load_commitments
 from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, query, trends
 from monitor.snapshot.model import Snapshot
@@ -127,13 +127,12 @@ def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> d
             continue
         facts = milestone_facts(row, parties)
         summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
-        if f"{facts.code}:{Rule.AT_RISK}" in wanted:
+        if alert_key(facts.code, Rule.AT_RISK) in wanted:
             risky.append((facts, summary))
         try:
             found = states(facts, summary, row[37], row[38], snap.config, snap.as_of)
         except Exception as exc:  # as in a full build: one bad item must not stop the daemon
-            log.exception("evaluating %s failed; it will be checked again later", facts.code)
-            snap.errors[facts.code] = f"{type(exc).__name__}: {exc}"
+            failed(snap, facts.code, exc)
             snap.subjects.discard(facts.code)
             continue
         out.update((e.key, e) for e in found if e.key in wanted)
@@ -181,8 +180,7 @@ def _milestone(
     try:
         found = states(facts, summary, row[37], row[38], snap.config, snap.as_of)
     except Exception as exc:  # one bad item must not stop the pass, nor crash the daemon
-        log.exception("evaluating %s failed; it will be checked again later", facts.code)
-        snap.errors[facts.code] = f"{type(exc).__name__}: {exc}"
+        failed(snap, facts.code, exc)
         return
     if row[39]:
         risky.append((facts, summary))
@@ -238,7 +236,7 @@ def commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> No
     late: dict[str, list[Evaluation]] = defaultdict(list)
     short: dict[str, list[tuple[MilestoneFacts, Any]]] = defaultdict(list)
     for code, items in under.items():
-        for ancestor in _self_and_ancestors(snap.commitments, code):
+        for ancestor in self_and_ancestors(snap.commitments, code):
             if ancestor not in watched:
                 continue
             for facts, summary, found in items:
@@ -272,8 +270,14 @@ def _contradiction(
     return None
 
 
-def _self_and_ancestors(commitments: dict[str, CommitmentFacts], code: str) -> Iterator[str]:
+def self_and_ancestors(commitments: dict[str, CommitmentFacts], code: str) -> Iterator[str]:
     node: str | None = code
     while node is not None and node in commitments:
         yield node
         node = commitments[node].parent_code
+
+
+def failed(snap: Snapshot, code: str, exc: Exception) -> None:
+    """Record an item whose evaluation raised: it is retried next pass, its alerts left as they are."""
+    log.exception("evaluating %s failed; it will be checked again later", code)
+    snap.errors[code] = f"{type(exc).__name__}: {exc}"

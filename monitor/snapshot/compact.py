@@ -24,7 +24,7 @@ from monitor.rules.budget import spent
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts
 from monitor.rules.milestone import deadline_day, shortfall
-from monitor.rules.outcome import BEHAVIOUR, Behaviour, Rule, State
+from monitor.rules.outcome import BEHAVIOUR, Behaviour, Rule, State, alert_key
 from monitor.rules.text import lead_label
 from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, compact_query, trends
 
@@ -47,7 +47,7 @@ class Found(NamedTuple):
 
     @property
     def key(self) -> str:
-        return f"{self.subject}:{self.rule}"
+        return alert_key(self.subject, self.rule)
 
     @property
     def behaviour(self) -> Behaviour:

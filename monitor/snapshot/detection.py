@@ -5,7 +5,6 @@ where someone reads them (`Snapshot.full`, `Snapshot.evaluations`).
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
@@ -22,14 +21,14 @@ from monitor.snapshot.assemble import (
     collection_deferred,
     commitment_states,
     detailed,
+    failed,
     frame,
     materialize,
+    self_and_ancestors,
 )
 from monitor.snapshot.model import Snapshot
 from monitor.snapshot.scope import ResolvedScope
 from monitor.vocab import Status
-
-log = logging.getLogger(__name__)
 
 
 def detect_build(
@@ -56,8 +55,7 @@ def detect_build(
             try:
                 found = compact.decide(row, by_id[row.commitment_id], config)
             except Exception as exc:  # as in a full build: one bad item must not stop the daemon
-                log.exception("evaluating %s failed; it will be checked again later", row.code)
-                snap.errors[row.code] = f"{type(exc).__name__}: {exc}"
+                failed(snap, row.code, exc)
                 continue
             if found is not None and found.rule is Rule.OVERDUE and row.commitment_id in on_track:
                 full.add(row.id)  # the contradiction names it, with its since
@@ -87,12 +85,10 @@ def _watched(snap: Snapshot) -> tuple[set[int], set[int]]:
     if not watched:
         return on_track, done
     for facts in snap.commitments.values():
-        node: str | None = facts.code
-        while node is not None and node in snap.commitments:
+        for node in self_and_ancestors(snap.commitments, facts.code):
             status = watched.get(node)
             if status == Status.ON_TRACK.value:
                 on_track.add(facts.id)
             elif status == Status.DONE.value:
                 done.add(facts.id)
-            node = snap.commitments[node].parent_code
     return on_track, done

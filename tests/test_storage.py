@@ -198,3 +198,35 @@ def test_postgresql_connections_keep_the_urls_options_and_run_without_jit(postgr
         jit, path = conn.execute(text("SELECT current_setting('jit'), current_setting('search_path')")).one()
     engine.dispose()
     assert jit == "off" and path.startswith("t_")  # the test schema from the URL's own options
+
+
+RUNS_OF_EIGHT = [i for start in range(0, 70 * 10, 10) for i in range(start, start + 8)]  # 70 runs: > `most`
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        set(),
+        {5},
+        set(range(100)),  # one run
+        set(range(0, 200, 2)),  # no run
+        set(range(7)) | set(range(20, 28)) | {40, 41, 99},  # a run of 7 is listed, a run of 8 a range
+        set(RUNS_OF_EIGHT),  # too many runs for one OR chain: listed
+    ],
+    ids=["none", "one", "one-run", "scattered", "mixed", "many-runs"],
+)
+def test_an_id_filter_selects_exactly_the_given_ids(engine: Engine, ids: set[int]) -> None:
+    """A part's filter (ranges of consecutive ids plus a list) keeps exactly its ids."""
+    from sqlalchemy import Column, Integer, MetaData, Table, insert
+
+    from monitor.evaluation.sql import in_or_all
+
+    table = Table("numbers", MetaData(), Column("id", Integer, primary_key=True))
+    with engine.begin() as conn:
+        table.create(conn)
+        conn.execute(insert(table), [{"id": i} for i in range(720)])
+        found = set(conn.scalars(select(table.c.id).where(in_or_all(table.c.id, ids))))
+        everything = set(conn.scalars(select(table.c.id).where(in_or_all(table.c.id, None))))
+        table.drop(conn)
+    assert found == ids
+    assert everything == set(range(720))

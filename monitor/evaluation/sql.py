@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Float, and_, bindparam, cast, func, literal, select
+from sqlalchemy import Date, Float, and_, cast, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -39,13 +39,39 @@ def to_decimal(value: Any) -> Decimal | None:
 
 
 def in_or_all(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:
-    """`column IN ids` (ids rendered as literal integers, so no database's bound-parameter limit
-    applies to a part of thousands of ids), or true when `ids` is None."""
+    """`column` within `ids` (or true when `ids` is None), as ranges of consecutive ids plus a list of
+    the rest, rendered as literal integers: a part of thousands of commitments is usually a few runs of
+    consecutive ids, so the statement stays short, no database's bound-parameter limit applies, and
+    rendering it costs nothing."""
     if ids is None:
         return literal(True)
-    listed: Any = bindparam("ids", sorted(ids), expanding=True, literal_execute=True, unique=True)
-    condition: ColumnElement[bool] = column.in_(listed)
-    return condition
+    ranges, single = id_runs(ids)
+    conditions = [column.between(literal_column(str(lo)), literal_column(str(hi))) for lo, hi in ranges]
+    if single:
+        listed: ColumnElement[Any] = literal_column("(" + ",".join(map(str, single)) + ")")
+        conditions.append(column.op("IN", is_comparison=True)(listed))
+    if not conditions:
+        return literal(False)
+    return or_(*conditions) if len(conditions) > 1 else conditions[0]
+
+
+def id_runs(
+    ids: Collection[int], shortest: int = 8, most: int = 64
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """Sorted `ids` as (first, last) runs of at least `shortest` consecutive ids, and the rest; no more
+    than `most` runs (an OR chain deepens the parsed expression: SQLite allows a depth of 1000)."""
+    ranges: list[tuple[int, int]] = []
+    single: list[int] = []
+    ordered = sorted({int(i) for i in ids})
+    start = 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] != ordered[i - 1] + 1:
+            if i - start >= shortest:
+                ranges.append((ordered[start], ordered[i - 1]))
+            else:
+                single += ordered[start:i]
+            start = i
+    return (ranges, single) if len(ranges) <= most else ([], ordered)
 
 
 def usually_true(session: Session, condition: ColumnElement[bool]) -> ColumnElement[bool]:

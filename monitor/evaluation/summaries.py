@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, Float, Select, case, cast, func, null, select, type_coerce
+from sqlalchemy import Date, Float, Select, and_, case, cast, func, null, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
@@ -33,40 +33,34 @@ def _statuses(flags: tuple[int, ...]) -> frozenset[str]:
     return found
 
 
-def summary_query(
-    session: Session,
-    now: datetime,
-    commitment_ids: Collection[int] | None,
-    trend: bool = True,
-    milestone_ids: Collection[int] | None = None,
-    slim: bool = False,
-) -> Select[Any]:
+def summary_query(session: Session, now: datetime, commitment_ids: Collection[int] | None) -> Select[Any]:
     """Per milestone: count, maxima, last as-of/entered, least-squares sums and status flags of the
     effective reports (columns labelled mid, count, top, executed, secured, last_as_of, last_entered,
-    n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`). Without `trend` the sums are NULL: computing
-    day numbers is most of the query's cost, and only the at-risk rule reads them. `slim` keeps only
-    what classifying a milestone reads (mid, top, executed, n and the flags): the detection pass."""
+    n, sx, sy, sxx, sxy, then one flag per `STATUS_FLAGS`). The readable reference the snapshot's
+    grouped statement (`monitor.snapshot.milestones`) is tested against."""
     r, effective = effective_reports(session, now)
-    columns = _aggregates(session, r, trend)
-    if slim:
-        columns = {name: columns[name] for name in ("mid", "top", "executed", "n", *STATUS_FLAGS)}
+    columns = {"mid": r.milestone_id, **report_aggregates(session, r, True)}
     return (
         select(*(column.label(name) for name, column in columns.items()))
         .where(effective, r.milestone_id.is_not(None), in_or_all(r.commitment_id, commitment_ids))
-        .where(in_or_all(r.milestone_id, milestone_ids))
         .group_by(r.milestone_id)
     )
 
 
-def _aggregates(session: Session, r: Any, trend: bool) -> dict[str, ColumnElement[Any]]:
+def report_aggregates(
+    session: Session, r: Any, trend: bool | ColumnElement[bool]
+) -> dict[str, ColumnElement[Any]]:
+    """The aggregates of a `ReportSummary` over the report rows `r` of a group (named as in
+    `summary_query`, `mid` aside). `trend`: whether the least-squares sums are computed — always, never
+    (typed NULLs), or only for the rows where a condition holds."""
     x, y = day_number(session, r.as_of), number(session, r.value)
     valued = r.value.is_not(None)
     sums: list[ColumnElement[Any]] = [cast(null(), Float)] * 4  # without `trend`: NULL, typed for PostgreSQL
-    if trend:
-        sums = [func.sum(case((valued, term))) for term in (x, y, x * x, x * y)]
+    if trend is not False:
+        counted = valued if trend is True else and_(valued, trend)
+        sums = [func.sum(case((counted, term))) for term in (x, y, x * x, x * y)]
     return {
-        "mid": r.milestone_id,
-        "count": func.count(),
+        "count": func.count(r.id),
         "top": func.max(y),
         "executed": func.max(number(session, r.executed_amount)),
         "secured": func.max(number(session, r.secured_amount)),
@@ -92,8 +86,13 @@ def summary_of(row: Sequence[Any]) -> ReportSummary:
         _statuses((flags[0], flags[1], flags[2], flags[3])),
         last_as_of,
         last_entered,
-        Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n and sx is not None else None,
+        trend_of(n, sx, sy, sxx, sxy),
     )
+
+
+def trend_of(n: int | None, sx: Any, sy: Any, sxx: Any, sxy: Any) -> Trend | None:
+    """The least-squares sums as a `Trend` (None where they were not computed or nothing was valued)."""
+    return Trend(n, float(sx), float(sy), float(sxx), float(sxy)) if n and sx is not None else None
 
 
 def load_summaries(

@@ -9,7 +9,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +31,7 @@ from monitor.rules.milestone import (
 )
 from monitor.rules.outcome import Evaluation, Rule, State, alert_key
 from monitor.snapshot import commitments as load_commitments
-from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, query, trends
+from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, query
 from monitor.snapshot.model import Snapshot
 from monitor.snapshot.scope import ResolvedScope, places
 from monitor.vocab import Status
@@ -77,7 +76,7 @@ def _build(
     for row in session.connection().execute(query(session, config, as_of, scope.commitment_ids)):
         _milestone(snap, parties, row, skip, risky, under)
     snap.milestone_count = len(snap.milestones)
-    _at_risk(session, snap, risky)
+    _at_risk(snap, risky)
     commitment_states(snap, skip, under)
     return snap
 
@@ -106,7 +105,7 @@ def detailed(
         parties = party_map(snap)
         for row in session.connection().execute(query(session, snap.config, snap.as_of, None, milestone_ids)):
             _milestone(snap, parties, row, skip, risky, under)
-    _at_risk(session, snap, risky)
+    _at_risk(snap, risky)
 
 
 def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> dict[str, Evaluation]:
@@ -136,30 +135,25 @@ def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> d
             snap.subjects.discard(facts.code)
             continue
         out.update((e.key, e) for e in found if e.key in wanted)
-    out.update((e.key, e) for _, e, _ in at_risk(session, snap.config, snap.as_of, risky))
+    out.update((e.key, e) for _, e, _ in at_risk(snap.config, snap.as_of, risky))
     return out
 
 
-def _at_risk(session: Session, snap: Snapshot, risky: list[tuple[MilestoneFacts, ReportSummary]]) -> None:
+def _at_risk(snap: Snapshot, risky: list[tuple[MilestoneFacts, ReportSummary]]) -> None:
     """Project the trend of the candidates SQL singled out (the rule's own float formula)."""
-    for facts, evaluation, summary in at_risk(session, snap.config, snap.as_of, risky):
-        snap.summaries[facts.id] = summary
-        snap.built.append(evaluation)
+    snap.built.extend(evaluation for _, evaluation, _ in at_risk(snap.config, snap.as_of, risky))
 
 
 def at_risk(
-    session: Session, config: RuleConfig, now: datetime, risky: list[tuple[MilestoneFacts, ReportSummary]]
+    config: RuleConfig, now: datetime, risky: list[tuple[MilestoneFacts, ReportSummary]]
 ) -> Iterator[tuple[MilestoneFacts, Evaluation, ReportSummary]]:
-    """(facts, evaluation, summary with its trend) of each candidate whose trend falls short."""
-    found = trends(session, now, [facts.id for facts, _ in risky])
+    """(facts, evaluation, summary) of each candidate whose trend falls short (the rule's own formula)."""
     for facts, summary in risky:
-        trend = found.get(facts.id)
-        if trend is None:
+        if summary.trend is None:
             continue
-        full = replace(summary, trend=trend)
-        projected = shortfall_projection(facts, trend, config)
+        projected = shortfall_projection(facts, summary.trend, config)
         if projected is not None:
-            yield facts, at_risk_state(facts, full, config, now, projected), full
+            yield facts, at_risk_state(facts, summary, config, now, projected), summary
 
 
 def _milestone(

@@ -20,13 +20,14 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from monitor.evaluation.sql import to_decimal
+from monitor.evaluation.summaries import trend_of
 from monitor.rules.budget import spent
 from monitor.rules.config import RuleConfig
-from monitor.rules.facts import CommitmentFacts
+from monitor.rules.facts import CommitmentFacts, Trend
 from monitor.rules.milestone import deadline_day, shortfall
 from monitor.rules.outcome import BEHAVIOUR, Behaviour, Rule, State, alert_key
 from monitor.rules.text import lead_label
-from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, compact_query, trends
+from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, compact_query
 
 
 class Found(NamedTuple):
@@ -74,9 +75,18 @@ class Row(NamedTuple):
     risk: int
     planned: Any
     executed: Any
-    target: Decimal | None  # at-risk candidates only
+    target: Decimal | None  # at-risk candidates only: the target, deadline and trend sums
     due_date: date | None
     due_at: datetime | None
+    n: int | None
+    sx: float | None
+    sy: float | None
+    sxx: float | None
+    sxy: float | None
+
+    @property
+    def trend(self) -> Trend | None:
+        return trend_of(self.n, self.sx, self.sy, self.sxx, self.sxy)
 
 
 def rows(session: Session, config: RuleConfig, now: datetime, ids: Collection[int] | None) -> Iterator[Row]:
@@ -84,13 +94,10 @@ def rows(session: Session, config: RuleConfig, now: datetime, ids: Collection[in
         yield Row(*values)
 
 
-def at_risk(
-    session: Session, config: RuleConfig, now: datetime, candidates: list[tuple[Row, CommitmentFacts]]
-) -> Iterator[Found]:
+def at_risk(config: RuleConfig, candidates: list[tuple[Row, CommitmentFacts]]) -> Iterator[Found]:
     """The candidates whose trend falls short of the target by the deadline (the rule's own formula)."""
-    found = trends(session, now, [row.id for row, _ in candidates])
     for row, commitment in candidates:
-        trend = found.get(row.id)
+        trend = row.trend
         if trend is None or row.due_at is None:
             continue
         if shortfall(trend, deadline_day(row.due_date, row.due_at, config), row.target) is not None:

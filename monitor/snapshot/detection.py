@@ -65,7 +65,7 @@ def detect_build(
                 snap.pending.append(found)
             if row.risk:
                 candidates.append((row, by_id[row.commitment_id]))
-        snap.pending += compact.at_risk(session, config, as_of, candidates)
+        snap.pending += compact.at_risk(config, candidates)
         under: Under = defaultdict(list)
         detailed(session, snap, full, skip, under)
         commitment_states(snap, skip, under)

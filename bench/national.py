@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import resource
@@ -477,6 +478,42 @@ def on_postgres(url: str, jurisdictions: int, runs: int) -> None:
     engine.dispose()
 
 
+def floors(sessions: sessionmaker[Session], rules: RuleConfig, bound: float) -> None:
+    """What the whole-country views cannot do without, each as a ratio to the bound: the statement that
+    decides every state the pass must produce (its rows fetched), and for `check --format json` the
+    evaluations' texts (the rules' builders, the snapshot's SQL excluded) and their JSON encoding."""
+    from monitor import snapshot
+    from monitor.cli.engine_cmds import evaluation_json
+    from monitor.snapshot.milestones import compact_query, query
+
+    with sessions() as session:
+        pieces = snapshot.parts(session, snapshot.EVERYTHING)
+        started = time.perf_counter()
+        session.connection().execute(compact_query(session, rules, NOW, None)).fetchall()
+        deciding = time.perf_counter() - started
+        started = time.perf_counter()
+        for piece in pieces:
+            session.connection().execute(query(session, rules, NOW, piece.commitment_ids)).fetchall()
+        reading = time.perf_counter() - started
+    building = encoding = 0.0
+    for piece in pieces:
+        with sessions() as session:
+            started = time.perf_counter()
+            found = snapshot.build(session, rules, NOW, piece).evaluations
+            building += time.perf_counter() - started
+        started = time.perf_counter()
+        for e in found:
+            json.dumps(evaluation_json(e, SEOUL, "ko"), ensure_ascii=False, default=str)
+        encoding += time.perf_counter() - started
+    for label, seconds in (
+        ("floor: the SQL deciding every state", deciding),
+        ("floor: the SQL reading every evaluation", reading),
+        ("floor: the rules' texts (build - its SQL)", building - reading),
+        ("floor: JSON encoding of every evaluation", encoding),
+    ):
+        print(f"{label + ':':46s} {seconds:6.2f} s   {seconds / bound:4.1f}x the bound")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jurisdictions", type=int, default=243)
@@ -529,6 +566,7 @@ def main() -> None:
         f"  ... with every evaluation built:     median {seconds:6.2f} s   ({found:,} with reasons and figures), "
         f"{seconds / bound:.1f}x the bound"
     )
+    floors(sessions, rules, bound)
     print(
         f"peak RSS after the full passes:         {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB"
     )

@@ -19,11 +19,14 @@ from monitor.timeutil import isoformat_local
 # The engine, the daemon and Telegram are imported by the commands that run them, not here: `monitor
 # check` must not pay for the daemon, Telegram or matplotlib, nor `--help` for any of it.
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from monitor import snapshot
     from monitor.daemon.jobs import JobSpec
     from monitor.daemon.replay import Message
     from monitor.daemon.service import DaemonConfig
     from monitor.rules import Evaluation
+    from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -93,9 +96,8 @@ async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], onc
     return await daemon.run(once=once)
 
 
-def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
+def evaluation_json(e: Evaluation, tz: ZoneInfo, lang: Lang) -> dict[str, Any]:
     """One state as `check --format json` lists it (enums are str: they encode as their values)."""
-    tz = app.settings.tz
     return {
         "code": e.subject,
         "subject_type": e.subject_type,
@@ -109,7 +111,7 @@ def evaluation_json(e: Evaluation, app: AppContext) -> dict[str, Any]:
         "severity": e.behaviour.severity,
         "since": isoformat_local(e.since, tz),
         "due": isoformat_local(e.due, tz),
-        "reason": e.reason.text(app.lang),
+        "reason": e.reason.text(lang),
         "reason_ko": e.reason.ko,
         "reason_en": e.reason.en,
         "details": e.details.to_json(),
@@ -155,7 +157,7 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
             )
 
     if fmt == "json":
-        stream_json(evaluation_json(e, app) for e in found())
+        stream_json(evaluation_json(e, app.settings.tz, app.lang) for e in found())
         return
     _check_table(app, now, list(found()), scope, places)
 

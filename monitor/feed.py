@@ -29,9 +29,10 @@ from sqlalchemy import Select, and_, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.db import models as m
+from monitor.display import deadline
 from monitor.errors import InputError
 from monitor.notify.labels import CONDITION_LABELS, label
-from monitor.rules.outcome import BEHAVIOUR
+from monitor.rules.outcome import BEHAVIOUR, Rule
 from monitor.snapshot import jurisdiction_tree
 from monitor.timeutil import isoformat_local, require_aware
 from monitor.vocab import UNITS, Channel, Labelled, Lang, MilestoneStatus, Status
@@ -239,7 +240,8 @@ def _alert_item(alert: m.Alert, event: str, current: bool, tz: ZoneInfo, lang: L
         _field(lang, "지자체", "Jurisdictions", ", ".join(alert.parties)),
     ]
     if alert.due is not None:
-        lines.append(_field(lang, "기한", "Due", isoformat_local(alert.due, tz)))
+        due = deadline(alert.due, tz, calendar=alert.rule != Rule.EVENT.value)
+        lines.append(_field(lang, "기한", "Due", due))
     lines.append(_field(lang, "경보 시작", "Firing since", isoformat_local(alert.started_at, tz)))
     if event == "resolved":
         lines.append(_field(lang, "해결 시각", "Resolved at", isoformat_local(at, tz)))

@@ -19,6 +19,12 @@ def due_instant(day: date, tz: ZoneInfo) -> datetime:
     return start_of_day(day + timedelta(days=1), tz)
 
 
+def published_day(due: datetime, tz: ZoneInfo) -> date:
+    """The calendar day a deadline was published as: the inverse of `due_instant` (the day that ends
+    at `due`, local time). People are shown this day, never the internal midnight."""
+    return local_date(due - timedelta(microseconds=1), tz)
+
+
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     """The first instant of `day` in `tz`, in UTC (a deadline on the day before passes then)."""
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)

@@ -111,11 +111,20 @@ def evaluation_json(e: Evaluation, tz: ZoneInfo, lang: Lang) -> dict[str, Any]:
         "severity": e.behaviour.severity,
         "since": isoformat_local(e.since, tz),
         "due": isoformat_local(e.due, tz),
+        "due_date": _published(e, tz),
         "reason": e.reason.text(lang),
         "reason_ko": e.reason.ko,
         "reason_en": e.reason.en,
         "details": e.details.to_json(),
     }
+
+
+def _published(e: Evaluation, tz: ZoneInfo) -> str | None:
+    """The deadline day as published (None for an event's instant or no deadline)."""
+    from monitor.display import evaluation_deadline
+
+    shown = evaluation_deadline(e, tz)
+    return shown if len(shown) == 10 else None
 
 
 @click.command()
@@ -169,6 +178,7 @@ def _check_table(
     scope: snapshot.ResolvedScope,
     places: dict[str, snapshot.Place],
 ) -> None:
+    from monitor.display import evaluation_deadline, minute
     from monitor.rules.outcome import State
 
     lang, tz = app.lang, app.settings.tz
@@ -177,8 +187,8 @@ def _check_table(
             e.subject,
             e.jurisdiction,
             label(CONDITION_LABELS, e.condition, lang) + (f" ({e.stage})" if e.stage else ""),
-            (isoformat_local(e.since, tz) or "")[:16],
-            (isoformat_local(e.due, tz) or "")[:10],
+            minute(e.since, tz),
+            evaluation_deadline(e, tz),
             e.reason.text(lang),
         )
         for e in found
@@ -187,7 +197,7 @@ def _check_table(
         t(k, lang)
         for k in ("col.code", "col.jurisdiction", "col.state", "col.since", "col.due", "col.reason")
     ]
-    print_table(app.console, rows, headers, title=t("heading.check", lang, at=isoformat_local(now, tz)))
+    print_table(app.console, rows, headers, title=t("heading.check", lang, at=minute(now, tz)))
     if scope.jurisdictions is not None:
         names = [places[s].name_ko if lang == "ko" else places[s].name_en for s in scope.jurisdictions]
         click.echo(t("summary.included", lang, places=", ".join(names)))

@@ -10,7 +10,7 @@ from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_csv, print_json, print_table
 from monitor.i18n import amount, t
 from monitor.timeutil import start_of_day
-from monitor.vocab import Lang, MilestoneKind
+from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -53,9 +53,11 @@ def target_text(row: dict[str, Any]) -> str:
 
 
 def _due_text(row: dict[str, Any]) -> str:
+    """The deadline as published: the day, or an event's window in the configured zone (the rows
+    carry local ISO times)."""
     if row["kind"] == "event" and row["starts_at"]:
-        return f"{row['starts_at'][:16]}–{row['ends_at'][11:16]}"
-    return str(row["due_date"] or row["due"][:10])
+        return f"{row['starts_at'][:16].replace('T', ' ')}–{row['ends_at'][11:16]}"
+    return str(row["due_date"] or "")
 
 
 @click.command(name="list")
@@ -185,39 +187,36 @@ def _source_text(app: AppContext, text: str) -> None:
 def _print_commitment_detail(app: AppContext, d: dict[str, Any]) -> None:
     lang: Lang = app.lang
     _heading(app, d["code"], d["title"])
-    status = d["official_status"]
     period = d["period"]
     _field_lines(
         app,
         [
             ("col.description", d["description"]),
-            ("col.kind", d["kind"]),
+            ("col.kind", CommitmentKind(d["kind"]).label(lang)),
             ("col.category", d["category"]),
             ("col.parties", ", ".join(d["parties"])),
             ("col.department", d["department"]),
             ("col.period", f"{period['start'] or ''} ~ {period['end'] or ''}"),
             ("col.parent", d["parent"]),
-            (
-                "col.status",
-                f"{status['label_' + lang]} ({status['as_of']})" if status else t("status.unreported", lang),
-            ),
             ("col.source", d["source"]),
         ],
     )
+    _print_status_history(app, d["status_history"])
     if d["children"]:
         print_table(
             app.console,
-            [(c["code"], c["title"], c["kind"]) for c in d["children"]],
+            [(c["code"], c["title"], CommitmentKind(c["kind"]).label(lang)) for c in d["children"]],
             [t("col.code", lang), t("col.title", lang), t("col.kind", lang)],
             title=t("heading.children", lang),
         )
     if d["milestones"]:
         _print_milestones(app, d["milestones"], title=t("heading.milestones", lang), with_commitment=False)
-    _print_reports(app, d["progress"])
+    _print_reports(app, d["progress"], _units(d["milestones"]))
     _source_text(app, d["source_text"])
 
 
-def _print_reports(app: AppContext, reports: list[dict[str, Any]]) -> None:
+def _print_reports(app: AppContext, reports: list[dict[str, Any]], units: dict[str | None, str]) -> None:
+    """Every progress report with its figures and their units (value, secured, executed, status)."""
     if not reports:
         return
     lang = app.lang
@@ -225,7 +224,7 @@ def _print_reports(app: AppContext, reports: list[dict[str, Any]]) -> None:
         (
             r["milestone"] or "",
             r["as_of"],
-            r["value"] or r["status"] or "",
+            report_figures(r, units.get(r["milestone"], ""), lang),
             r["reporter"],
             r["note"] or "",
             " ".join(r["evidence"]),
@@ -238,6 +237,34 @@ def _print_reports(app: AppContext, reports: list[dict[str, Any]]) -> None:
     print_table(app.console, rows, headers, title=t("heading.progress", lang))
 
 
+def report_figures(r: dict[str, Any], unit: str, lang: Lang) -> str:
+    """ "집행 480백만원 · 확보 515백만원" / "4,500호" / "완료": what one report says, with units."""
+    parts = [f"{amount(r['value'])}{unit}"] if r["value"] is not None else []
+    for key, label in (("executed_amount", "shown.executed"), ("secured_amount", "shown.secured")):
+        if r[key] is not None:
+            parts.append(f"{t(label, lang)} {amount(r[key])}{unit or '백만원'}")
+    if r["status"]:
+        parts.append(MilestoneStatus(r["status"]).label(lang))
+    return " · ".join(parts)
+
+
+def _units(milestones: list[dict[str, Any]]) -> dict[str | None, str]:
+    return {ms["code"]: ms["unit"] or "" for ms in milestones}
+
+
+def _print_status_history(app: AppContext, history: list[dict[str, Any]]) -> None:
+    lang = app.lang
+    if not history:
+        _line(app, (t("col.status", lang), "bold"), ": ", t("status.unreported", lang))
+        return
+    rows = [
+        (s["as_of"], s["label_" + lang], s["reporter"] or "", s["note"] or "", " ".join(s["evidence"] or []))
+        for s in history
+    ]
+    headers = [t(k, lang) for k in ("col.as_of", "col.status", "col.reporter", "col.note", "col.evidence")]
+    print_table(app.console, rows, headers, title=t("heading.status_history", lang))
+
+
 def _print_milestone_detail(app: AppContext, d: dict[str, Any]) -> None:
     lang = app.lang
     _heading(app, d["code"], d["title"])
@@ -246,15 +273,18 @@ def _print_milestone_detail(app: AppContext, d: dict[str, Any]) -> None:
         [
             ("col.commitment", f"{d['commitment_code']} {d['commitment_title']}"),
             ("col.kind", MilestoneKind(d["kind"]).label(lang)),
-            ("col.due", d["due"]),
+            ("col.due", _due_text(d)),
             ("col.target", target_text(d)),
             ("col.parties", ", ".join(d["parties"])),
             ("col.source", d["source"]),
         ],
     )
-    _print_reports(app, d["progress"])
+    _print_reports(app, d["progress"], _units([d]))
     for revision in d["revisions"]:
-        _line(app, f"{t('heading.revisions', lang)} {revision['changed_at']}: {revision['changes']}")
+        changes = ", ".join(f"{field} {old} → {new}" for field, (old, new) in revision["changes"].items())
+        _line(
+            app, f"{t('heading.revisions', lang)} {revision['changed_at'][:16].replace('T', ' ')}: {changes}"
+        )
     _source_text(app, d["source_text"])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.db import models as m
+from monitor.display import milestone_deadline
 from monitor.i18n import amount, t
 from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.registry import citation, find_code
@@ -29,7 +30,6 @@ from monitor.rules.milestone import current_value
 from monitor.rules.outcome import State
 from monitor.rules.text import figure
 from monitor.snapshot import Snapshot
-from monitor.timeutil import local_date
 from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus, Status
 
 
@@ -155,7 +155,7 @@ def _milestone(
         kind_label=MilestoneKind(facts.kind).label(lang),
         target=target_text(facts, lang, tz),
         due=facts.due_at,
-        due_day=(facts.due_date or local_date(facts.due_at - timedelta(microseconds=1), tz)).isoformat(),
+        due_day=milestone_deadline(facts.due_date, facts.due_at, facts.starts_at, tz),
         countdown=countdown(facts.due_at, as_of, tz, lang, met=met),
         reported=reported_text(facts, snap.summary(facts), lang),
         done=met,

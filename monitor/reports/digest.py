@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from monitor import snapshot
+from monitor.display import evaluation_deadline, milestone_deadline
 from monitor.reports.common import Countdown, ReportHeader, countdown, finished, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
 from monitor.rules import Evaluation, Rule, RuleConfig
 from monitor.snapshot import Snapshot
-from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
 DEFAULT_SINCE = timedelta(days=7)
@@ -112,7 +112,7 @@ def _item(
         category=e.category,
         kind=e.subject_type,
         due=e.due,
-        due_day=local_date(e.due - timedelta(microseconds=1), tz).isoformat() if e.due else None,
+        due_day=evaluation_deadline(e, tz) or None,
         countdown=countdown(e.due, as_of, tz, lang, met=met) if e.due is not None else None,
         reason=reason,
         since=e.since,
@@ -149,7 +149,7 @@ def _due_soon(snap: Snapshot, tz: ZoneInfo, lang: Lang, days: int) -> list[Diges
             category=f.category,
             kind=f.kind,
             due=f.due_at,
-            due_day=(f.due_date or local_date(f.due_at, tz)).isoformat(),
+            due_day=milestone_deadline(f.due_date, f.due_at, f.starts_at, tz),
             countdown=countdown(f.due_at, as_of, tz, lang),
             reason=warnings.get(f.code, ""),
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.db import models as m
+from monitor.display import milestone_deadline
 from monitor.i18n import t
 from monitor.metrics import from_snapshot
 from monitor.notify.labels import CONDITION_LABELS, label
@@ -26,7 +27,6 @@ from monitor.snapshot.scope import self_and_above
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, Scope, UsageError, h, link, scope_from
 from monitor.telegram.texts import COMMANDS, pick, say
-from monitor.timeutil import isoformat_local
 from monitor.vocab import Lang, Status
 
 # Conditions that mean "the deadline has passed": a target, a budget year's report, an event.
@@ -157,9 +157,7 @@ def upcoming(session: Session, request: Request, env: Env) -> Reply:
 
 def _when(facts: MilestoneFacts, env: Env) -> str:
     """The deadline day as published, else the local start (events) or due instant."""
-    if facts.due_date is not None:
-        return facts.due_date.isoformat()
-    return str(isoformat_local(facts.starts_at or facts.due_at, env.tz))[:16].replace("T", " ")
+    return milestone_deadline(facts.due_date, facts.due_at, facts.starts_at, env.tz)
 
 
 def _due_label(row: dict[str, Any]) -> str:

@@ -43,6 +43,24 @@ def default_reports_dir() -> Path:
     return platformdirs.user_data_path("pledge-monitor") / "reports"
 
 
+# Where a wheel puts the top-level `seeds/` folder inside the package (pyproject.toml's `sources`).
+SHIPPED_SEEDS = "_seeds"
+
+
+def default_seeds_dir() -> Path:
+    """The seed documents shipped with the package, whatever the current folder.
+
+    An installed wheel carries them as `monitor/_seeds`; an editable install runs from the checkout,
+    whose top-level `seeds/` beside the package is the one copy. When neither exists the packaged path
+    is returned, so the error names where the seeds were expected."""
+    from importlib.resources import files
+
+    package = Path(str(files("monitor")))
+    shipped = package / SHIPPED_SEEDS
+    checkout = package.parent / "seeds"
+    return checkout if not shipped.is_dir() and checkout.is_dir() else shipped
+
+
 def default_database_url() -> str:
     """SQLite file in the per-user data directory (e.g. ~/.local/share/pledge-monitor/)."""
     path = platformdirs.user_data_path("pledge-monitor") / "monitor.sqlite3"
@@ -125,7 +143,10 @@ class Settings(BaseSettings):
     telegram_confirm_timeout: Duration = Field(
         default=timedelta(minutes=10), description="How long a /log waits for its confirmation."
     )
-    seeds_dir: Path = Field(default=Path("seeds"), description="Folder with the structured seed files.")
+    seeds_dir: Path = Field(
+        default_factory=default_seeds_dir,
+        description="Folder with the structured seed files; default: the ones shipped with the package.",
+    )
     jobs_dir: Path = Field(default=Path("jobs"), description="Folder with the job definitions.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     alerts_file: Path = Field(
@@ -166,6 +187,10 @@ class Settings(BaseSettings):
     )
     underspend_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
         default=Decimal("0.9"), description="Executed below planned × this: underspent."
+    )
+    plausible_factor: Annotated[Decimal, Field(gt=1)] = Field(
+        default=Decimal("1.5"),
+        description="A report of executed or secured above planned × this is refused unless confirmed.",
     )
     trend_min_reports: Annotated[int, Field(ge=2)] = Field(
         default=2, description="Reported values needed before a trend is projected."

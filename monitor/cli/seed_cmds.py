@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +83,40 @@ def _seed_paths(app: AppContext, paths: tuple[Path, ...]) -> list[Path]:
     return list(paths) or [app.settings.seeds_dir]
 
 
+@contextmanager
+def _unreadable_said(app: AppContext) -> Iterator[None]:
+    """A missing or empty seed path ends the command with one line in the output language (`오류:`, or
+    `error:` with `--lang en`), before anything is written."""
+    from monitor.seeds.bundle import SeedsUnreadable
+
+    try:
+        yield
+    except SeedsUnreadable as exc:
+        prefix = "오류" if app.lang == "ko" else "error"
+        click.echo(f"{prefix}: {exc.localized(app.lang)}", err=True)
+        raise SystemExit(exc.exit_code) from None
+
+
+def _checked(app: AppContext, paths: tuple[Path, ...]) -> tuple[SeedBundle, list[Finding]]:
+    """Read and validate the seeds before any database work: a seeds problem leaves nothing behind."""
+    from monitor.seeds import validate_seeds
+
+    with _unreadable_said(app):
+        return validate_seeds(_seed_paths(app, paths))
+
+
+def _checked_json(app: AppContext, paths: tuple[Path, ...]) -> tuple[SeedBundle, list[Finding]]:
+    """`_checked` for `validate --format json`: problems are printed as the JSON document."""
+    from monitor.seeds import validate_seeds
+    from monitor.seeds.bundle import SeedsUnreadable
+
+    try:
+        return validate_seeds(_seed_paths(app, paths))
+    except (SeedError, SeedsUnreadable) as exc:
+        print_json({"problems": exc.problems if isinstance(exc, SeedError) else [str(exc)], "findings": []})
+        raise SystemExit(exc.exit_code) from None
+
+
 @click.command()
 @click.option(
     "--seeds",
@@ -97,15 +133,13 @@ def init(app: AppContext, seeds: Path | None, no_seed: bool) -> None:
     nothing.
     """
     from monitor.db import migrate  # Alembic: only for the commands that migrate
-    from monitor.seeds import load_seeds
+    from monitor.seeds import store_seeds
 
+    checked = None if no_seed else _checked(app, (seeds,) if seeds else ())
     _before, after = migrate.upgrade(app.engine)
     click.echo(t("summary.database", app.lang, url=app.database_label(), revision=after))
-    if not no_seed:
-        _report_load(
-            app,
-            load_seeds(app.sessions, _seed_paths(app, (seeds,) if seeds else ()), app.settings.tz, app.now()),
-        )
+    if checked is not None:
+        _report_load(app, store_seeds(app.sessions, *checked, app.settings.tz, app.now()))
 
 
 @click.command()
@@ -117,10 +151,10 @@ def seed(app: AppContext, paths: tuple[Path, ...]) -> None:
     Records are matched by code: edited records are updated in place and keep their progress reports;
     records removed from the files are retired, not deleted. On any schema problem nothing is written.
     """
-    from monitor.seeds import load_seeds
+    from monitor.seeds import store_seeds
 
-    sessions = app.require_schema()
-    _report_load(app, load_seeds(sessions, _seed_paths(app, paths), app.settings.tz, app.now()))
+    checked = _checked(app, paths)
+    _report_load(app, store_seeds(app.require_schema(), *checked, app.settings.tz, app.now()))
 
 
 @click.command()
@@ -135,15 +169,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool) -
     cited line) are printed as file:line and exit with status 1. Consistency findings — published
     figures that do not add up, one fact stated twice differently — are reported but are not errors.
     """
-    from monitor.seeds import validate_seeds
-
-    try:
-        bundle, findings = validate_seeds(_seed_paths(app, paths))
-    except SeedError as exc:
-        if fmt != "json":
-            raise
-        print_json({"problems": exc.problems, "findings": []})
-        raise SystemExit(exc.exit_code) from None
+    bundle, findings = _checked(app, paths) if fmt != "json" else _checked_json(app, paths)
     if fmt == "json":
         print_json(
             {**_counts(bundle), "problems": [], "findings": [finding_json(f, app.lang) for f in findings]}

@@ -25,7 +25,8 @@ class SeedResult:
 
 
 def validate_seeds(paths: list[Path]) -> tuple[SeedBundle, list[Finding]]:
-    """Check seed files without touching the database. Raises `SeedError` on schema problems."""
+    """Check seed files without touching the database. Raises `SeedsUnreadable` when a path is missing
+    or holds no seed file, `SeedError` on schema problems."""
     bundle = read_bundle(paths)
     return bundle, find_inconsistencies(bundle)
 
@@ -33,6 +34,14 @@ def validate_seeds(paths: list[Path]) -> tuple[SeedBundle, list[Finding]]:
 def load_seeds(sessions: sessionmaker[Session], paths: list[Path], tz: ZoneInfo, now: datetime) -> SeedResult:
     """Validate, then load in one transaction: on any problem nothing is written."""
     bundle, findings = validate_seeds(paths)
+    return store_seeds(sessions, bundle, findings, tz, now)
+
+
+def store_seeds(
+    sessions: sessionmaker[Session], bundle: SeedBundle, findings: list[Finding], tz: ZoneInfo, now: datetime
+) -> SeedResult:
+    """Load seeds `validate_seeds` has read, in one transaction. Commands that create the database read
+    the seeds first, so a seeds problem leaves no database behind."""
     with sessions.begin() as session:
         summary = load_bundle(session, bundle, findings, tz, now)
         if summary.changed:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.errors import SeedError
+from monitor.errors import MonitorError
 from monitor.seeds.schema import CommitmentRecord, DocumentFile, JurisdictionRecord
 
 
@@ -50,6 +50,27 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+class SeedsUnreadable(MonitorError):
+    """A seed path does not exist or holds no seed file: nothing can be read, so nothing is written.
+
+    Not a `SeedError` (a list of schema problems): it is one line naming the path."""
+
+    @classmethod
+    def missing(cls, path: Path) -> SeedsUnreadable:
+        where = display_path(path)
+        return cls(
+            f"{where}: no such seed file or folder"
+            " (check the path, or the seeds_dir setting / MONITOR_SEEDS_DIR)",
+            ko=f"{where}: 시드 파일이나 폴더가 없습니다"
+            " (경로 또는 seeds_dir 설정·MONITOR_SEEDS_DIR을 확인하세요)",
+        )
+
+    @classmethod
+    def empty(cls, paths: list[Path]) -> SeedsUnreadable:
+        where = ", ".join(display_path(p) for p in paths)
+        return cls(f"{where}: no seed files (*.yaml) found", ko=f"{where}: 시드 파일(*.yaml)이 없습니다")
+
+
 def discover(paths: list[Path]) -> list[Path]:
     """Expand folders to the YAML files in them (not recursive: `sources/` holds no seeds)."""
     found: list[Path] = []
@@ -59,9 +80,9 @@ def discover(paths: list[Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise SeedError([f"{display_path(path)}: no such file or folder"])
+            raise SeedsUnreadable.missing(path)
     if not found:
-        raise SeedError([f"{', '.join(display_path(p) for p in paths)}: no seed files (*.yaml) found"])
+        raise SeedsUnreadable.empty(paths)
     return found
 
 

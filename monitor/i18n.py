@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from monitor.korean import particles
 from monitor.vocab import Lang
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -252,7 +253,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.field.ends_at": ("종료 시각", "end"),
     "report.field.cadence": ("지급 주기", "cadence"),
     # the daemon's console: the summary at start, collapsed reasons, the next planned change (its log)
-    "daemon.summary.heading": ("[공약 이행 모니터] 시작 요약 — {at} 기준, 지자체별 점검 상태", "[Pledge monitor] At start — states per jurisdiction as of {at}"),
+    "daemon.summary.heading": ("■ 시작 요약: {at} 기준 지자체별 점검 상태", "■ At start: states per jurisdiction as of {at}"),
     "daemon.summary.none": ("이상 없음", "nothing to report"),
     "daemon.summary.total": ("합계 {total}건 — 전체 목록은 monitor check", "{total} in total — monitor check lists them all"),
     "daemon.summary.empty": ("평가할 항목이 없습니다", "nothing to evaluate"),
@@ -263,7 +264,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def t(key: str, lang: Lang, **values: object) -> str:
     ko, en = MESSAGES[key]
-    return (ko if lang == "ko" else en).format(**values)
+    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
 
 
 def amount(value: Decimal | str | None) -> str:

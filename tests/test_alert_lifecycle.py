@@ -63,7 +63,7 @@ def test_resolved_notice_says_why_and_only_for_announced_alerts() -> None:
     moved = step({alert.key: alert}, done, {FACTS.code}, {}, [], later, REPEAT)
     [notice] = moved.notifications
     assert notice.event == "resolved"
-    assert notice.payload.reason_ko.startswith("완료 보고됨 (이전: 기한 2030-06-30을(를) 7일 넘김")
+    assert notice.payload.reason_ko.startswith("완료 보고됨 (이전: 기한 2030-06-30을 7일 넘김")
     muted_alert, _ = advance(None, evaluation, "silence:1", now, REPEAT)
     _, nothing = advance(muted_alert, None, None, later, REPEAT)
     assert nothing is None  # never announced, so no resolved notice

@@ -132,7 +132,7 @@ def test_validate_json_carries_records_and_figures() -> None:
     )
     assert (
         row_total["message"]
-        == "총계: 연차별 금액 합계 124,667.16이(가) 공표된 총계 124,667.42와 다릅니다 (차이 -0.26)"
+        == "총계: 연차별 금액 합계 124,667.16이 공표된 총계 124,667.42와 다릅니다 (차이 -0.26)"
     )
 
 

@@ -21,7 +21,7 @@ def test_overdue_fires_exactly_at_due_plus_grace() -> None:
     assert overdue(facts, NO_REPORTS, CONFIG, boundary - MICROSECOND) is None
     found = overdue(facts, NO_REPORTS, CONFIG, boundary)
     assert found is not None and found.since == boundary
-    assert found.reason.ko == "기한 2030-06-30을(를) 7일 넘김 — 완료 보고 없음"
+    assert found.reason.ko == "기한 2030-06-30을 7일 넘김 — 완료 보고 없음"
     assert found.reason.en == "7 days past the 2030-06-30 deadline — completion not reported"
 
 
@@ -43,7 +43,7 @@ def test_leap_day_deadline() -> None:
 def test_quantity_below_target_is_overdue_with_figures() -> None:
     found = overdue(milestone(), reports((date(2030, 5, 1), 1200)), CONFIG, kst(2030, 8, 1))
     assert found is not None
-    assert found.reason.ko == "기한 2030-06-30을(를) 31일 넘김 — 목표 5,000호 중 1,200호 보고 (24.0%)"
+    assert found.reason.ko == "기한 2030-06-30을 31일 넘김 — 목표 5,000호 중 1,200호 보고 (24.0%)"
     assert found.details == OverdueDetails(
         31, date(2030, 6, 30), target=Decimal(5000), reported=Decimal(1200)
     )

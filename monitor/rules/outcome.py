@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from monitor.korean import particles
 from monitor.rules.details import Details
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts
 from monitor.vocab import Lang
@@ -83,7 +84,7 @@ class Reason:
     __slots__ = ("_build", "_texts")
 
     def __init__(self, ko: str, en: str) -> None:
-        self._texts: tuple[str, str] | None = (ko, en)
+        self._texts: tuple[str, str] | None = (particles(ko), en)
         self._build: Callable[[], tuple[str, str]] | None = None
 
     @classmethod
@@ -95,7 +96,8 @@ class Reason:
     def _both(self) -> tuple[str, str]:
         if self._texts is None:
             assert self._build is not None
-            self._texts, self._build = self._build(), None
+            ko, en = self._build()
+            self._texts, self._build = (particles(ko), en), None
         return self._texts
 
     @property

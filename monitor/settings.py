@@ -43,22 +43,33 @@ def default_reports_dir() -> Path:
     return platformdirs.user_data_path("pledge-monitor") / "reports"
 
 
-# Where a wheel puts the top-level `seeds/` folder inside the package (pyproject.toml's `sources`).
+# Where a wheel puts the top-level `seeds/` and `jobs/` folders inside the package (pyproject.toml).
 SHIPPED_SEEDS = "_seeds"
+SHIPPED_JOBS = "_jobs"
 
 
 def default_seeds_dir() -> Path:
-    """The seed documents shipped with the package, whatever the current folder.
+    """The seed documents shipped with the package, whatever the current folder (see `shipped`)."""
+    return shipped("seeds", SHIPPED_SEEDS)
 
-    An installed wheel carries them as `monitor/_seeds`; an editable install runs from the checkout,
-    whose top-level `seeds/` beside the package is the one copy. When neither exists the packaged path
-    is returned, so the error names where the seeds were expected."""
+
+def default_jobs_dir() -> Path:
+    """The scheduled job definitions shipped with the package, whatever the current folder."""
+    return shipped("jobs", SHIPPED_JOBS)
+
+
+def shipped(folder: str, packaged: str) -> Path:
+    """A top-level folder of the repository that ships inside the package.
+
+    An installed wheel carries it as `monitor/<packaged>`; an editable install runs from the checkout,
+    whose top-level folder beside the package is the one copy. When neither exists the packaged path
+    is returned, so an error names where it was expected."""
     from importlib.resources import files
 
     package = Path(str(files("monitor")))
-    shipped = package / SHIPPED_SEEDS
-    checkout = package.parent / "seeds"
-    return checkout if not shipped.is_dir() and checkout.is_dir() else shipped
+    inside = package / packaged
+    checkout = package.parent / folder
+    return checkout if not inside.is_dir() and checkout.is_dir() else inside
 
 
 def default_database_url() -> str:
@@ -147,7 +158,10 @@ class Settings(BaseSettings):
         default_factory=default_seeds_dir,
         description="Folder with the structured seed files; default: the ones shipped with the package.",
     )
-    jobs_dir: Path = Field(default=Path("jobs"), description="Folder with the job definitions.")
+    jobs_dir: Path = Field(
+        default_factory=default_jobs_dir,
+        description="Folder with the job definitions; default: the ones shipped with the package.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level.")
     alerts_file: Path = Field(
         default_factory=default_alerts_file, description="JSON-lines file the file notifier appends to."

@@ -141,8 +141,7 @@ def test_a_configured_relative_seeds_dir_is_read_from_the_current_folder(
     assert _source_files(sqlite_url) == {"mini.txt"}
 
 
-def test_the_built_wheel_carries_the_seeds_and_loads_them_from_any_folder(tmp_path: Path) -> None:
-    pytest.importorskip("hatchling")
+def test_the_built_wheel_carries_the_seeds_and_jobs_and_loads_them_from_any_folder(tmp_path: Path) -> None:
     built = subprocess.run(
         [
             sys.executable,
@@ -167,8 +166,9 @@ def test_the_built_wheel_carries_the_seeds_and_loads_them_from_any_folder(tmp_pa
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
     shipped = {f"monitor/_seeds/{p.relative_to(SEEDS).as_posix()}" for p in SEEDS.rglob("*") if p.is_file()}
-    assert shipped <= names
-    assert not any(name.startswith("seeds/") for name in names)
+    jobs = {f"monitor/_jobs/{p.name}" for p in (REPO / "jobs").glob("*.toml")}
+    assert shipped <= names and jobs and jobs <= names
+    assert not any(name.startswith(("seeds/", "jobs/")) for name in names)
     # The unpacked wheel comes first on the path, so `monitor` (and its seeds) are the wheel's.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -176,11 +176,30 @@ def test_the_built_wheel_carries_the_seeds_and_loads_them_from_any_folder(tmp_pa
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["files"] == 4
     probe = subprocess.run(
-        [sys.executable, "-c", "from monitor.settings import default_seeds_dir; print(default_seeds_dir())"],
+        [
+            sys.executable,
+            "-c",
+            "from monitor.settings import *; print(default_seeds_dir(), default_jobs_dir())",
+        ],
         cwd=elsewhere,
         env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert Path(probe.stdout.strip()) == tmp_path / "site" / "monitor" / "_seeds"
+    seeds, jobs_dir = probe.stdout.split()
+    assert Path(seeds) == tmp_path / "site" / "monitor" / "_seeds"
+    assert Path(jobs_dir) == tmp_path / "site" / "monitor" / "_jobs"
+
+
+def test_run_with_unreadable_seeds_creates_no_database(tmp_path: Path, sqlite_url: str) -> None:
+    done = _monitor(
+        tmp_path,
+        "run",
+        "--once",
+        env={"MONITOR_DATABASE_URL": sqlite_url, "MONITOR_SEEDS_DIR": str(tmp_path / "nowhere")},
+    )
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "nowhere" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "monitor.sqlite3").exists()

@@ -48,13 +48,14 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
     from monitor.daemon.report_jobs import ReportContext
     from monitor.daemon.service import DaemonConfig
     from monitor.db import migrate
-    from monitor.seeds import load_seeds
+    from monitor.seeds import store_seeds, validate_seeds
 
     settings = app.settings
     jobs = load_jobs(settings.jobs_dir)
+    checked = None if no_seed else validate_seeds([settings.seeds_dir])  # before the database exists
     migrate.upgrade(app.engine)
-    if not no_seed:
-        load_seeds(app.sessions, [settings.seeds_dir], settings.tz, app.now())
+    if checked is not None:
+        store_seeds(app.sessions, *checked, settings.tz, app.now())
     config = DaemonConfig(
         rules=app.rule_config(),
         lifecycle=app.lifecycle_config(),

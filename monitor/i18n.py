@@ -253,9 +253,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.field.ends_at": ("종료 시각", "end"),
     "report.field.cadence": ("지급 주기", "cadence"),
     # the daemon's console: the summary at start, collapsed reasons, the next planned change (its log)
-    "daemon.summary.heading": ("■ 시작 요약: {at} 기준 지자체별 점검 상태", "■ At start: states per jurisdiction as of {at}"),
+    "daemon.summary.heading": (
+        "■ 시작 요약: {at} 기준 지자체별 점검 상태",
+        "■ At start: states per jurisdiction as of {at}",
+    ),
     "daemon.summary.none": ("이상 없음", "nothing to report"),
-    "daemon.summary.total": ("합계 {total}건 — 전체 목록은 monitor check", "{total} in total — monitor check lists them all"),
+    "daemon.summary.total": (
+        "합계 {total}건 — 전체 목록은 monitor check",
+        "{total} in total — monitor check lists them all",
+    ),
     "daemon.summary.empty": ("평가할 항목이 없습니다", "nothing to evaluate"),
     "daemon.more": ("… 외 {count}건", "… and {count} more"),
     "daemon.next_change": ("다음 상태 변화: {at} ({reason})", "next state change at {at} ({reason})"),

@@ -1,11 +1,27 @@
-"""Logging set-up for the entry points, with secrets redacted from every record."""
+"""Logging set-up for the entry points, with secrets redacted from every record and every time written
+in the configured zone (`timezone`, Asia/Seoul by default), whatever the machine's own zone is."""
 
 from __future__ import annotations
 
 import logging
 import warnings
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 REDACTED = "[REDACTED]"
+DEFAULT_ZONE = ZoneInfo("Asia/Seoul")  # the `timezone` setting's default
+
+
+class ZonedFormatter(logging.Formatter):
+    """`%(asctime)s` in a given zone, named: "2026-11-22 12:00:05,120 KST"."""
+
+    def __init__(self, fmt: str, tz: tzinfo) -> None:
+        super().__init__(fmt)
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        local = datetime.fromtimestamp(record.created, self.tz)
+        return f"{local:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d} {local:%Z}"
 
 
 class RedactSecrets(logging.Filter):
@@ -30,9 +46,9 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
+def configure_logging(level: str, secrets: list[str], tz: tzinfo = DEFAULT_ZONE) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(ZonedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", tz))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -46,3 +62,11 @@ def configure_logging(level: str, secrets: list[str]) -> None:
         # say what changed.
         for chatty in ("alembic", "apscheduler"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def use_zone(tz: tzinfo) -> None:
+    """Write the times of the handlers `configure_logging` installed in `tz` from now on (the daemon
+    calls it with the configured zone)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, ZonedFormatter):
+            handler.formatter.tz = tz

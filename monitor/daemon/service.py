@@ -5,7 +5,9 @@ and a single date job ("wakeup") is set for exactly then. An hourly sweep re-eva
 safety net; a poll of the change counters re-plans when progress is logged, seeds are reloaded or
 silences change; cron jobs come from jobs/*.toml, and a run missed while the daemon was down is made up
 once at start. Database work runs in a worker thread, one step at a time, so the loop stays free for the
-Telegram bot. SIGTERM/SIGINT: finish the step in flight, then exit 0.
+Telegram bot. SIGTERM/SIGINT: finish the step in flight, then exit 0. At start the console shows every
+state per jurisdiction (`monitor check`'s counts), then the alerts; the log is in the configured zone and
+names each planned change once.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.alerts.config import LifecycleConfig
+from monitor.daemon import dbwork
 from monitor.daemon.detect import detect
-from monitor.daemon.digest import enqueue_digest
-from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, record_run
-from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
-from monitor.evaluation.planner import Wakeup, boundaries, crossed, next_change
-from monitor.evaluation.run import card_scope
-from monitor.notify.sender import Sender, next_delivery
+from monitor.daemon.jobs import JobSpec
+from monitor.daemon.report_jobs import ReportContext
+from monitor.daemon.startup import announce_start, next_change_line
+from monitor.evaluation.planner import Wakeup, boundaries
+from monitor.logs import use_zone
+from monitor.notify.sender import Sender
 from monitor.rules import RuleConfig
-from monitor.signals import Topic, reported_since, versions
+from monitor.signals import Topic
+from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -71,6 +75,7 @@ class Daemon:
     ) -> None:
         self.sessions, self.sender, self.config, self.jobs, self.clock = sessions, sender, config, jobs, clock
         self.services = services
+        self.lang: Lang = config.reports.lang if config.reports is not None else "ko"
         self.bounds = boundaries(config.rules, config.lifecycle)
         self.lock = asyncio.Lock()
         self.stopping = asyncio.Event()
@@ -78,6 +83,7 @@ class Daemon:
         self.idle = asyncio.Event()
         self.idle.set()
         self.last_pass: datetime | None = None
+        self.planned: Wakeup | None = None  # the wake-up last logged: each change is named once
         self.seen_versions: dict[Topic, str] = {}
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -87,10 +93,11 @@ class Daemon:
 
     async def run(self, once: bool = False) -> int:
         """Run until SIGTERM/SIGINT (or one pass with `once`); returns the exit status."""
+        use_zone(self.config.rules.tz)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
-        self.seen_versions = await asyncio.to_thread(self._read_versions)
+        self.seen_versions = await asyncio.to_thread(dbwork.read_versions, self.sessions)
         for service in self.services:
             await service.start(poll=not once)
         try:
@@ -165,19 +172,24 @@ class Daemon:
                 await self._replan()
 
     async def _first_pass(self) -> None:
-        """At start everything is evaluated at once, so the groups are already complete: no group_wait."""
-        await self._full_pass(immediate=True)
+        """At start everything is evaluated at once, so the groups are already complete: no group_wait.
+        The console shows the summary of every state first, then the alerts."""
+        await self._full_pass(immediate=True, summary=True)
 
-    async def _full_pass(self, immediate: bool = False) -> None:
+    async def _full_pass(self, immediate: bool = False, summary: bool = False) -> None:
         now = self.clock()
         await asyncio.to_thread(self._detect, now, None, immediate)
         self.last_pass = now
+        if summary:
+            await announce_start(self.sender.notifiers.values(), self.sessions, self.config.rules, now)
         await self.sender.deliver_due()
 
     async def _incremental_pass(self, extra_codes: set[str] | None = None) -> None:
         now = self.clock()
         since = self.last_pass or now
-        scope, everything = await asyncio.to_thread(self._scope_since, since, now, extra_codes or set())
+        scope, everything = await asyncio.to_thread(
+            dbwork.scope_since, self.sessions, self.bounds, (since, now), extra_codes or set()
+        )
         if everything:
             await asyncio.to_thread(self._detect, now, None)
         elif scope:
@@ -190,11 +202,6 @@ class Daemon:
             replace(self.config.lifecycle, group_wait=timedelta(0)) if immediate else self.config.lifecycle
         )
         detect(self.sessions, self.config.rules, lifecycle, now, scope, keep=False)
-
-    def _scope_since(self, since: datetime, now: datetime, extra: set[str]) -> tuple[set[int], bool]:
-        with self.sessions() as session:
-            codes, silence_ended = crossed(session, self.bounds, since, now)
-            return card_scope(session, codes | extra), silence_ended
 
     async def _wakeup(self) -> None:
         await self._step(self._incremental_pass, coalesce=True)
@@ -212,7 +219,7 @@ class Daemon:
 
     async def _poll(self) -> None:
         """Re-plan when another process logged progress, reloaded seeds or changed silences."""
-        current = await asyncio.to_thread(self._read_versions)
+        current = await asyncio.to_thread(dbwork.read_versions, self.sessions)
         changed = {t for t, v in current.items() if self.seen_versions.get(t, v) != v}
         self.seen_versions = current
         if not changed:
@@ -222,22 +229,16 @@ class Daemon:
             await self._step(self._full_pass)
             return
         since = self.last_pass or self.clock()
-        codes = await asyncio.to_thread(self._reported_since, since)
+        codes = await asyncio.to_thread(dbwork.reported_since, self.sessions, since)
         await self._step(lambda: self._incremental_pass(codes))
-
-    def _read_versions(self) -> dict[Topic, str]:
-        with self.sessions() as session:
-            return versions(session)
-
-    def _reported_since(self, since: datetime) -> set[str]:
-        with self.sessions() as session:
-            return reported_since(session, since)
 
     async def _replan(self) -> None:
         """Plan the next wake-up from the instant the world was last evaluated, not from now: a boundary
         crossed while a long pass ran is then due at once instead of being skipped."""
         now = self.clock()
-        wakeup, delivery = await asyncio.to_thread(self._plan, self.last_pass or now)
+        wakeup, delivery = await asyncio.to_thread(
+            dbwork.plan, self.sessions, self.bounds, self.last_pass or now
+        )
         if wakeup is not None:
             self._schedule(
                 "wakeup",
@@ -245,9 +246,11 @@ class Daemon:
                 self._wakeup,
                 instances=ONE_SHOT_INSTANCES,
             )
-            log.info("next state change at %s (%s)", wakeup.at.isoformat(), wakeup.reason)
+            if wakeup != self.planned:  # every step re-plans; most find the same change still next
+                log.info(next_change_line(wakeup, self.config.rules.tz, self.lang))
         elif self.scheduler.get_job("wakeup"):
             self.scheduler.remove_job("wakeup")
+        self.planned = wakeup
         if delivery is not None:
             self._schedule(
                 "deliver",
@@ -256,16 +259,12 @@ class Daemon:
                 instances=ONE_SHOT_INSTANCES,
             )
 
-    def _plan(self, now: datetime) -> tuple[Wakeup | None, datetime | None]:
-        with self.sessions() as session:
-            return next_change(session, self.bounds, now), next_delivery(session)
-
     async def _start_cron_jobs(self) -> None:
         for job in self.jobs:
             trigger = job.trigger(self.config.rules.tz)
             self._schedule(f"job:{job.id}", trigger, self._run_job, job)
             if job.catch_up:
-                missed = await asyncio.to_thread(self._missed, job, trigger)
+                missed = await asyncio.to_thread(dbwork.missed, self.sessions, job, trigger, self.clock())
                 if missed is not None:
                     log.info(
                         "job %s missed its run at %s while the daemon was down: running it now",
@@ -273,10 +272,6 @@ class Daemon:
                         missed.isoformat(),
                     )
                     await self._run_job(job, missed)
-
-    def _missed(self, job: JobSpec, trigger: BaseTrigger) -> datetime | None:
-        with self.sessions.begin() as session:
-            return missed_since_last_run(session, job, trigger, self.clock())
 
     async def _run_job(self, job: JobSpec, scheduled: datetime | None = None) -> None:
         async def work() -> None:
@@ -286,30 +281,16 @@ class Daemon:
                 if job.kind == "evaluate":
                     await self._full_pass()
                 else:
-                    await asyncio.to_thread(self._queue, job, scheduled or started, started)
+                    configs = (self.config.lifecycle, self.config.rules, self.config.reports)
+                    await asyncio.to_thread(
+                        dbwork.queue_job, self.sessions, job, configs, scheduled or started, started
+                    )
                     await self.sender.deliver_due()
             except Exception as exc:
                 status, error = "error", f"{type(exc).__name__}: {exc}"
                 raise
             finally:
-                await asyncio.to_thread(self._record_run, job, scheduled or started, started, status, error)
+                times = (scheduled or started, started, self.clock())
+                await asyncio.to_thread(dbwork.record_job_run, self.sessions, job, times, status, error)
 
         await self._step(work)
-
-    def _queue(self, job: JobSpec, scheduled: datetime, now: datetime) -> None:
-        """Digests and reports: write files and outbox rows; the sender delivers them."""
-        with self.sessions.begin() as session:
-            if job.kind == "digest":
-                enqueue_digest(session, job.id, now, self.config.lifecycle, job.params, self.config.rules)
-                return
-            params, since = ReportParams.model_validate(job.params), previous_run(session, job)
-            ctx = self.config.reports
-            if ctx is None:
-                raise RuntimeError("report jobs need DaemonConfig.reports")
-            run_report_job(session, job.id, params, scheduled=scheduled, since=since, now=now, ctx=ctx)
-
-    def _record_run(
-        self, job: JobSpec, scheduled: datetime, started: datetime, status: str, error: str | None
-    ) -> None:
-        with self.sessions.begin() as session:
-            record_run(session, job, (scheduled, started, self.clock()), status, error)

@@ -37,7 +37,7 @@ class Boundary:
     subject: Any  # the column that names what changed (a commitment code)
 
 
-# How a rule's state shows in the daemon's log ("next state change at … (event unconfirmed)").
+# A boundary's name (a wake-up's `reason`) per rule state; a lead time follows it ("due_soon 30d").
 NAMES = {
     State.OVERDUE: "overdue",
     State.DUE_SOON: "due_soon",
@@ -46,6 +46,29 @@ NAMES = {
     State.UNREPORTED: "budget",
     State.STALE: "stale",
 }
+# How a boundary shows in the daemon's log ("다음 상태 변화: … (개최 미확인)"), Korean and English.
+LABELS = {
+    "overdue": ("기한 초과", "overdue"),
+    "due_soon": ("기한 임박", "due soon"),
+    "event reminder": ("일정 알림", "event reminder"),
+    "event unconfirmed": ("개최 미확인", "event unconfirmed"),
+    "budget": ("예산 집행 보고 기한", "budget execution due"),
+    "stale": ("장기 미보고", "stale"),
+    "repeat": ("반복 알림", "repeat"),
+    "silence ends": ("음소거 종료", "silence ends"),
+    "retry after error": ("오류 후 재평가", "retry after error"),
+}
+
+
+def describe(reason: str, lang: str) -> str:
+    """A wake-up's reason for people: "due_soon 30d" → "기한 임박 30d 전" (English "due soon, 30d before")."""
+    for name, (ko, en) in LABELS.items():
+        if reason == name:
+            return ko if lang == "ko" else en
+        if reason.startswith(name + " "):
+            lead = reason[len(name) + 1 :]
+            return f"{ko} {lead} 전" if lang == "ko" else f"{en}, {lead} before"
+    return reason
 
 
 def _rule_boundaries(rules: RuleConfig) -> list[Boundary]:

@@ -6,15 +6,23 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO, runtime_checkable
 
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed
-from monitor.notify.render import render_text
+from monitor.notify.render import StartSummary, render_summary, render_text
 from monitor.vocab import Lang
 
 
+@runtime_checkable
+class Announcer(Protocol):
+    """A notifier that also shows the daemon's summary at start (the console: people watch it)."""
+
+    def announce(self, summary: StartSummary) -> None: ...
+
+
 class ConsoleNotifier:
-    """Writes each group as a readable message to a text stream (the daemon passes standard output)."""
+    """Writes each group as a readable message to a text stream (the daemon passes standard output):
+    alerts alike for the same reason are folded into one ("… 외 36건"); the file keeps every one."""
 
     name = "console"
 
@@ -22,9 +30,13 @@ class ConsoleNotifier:
         self.stream, self.lang = stream, lang
 
     async def send(self, batch: Batch) -> DeliveryResult:
-        self.stream.write(render_text(batch, self.lang) + "\n\n")
+        self.stream.write(render_text(batch, self.lang, collapse=True) + "\n\n")
         self.stream.flush()
         return Delivered({"lines": len(batch.items)})
+
+    def announce(self, summary: StartSummary) -> None:
+        self.stream.write(render_summary(summary, self.lang) + "\n\n")
+        self.stream.flush()
 
 
 class JsonLinesNotifier:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -51,9 +52,11 @@ def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
     finally:
         daemon.kill()
     log = daemon.log
+    # planned for that boundary (shown in KST to the minute; the wait above checks the instant)
     assert (
-        f"next state change at {planned_at.isoformat()} (event unconfirmed)" in log
-    )  # planned to the instant
+        f"다음 상태 변화: {planned_at.astimezone(ZoneInfo('Asia/Seoul')):%Y-%m-%d %H:%M} KST (개최 미확인)"
+        in log
+    )
     assert "stopped" in log and "Traceback" not in log
     assert (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").count('"subject": "T-1.signing"') == 3
 

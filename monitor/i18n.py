@@ -133,7 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "write.planned_alone": ("계획액은 확보액이나 집행액과 함께만 보고합니다", "planned is reported only together with secured or executed (확보액 or 집행액)"),
     "write.going_down": ("{code}은(는) 누적 목표로 {as_of}에 {was}였습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요", "{code} is cumulative and was {was} on {as_of}; {value} would go down — log it as a correction (--correction) if that was wrong"),
     "write.over_plan": ("{code}: 입력한 {label} {amount}백만원이 계획액 {plan}백만원의 {factor}배를 넘습니다 (계획의 {percent}%)", "{code}: the {name} amount entered, {amount} 백만원, is more than {factor} × the plan of {plan} 백만원 ({percent}% of it)"),
-    "write.over_target": ("{code}: 입력한 누적 실적 {value}{unit}이(가) 목표 {target}{unit}의 {times}배를 넘습니다", "{code}: the cumulative value entered, {value} {unit}, is more than {times} × the target of {target} {unit}"),
+    "write.over_target": ("{code}: 입력한 누적 실적 {value}{unit}은(는) 직전 {was}{unit}보다 목표 {target}{unit}의 {times}배 넘게 늘어난 값입니다", "{code}: the cumulative value entered, {value} {unit}, is up from {was} by more than {times} × the target of {target} {unit}"),
     "write.confirm_hint": (" — 맞는 값이면 --confirm 을 붙여 다시 실행하세요", " — if it is right, run again with --confirm"),
     "summary.silenced": (
         "무음 설정 #{id}: {matcher}, {until}까지 — {reason}",

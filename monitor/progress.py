@@ -30,13 +30,16 @@ from monitor.db import models as m
 from monitor.errors import InputError
 from monitor.history import chain
 from monitor.history.chain import NewRow
+from monitor.i18n import amount, t
 from monitor.registry import find_code
 from monitor.signals import Topic, touch
 from monitor.timeutil import local_date
-from monitor.vocab import MilestoneStatus, Status
+from monitor.vocab import Channel, Lang, MilestoneStatus, Status
 
 Target = m.Commitment | m.Milestone
 _CHUNK = 500
+PLAUSIBLE_FACTOR = Decimal("1.5")  # the default of the `plausible_factor` setting
+TARGET_TIMES = 10  # a cumulative value past this many times its target is a typo until confirmed
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class ProgressInput:
     note: str | None = None
     evidence: list[str] = field(default_factory=list)
     correction: bool = False
+    confirmed: bool = False  # the reporter confirmed figures far past the plan or target
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,10 @@ class _Latest:
 
 
 def log_progress(
-    session: Session, entry: ProgressInput, now: datetime, tz: ZoneInfo
+    session: Session, entry: ProgressInput, now: datetime, tz: ZoneInfo, factor: Decimal = PLAUSIBLE_FACTOR
 ) -> m.ProgressReport | m.StatusChange:
     """Validate and append one report; bumps the progress signal so a running daemon re-plans."""
-    batch = Batch(session, now, tz)
+    batch = Batch(session, now, tz, factor)
     row = batch.add(entry)
     batch.write()
     return cast(m.ProgressReport | m.StatusChange, session.get_one(row.model, row.values["id"]))
@@ -82,8 +86,10 @@ class Batch:
     """Reports checked one by one as they are added (`add` raises `InputError` and adds nothing), then
     written together (`write`), in the session's transaction."""
 
-    def __init__(self, session: Session, now: datetime, tz: ZoneInfo) -> None:
-        self.session, self.now, self.tz = session, now, tz
+    def __init__(
+        self, session: Session, now: datetime, tz: ZoneInfo, factor: Decimal = PLAUSIBLE_FACTOR
+    ) -> None:
+        self.session, self.now, self.tz, self.factor = session, now, tz, factor
         self.rows: list[NewRow] = []
         self._targets: dict[int, Target] = {}
         self._latest: dict[int, _Latest | None] = {}
@@ -102,6 +108,7 @@ class Batch:
         if target.retired_at is not None:
             raise InputError(f"{target.code} was removed from the seeds; it takes no more reports")
         if isinstance(target, m.Commitment):
+            _refuse(check_report(target, entry), entry)
             row = NewRow(m.StatusChange, status_values(target, entry, as_of, self.now))
         else:
             row = self._report(target, entry, as_of)
@@ -112,7 +119,8 @@ class Batch:
     def _report(self, milestone: m.Milestone, entry: ProgressInput, as_of: date) -> NewRow:
         self.expect([milestone])
         previous = self._latest[milestone.id]
-        row = NewRow(m.ProgressReport, report_values(milestone, entry, as_of, self.now, previous))
+        _refuse(check_report(milestone, entry, previous, self.factor), entry)
+        row = NewRow(m.ProgressReport, report_values(milestone, entry, as_of, self.now))
         if entry.correction and previous is not None:
             row.values["corrects_id"] = previous.id
             row.refers = ("corrects_id", previous.row) if previous.row is not None else None
@@ -149,21 +157,17 @@ def check_entry(entry: ProgressInput, now: datetime, tz: ZoneInfo) -> date:
     return as_of
 
 
+def _refuse(problems: list[WriteProblem], entry: ProgressInput) -> None:
+    if problems:
+        raise WriteRefused(problems, entry.channel)
+
+
 def status_values(
     commitment: m.Commitment, entry: ProgressInput, as_of: date, now: datetime
 ) -> dict[str, Any]:
-    if entry.status is None or entry.value is not None or entry.executed is not None:
-        raise InputError(
-            f"{commitment.code} is a commitment: report its official status (--status 정상추진, …) "
-            "or report on one of its milestones (CODE.key)"
-        )
-    try:
-        status = Status.parse(entry.status)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
     return {
         "commitment_id": commitment.id,
-        "status": status.value,
+        "status": Status.parse(entry.status or "").value,
         "as_of": as_of,
         "note": entry.note,
         "evidence": list(entry.evidence),
@@ -174,28 +178,15 @@ def status_values(
     }
 
 
-def report_values(
-    milestone: m.Milestone, entry: ProgressInput, as_of: date, now: datetime, previous: _Latest | None
-) -> dict[str, Any]:
-    status, value, executed = _measure(milestone, entry)
-    _check_amounts(entry, value, executed)
-    was = previous.value if previous is not None else None
-    goes_down = was is not None and value is not None and value < was
-    if milestone.kind == "quantity" and milestone.cumulative and goes_down and not entry.correction:
-        assert previous is not None
-        raise InputError(
-            f"{milestone.code} is cumulative and was {was} on {previous.as_of}; "
-            f"{value} would go down — log it as a correction (--correction) if that was wrong"
-        )
-    if value is None and status is None and executed is None and entry.secured is None:
-        raise InputError("nothing to report: give --value, --status, --held, --executed or --secured")
+def report_values(milestone: m.Milestone, entry: ProgressInput, as_of: date, now: datetime) -> dict[str, Any]:
+    status = milestone_status(entry.status) if entry.status is not None else None
     return {
         "commitment_id": milestone.commitment_id,
         "milestone_id": milestone.id,
-        "value": value,
-        "status": status,
+        "value": entry.value,
+        "status": status.value if status else None,
         "secured_amount": entry.secured,
-        "executed_amount": executed,
+        "executed_amount": entry.executed,
         "planned_amount": entry.planned,
         "by_source": entry.by_source or None,
         "as_of": as_of,
@@ -208,38 +199,19 @@ def report_values(
     }
 
 
-def _check_amounts(entry: ProgressInput, value: Decimal | None, executed: Decimal | None) -> None:
-    """No amount below zero: not a total, and not one source's part of it either."""
-    amounts = {"value": value, "executed": executed, "secured": entry.secured, "planned": entry.planned}
-    for source, split in (entry.by_source or {}).items():
-        amounts |= {f"{source}.{name}": Decimal(amount) for name, amount in split.items()}
-    for name, amount in amounts.items():
-        if amount is not None and amount < 0:
-            raise InputError(f"{name} {amount} is negative")
+# ── The one check of every write (CLI, spreadsheet import, the bot's /log, an API): pure, over the typed
+# input and the facts of its target (and the milestone's latest report), naming the field of each problem.
 
-
-def _measure(
-    milestone: m.Milestone, entry: ProgressInput
-) -> tuple[str | None, Decimal | None, Decimal | None]:
-    """The report's status, value and executed amount, once the milestone's kind says they fit."""
-    status = _milestone_status(milestone, entry)
-    value, executed = entry.value, entry.executed
-    if milestone.kind == "budget" and value is not None:
-        # a tranche's value is its execution
-        value, executed = None, executed if executed is not None else value
-    if milestone.kind in {"completion", "event", "payment"} and value is not None:
-        raise InputError(f"{milestone.code} is a {milestone.kind} milestone: report a status, not a value")
-    if milestone.kind == "quantity" and value is None and status is None:
-        raise InputError(
-            f"{milestone.code} is a quantity target: report a value (--value N, in {milestone.unit})"
-        )
-    if milestone.kind != "budget" and (entry.planned is not None or entry.by_source):
-        raise InputError(
-            f"{milestone.code} is a {milestone.kind} milestone: planned amounts are for budget lines"
-        )
-    return status, value, executed
-
-
+AMOUNTS = ("planned", "secured", "executed")
+LABELS = {"value": "실적", "status": "상태", "planned": "계획액", "secured": "확보액", "executed": "집행액"}
+# kind → (Korean name, the statuses it takes in Korean, and in English)
+KINDS = {
+    "quantity": ("수량", "", ""),
+    "completion": ("완료", "완료", "완료 (done)"),
+    "payment": ("지급", "시행 또는 완료", "시행 (started) or 완료 (done)"),
+    "event": ("행사", "개최 또는 취소", "개최 (held) or 취소 (cancelled)"),
+    "budget": ("예산", "", ""),
+}
 STATUSES_BY_KIND: dict[str, set[MilestoneStatus]] = {
     "completion": {MilestoneStatus.DONE},
     "payment": {MilestoneStatus.STARTED, MilestoneStatus.DONE},
@@ -249,25 +221,179 @@ STATUSES_BY_KIND: dict[str, set[MilestoneStatus]] = {
 }
 
 
-def _milestone_status(milestone: m.Milestone, entry: ProgressInput) -> str | None:
-    if entry.status is None:
-        return None
+@dataclass(frozen=True)
+class WriteProblem:
+    """What is wrong with one field of a report. `confirmable`: an implausible figure, written when the
+    reporter confirms it (`ProgressInput.confirmed`)."""
+
+    field: str  # value, status, planned, secured or executed
+    key: str  # its message in monitor.i18n
+    values: dict[str, Any]
+    confirmable: bool = False
+
+    def text(self, lang: Lang, hint: bool = False) -> str:
+        return t(self.key, lang, **self.values) + (t("write.confirm_hint", lang) if hint else "")
+
+
+class WriteRefused(InputError):
+    """A report the check refuses, every problem in one line (English `str`, Korean `ko`). `unconfirmed`:
+    only implausible figures — a confirmation lets it through. The CLI and the import say how to confirm."""
+
+    def __init__(self, problems: list[WriteProblem], channel: str) -> None:
+        self.problems = problems
+        self.unconfirmed = all(p.confirmable for p in problems)
+        self.hint = channel in (Channel.CLI.value, Channel.IMPORT.value)
+        super().__init__(self.render("en"), ko=self.render("ko"))
+
+    def render(self, lang: Lang, hint: bool | None = None) -> str:
+        hinted = self.hint if hint is None else hint
+        return "; ".join(p.text(lang, hinted and p.confirmable) for p in self.problems)
+
+
+def milestone_status(text: str) -> MilestoneStatus | None:
+    """A milestone status word, spacing ignored (완료, 개최, done …); None when it is not one."""
     try:
-        status = MilestoneStatus.parse(entry.status)
+        return MilestoneStatus.parse("".join(text.split()))
+    except ValueError:
+        return None
+
+
+def check_report(
+    target: Target,
+    entry: ProgressInput,
+    latest: _Latest | None = None,
+    factor: Decimal = PLAUSIBLE_FACTOR,
+    part: bool = False,
+) -> list[WriteProblem]:
+    """Every problem of `entry` as a report on `target`; none: it may be written. `latest`: the milestone's
+    latest report; `part`: one row of a report split by funding source (checked again as a whole)."""
+    if isinstance(target, m.Commitment):
+        return _commitment_problems(target, entry)
+    found = _negative(entry) or _budget_problems(target, entry, part) or _shape_problems(target, entry)
+    if found or part:
+        return found
+    found = _going_down(target, entry, latest) + _implausible(target, entry, factor, latest)
+    return [p for p in found if not (p.confirmable and entry.confirmed)]
+
+
+def _given(entry: ProgressInput, *names: str) -> list[str]:
+    return [name for name in names if getattr(entry, name) is not None]
+
+
+def _about(name: str, code: str, **values: Any) -> dict[str, Any]:
+    return {"code": code, "name": name, "label": LABELS.get(name, name), **values}
+
+
+def _commitment_problems(commitment: m.Commitment, entry: ProgressInput) -> list[WriteProblem]:
+    found = [
+        WriteProblem(name, "write.commitment", _about(name, commitment.code))
+        for name in _given(entry, "value", *AMOUNTS)
+    ]
+    if entry.status is None:
+        return found or [WriteProblem("status", "write.commitment_status", {"code": commitment.code})]
+    try:
+        Status.parse(entry.status)
     except ValueError as exc:
-        raise InputError(str(exc)) from None
-    allowed = STATUSES_BY_KIND[milestone.kind]
-    if not allowed:
-        measure = "a value (--value)" if milestone.kind == "quantity" else "amounts (--executed, --secured)"
-        raise InputError(
-            f"{milestone.code} is a {milestone.kind} milestone: it takes {measure}, not a status"
+        found.append(WriteProblem("status", "write.raw", {"message": str(exc)}))
+    return found
+
+
+def _negative(entry: ProgressInput) -> list[WriteProblem]:
+    """No amount below zero: not a total, and not one source's part of it either."""
+    amounts = [(name, name, LABELS[name], getattr(entry, name)) for name in ("value", *AMOUNTS)]
+    for source, split in (entry.by_source or {}).items():
+        amounts += [(n, f"{source}.{n}", f"{source} {LABELS[n]}", Decimal(a)) for n, a in split.items()]
+    return [
+        WriteProblem(field, "write.negative", {"name": name, "label": label, "amount": amount})
+        for field, name, label, amount in amounts
+        if amount is not None and amount < 0
+    ]
+
+
+def _budget_problems(milestone: m.Milestone, entry: ProgressInput, part: bool) -> list[WriteProblem]:
+    if milestone.kind != "budget":
+        return []
+    found = [
+        WriteProblem(name, "write.budget_not", _about(name, milestone.code))
+        for name in _given(entry, "value", "status")
+    ]
+    if not found and not _given(entry, *AMOUNTS):
+        found.append(WriteProblem("executed", "write.budget_missing", {"code": milestone.code}))
+    elif not found and not part and not _given(entry, "secured", "executed"):
+        found.append(WriteProblem("planned", "write.planned_alone", {}))
+    return found
+
+
+def _shape_problems(milestone: m.Milestone, entry: ProgressInput) -> list[WriteProblem]:
+    """What a milestone other than a budget tranche does not take, or misses."""
+    if milestone.kind == "budget":
+        return []
+    kind_ko, words_ko, words = KINDS[milestone.kind]
+    about: dict[str, Any] = {"kind": milestone.kind, "kind_ko": kind_ko, "words": words, "words_ko": words_ko}
+    about |= {"unit": milestone.unit, "code": milestone.code}
+    amounts = _given(entry, *AMOUNTS) + (["executed"] if entry.by_source else [])
+    found = [WriteProblem(name, "write.amounts", about | {"label": LABELS[name]}) for name in amounts]
+    status = milestone_status(entry.status) if entry.status is not None else None
+    if milestone.kind == "quantity":
+        if entry.status is not None:
+            found.append(WriteProblem("status", "write.quantity_status", about))
+        elif entry.value is None:
+            found.append(WriteProblem("value", "write.quantity_missing", about))
+    elif entry.value is not None:
+        found.append(WriteProblem("value", "write.status_not_value", about))
+    elif entry.status is None:
+        found.append(WriteProblem("status", "write.status_missing", about))
+    elif status is None:
+        found.append(WriteProblem("status", "write.raw", {"message": _unknown_status(entry.status)}))
+    elif status not in STATUSES_BY_KIND[milestone.kind]:
+        allowed = ", ".join(sorted(s.value for s in STATUSES_BY_KIND[milestone.kind]))
+        found.append(
+            WriteProblem(
+                "status", "write.status_not_allowed", about | {"given": entry.status, "allowed": allowed}
+            )
         )
-    if status not in allowed:
-        raise InputError(
-            f"{milestone.code} is a {milestone.kind} milestone: status must be one of "
-            f"{', '.join(sorted(s.value for s in allowed))}"
-        )
-    return status.value
+    return found
+
+
+def _unknown_status(text: str) -> str:
+    try:
+        MilestoneStatus.parse(text)
+    except ValueError as exc:
+        return str(exc)
+    return text
+
+
+def _going_down(milestone: m.Milestone, entry: ProgressInput, latest: _Latest | None) -> list[WriteProblem]:
+    was = latest.value if latest is not None else None
+    if milestone.kind != "quantity" or not milestone.cumulative or entry.correction or latest is None:
+        return []
+    if was is None or entry.value is None or entry.value >= was:
+        return []
+    values = {"code": milestone.code, "was": was, "as_of": latest.as_of, "value": entry.value}
+    return [WriteProblem("value", "write.going_down", values)]
+
+
+def _implausible(
+    milestone: m.Milestone, entry: ProgressInput, factor: Decimal, latest: _Latest | None
+) -> list[WriteProblem]:
+    """Figures far past the plan or the target: executed or secured above planned × `factor`; a cumulative
+    value up by more than TARGET_TIMES × its target since the latest report (or the baseline)."""
+    found: list[WriteProblem] = []
+    plan, target, value = milestone.planned_amount, milestone.target_value, entry.value
+    for name in _given(entry, "secured", "executed") if milestone.kind == "budget" and plan else []:
+        given: Decimal = getattr(entry, name)
+        if plan is not None and given > plan * factor:
+            values = _about(name, milestone.code, amount=amount(given), plan=amount(plan), factor=factor)
+            percent = round(given * 100 / plan)
+            found.append(WriteProblem(name, "write.over_plan", values | {"percent": percent}, True))
+    was = (latest.value if latest is not None else None) or milestone.baseline or Decimal(0)
+    if milestone.kind != "quantity" or not milestone.cumulative or not target or value is None:
+        return found
+    if value - was > target * TARGET_TIMES:
+        values = {"value": amount(value), "was": amount(was), "target": amount(target), "times": TARGET_TIMES}
+        values |= {"code": milestone.code, "unit": milestone.unit or ""}
+        found.append(WriteProblem("value", "write.over_target", values, True))
+    return found
 
 
 def _latest_reports(session: Session, milestone_ids: list[int]) -> dict[int, _Latest | None]:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from monitor.imports.template import Format
 
 pass_app = click.make_pass_decorator(AppContext)
+CONFIRM_HELP = (
+    "The figures are right even though far past the plan or target "
+    "(executed or secured above planned × plausible_factor, a cumulative value past 10 × its target)."
+)
 
 
 def _decimal(name: str, text: str | None) -> Decimal | None:
@@ -54,6 +58,7 @@ def progress() -> None:
 @click.option("--note", help="Free text.")
 @click.option("--evidence", multiple=True, metavar="URL", help="Evidence link; repeat for several.")
 @click.option("--correction", is_flag=True, help="Corrects the latest report of this milestone (a new row).")
+@click.option("--confirm", is_flag=True, help=CONFIRM_HELP)
 @click.option(
     "--by",
     "by",
@@ -74,6 +79,7 @@ def log_command(
     note: str | None,
     evidence: tuple[str, ...],
     correction: bool,
+    confirm: bool,
     by: str,
 ) -> None:
     """Append a progress report for CODE (a milestone CODE.key, or a commitment for its official status).
@@ -82,7 +88,7 @@ def log_command(
     on the roster, or outside its jurisdiction, is refused (exit code 3) and the refusal is recorded.
     """
     from monitor.db.models import ProgressReport
-    from monitor.progress import ProgressInput, log_progress
+    from monitor.progress import ProgressInput, WriteRefused, log_progress
     from monitor.registry import find_code
     from monitor.scope import Actor, authorize, scoped_write
 
@@ -100,12 +106,16 @@ def log_command(
         note=note,
         evidence=list(evidence),
         correction=correction,
+        confirmed=confirm,
     )
     actor = Actor(Channel.CLI.value, name=by.strip())
     now = app.now()
     with scoped_write(app.require_schema(), actor, command="progress log", detail=code, now=now) as session:
         authorize(session, actor, [find_code(session, code)])
-        row = log_progress(session, entry, now, app.settings.tz)
+        try:
+            row = log_progress(session, entry, now, app.settings.tz, app.settings.plausible_factor)
+        except WriteRefused as refused:  # the same words as `progress import`, in the chosen language
+            raise InputError(refused.render(app.lang)) from None
         what = " ".join(
             f"{k}={v}"
             for k, v in (
@@ -140,6 +150,7 @@ def log_command(
     is_flag=True,
     help="A row whose cumulative value goes down corrects the milestone's latest report (else: an error).",
 )
+@click.option("--confirm", is_flag=True, help=CONFIRM_HELP)
 @click.option(
     "--by",
     "by",
@@ -148,7 +159,9 @@ def log_command(
     help="Who reports: a name on the officials roster for the jurisdiction of every row.",
 )
 @pass_app
-def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool, by: str) -> None:
+def import_command(
+    app: AppContext, file: Path, dry_run: bool, correction: bool, confirm: bool, by: str
+) -> None:
     """Import progress from FILE (.csv or .xlsx, one report per row; Korean or English headers).
 
     The whole file is checked first. Any problem — unknown code, wrong unit or type, negative amount, a
@@ -156,8 +169,10 @@ def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool,
     FILE:ROW:COLUMN, nothing is written and the exit code is 2. A name not on the roster for every row's
     jurisdiction is refused (exit code 3, recorded). Make a file to fill in with `progress template`.
     """
-    from monitor.imports import import_progress
+    from monitor.imports import WriteOptions, import_progress
     from monitor.imports.texts import say, would_write
+
+    options = WriteOptions(confirm, app.settings.plausible_factor, app.lang)
 
     outcome = import_progress(
         app.require_schema(),
@@ -167,6 +182,7 @@ def import_command(app: AppContext, file: Path, dry_run: bool, correction: bool,
         tz=app.settings.tz,
         dry_run=dry_run,
         correction=correction,
+        options=options,
     )
     if outcome.ignored_columns:
         click.echo(say("ignored", app.lang, columns=", ".join(outcome.ignored_columns)), err=True)

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from monitor.imports.apply import ImportOutcome, Written, import_progress
+from monitor.imports.apply import ImportOutcome, WriteOptions, Written, import_progress
 from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.template import template_rows, write_template
 
@@ -15,6 +15,7 @@ __all__ = [
     "ImportOutcome",
     "ImportRejected",
     "Problem",
+    "WriteOptions",
     "Written",
     "import_progress",
     "template_rows",

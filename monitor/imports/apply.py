@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,16 +24,16 @@ from monitor.db import models as m
 from monitor.errors import InputError
 from monitor.history.chain import NewRow
 from monitor.imports.check import Target, check_row, resolve
-from monitor.imports.columns import HeaderMap, map_headers
+from monitor.imports.columns import Field, HeaderMap, map_headers
 from monitor.imports.combine import Planned, plan
 from monitor.imports.existing import already_recorded
 from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.read import read_table
 from monitor.imports.validate import Parsed, parse_rows
-from monitor.progress import Batch
+from monitor.progress import PLAUSIBLE_FACTOR, Batch, WriteProblem, WriteRefused
 from monitor.scope import Actor, authorize, scoped_write
 from monitor.timeutil import local_date
-from monitor.vocab import Channel
+from monitor.vocab import Channel, Lang
 
 COMMAND = "progress import"
 
@@ -56,6 +57,17 @@ class ImportOutcome:
     written: list[Written]
     ignored_columns: tuple[str, ...]
     dry_run: bool
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How an import writes: `confirm` figures far past the plan or target, `factor` (the
+    `plausible_factor` setting) saying how far, `lang` of the problems listed."""
+
+    confirm: bool = False
+    factor: Decimal = PLAUSIBLE_FACTOR
+    lang: Lang = "en"
+    correction: bool = False
 
 
 class _DryRun(Exception):
@@ -84,14 +96,16 @@ def import_progress(
     tz: ZoneInfo,
     dry_run: bool = False,
     correction: bool = False,
+    options: WriteOptions | None = None,
 ) -> ImportOutcome:
     """Import FILE as `by` (a name on the officials roster). Raises `ImportRejected` listing every problem
     (nothing written), `Refused` when `by` may not report on some target (recorded, nothing written)."""
     headers, parsed, count = read_and_parse(path, local_date(now, tz))
     actor = Actor(Channel.IMPORT.value, name=by.strip())
+    options = replace(options or WriteOptions(), correction=correction)
     try:
         with scoped_write(sessions, actor, command=COMMAND, detail=path.name, now=now) as session:
-            written, unchanged = _write(session, actor, headers, parsed, now, tz, correction, path.name)
+            written, unchanged = _write(session, actor, headers, parsed, now, tz, options, path.name)
             if dry_run:
                 raise _DryRun(written, unchanged)
     except _DryRun as rolled_back:
@@ -106,10 +120,12 @@ def _write(
     parsed: Parsed,
     now: datetime,
     tz: ZoneInfo,
-    correction: bool,
+    options: WriteOptions,
     file: str,
 ) -> tuple[list[Written], int]:
-    batch = Batch(session, now, tz)  # the writers' turn first: nothing read below can change meanwhile
+    batch = Batch(
+        session, now, tz, options.factor
+    )  # the writers' turn first: nothing read below can change meanwhile
     targets, problems = resolve(session, parsed.rows, headers)
     commitments = {t.code: t for t in targets.values() if isinstance(t, m.Commitment)}
     commitments |= {t.commitment.code: t.commitment for t in targets.values() if isinstance(t, m.Milestone)}
@@ -122,9 +138,9 @@ def _write(
     problems += found
     unchanged = already_recorded(session, planned, targets)
     new = [report for position, report in enumerate(planned) if position not in unchanged]
-    added = _add_all(batch, new, targets, correction, problems)
+    added = _add_all(batch, new, targets, headers, options, problems)
     if problems:
-        raise ImportRejected(file, problems, headers.written)
+        raise ImportRejected(file, problems, headers.written, options.lang)
     batch.write()
     return [_describe(report, row) for report, row in added], len(unchanged)
 
@@ -133,18 +149,30 @@ def _add_all(
     batch: Batch,
     reports: list[Planned],
     targets: dict[str, Target],
-    correction: bool,
+    headers: HeaderMap,
+    options: WriteOptions,
     problems: list[Problem],
 ) -> list[tuple[Planned, NewRow]]:
-    """Add every report to the batch in file order; each one refused is a problem at its first row."""
+    """Add every report to the batch in file order; each one refused is a problem at its first row, at
+    the column of each field the write path's check names."""
     batch.expect(t for report in reports if isinstance(t := targets[report.entry.code], m.Milestone))
     added: list[tuple[Planned, NewRow]] = []
     for report in reports:
+        confirmed = replace(report, entry=replace(report.entry, confirmed=options.confirm))
         try:
-            added.append((report, _add(batch, report, targets[report.entry.code], correction)))
+            added.append((report, _add(batch, confirmed, targets[report.entry.code], options.correction)))
+        except WriteRefused as refused:
+            problems += [_problem(report.rows[0], headers, p) for p in refused.problems]
         except InputError as exc:
             problems.append(Problem(report.rows[0], report.column, str(exc)))
     return added
+
+
+def _problem(row: int, headers: HeaderMap, problem: WriteProblem) -> Problem:
+    hint = problem.confirmable  # implausible figures: say how to confirm them (`progress import --confirm`)
+    return Problem(
+        row, headers.name(Field(problem.field)), problem.text("en", hint), problem.text("ko", hint)
+    )
 
 
 def _add(batch: Batch, report: Planned, target: Target, correction: bool) -> NewRow:

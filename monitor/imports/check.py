@@ -6,6 +6,7 @@ in the target's unit for a quantity; amounts in 백만원, from an allowed fundi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,17 +17,11 @@ from monitor.errors import NotFoundError
 from monitor.imports.columns import Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.validate import AMOUNT_UNIT, RowUpdate
-from monitor.progress import STATUSES_BY_KIND
+from monitor.progress import ProgressInput, check_report
 from monitor.registry import find_code
-from monitor.vocab import FundingSource, MilestoneStatus, Status
+from monitor.vocab import Channel, FundingSource
 
 Target = m.Commitment | m.Milestone
-AMOUNT_FIELDS = (Field.PLANNED, Field.SECURED, Field.EXECUTED)
-STATUS_WORDS = {
-    "completion": "완료 (done)",
-    "payment": "시행 (started) or 완료 (done)",
-    "event": "개최 (held) or 취소 (cancelled)",
-}
 _CHUNK = 500
 
 
@@ -88,66 +83,39 @@ def _commitment(target: Target) -> m.Commitment:
 
 
 def check_row(row: RowUpdate, target: Target, headers: HeaderMap) -> list[Problem]:
-    """What the row gives that its target does not take (each at its column)."""
-    found: list[tuple[Field, str]] = []
-    if isinstance(target, m.Commitment):
-        found = _commitment_problems(row, target)
-    elif target.kind == "budget":
-        found = _budget_problems(row, target)
-    else:
-        found = _milestone_problems(row, target)
-    return [Problem(row.row, headers.name(name), message) for name, message in found]
-
-
-def _commitment_problems(row: RowUpdate, commitment: m.Commitment) -> list[tuple[Field, str]]:
-    how = f"{commitment.code} is a commitment: it takes its official status (정상추진, 일부추진, 완료 …)"
+    """What the row gives that its target does not take (each at its column): the write path's own check
+    (`check_report`, the row as one part of a report), then what only a file has — units and 재원."""
+    entry = ProgressInput(
+        row.code, "", Channel.IMPORT.value, row.value, row.status, row.executed, row.secured
+    )
+    entry = replace(entry, planned=row.planned)
     found = [
-        (name, f"{how}; report values on its milestones (CODE.key)") for name in _given(row, Field.VALUE)
+        Problem(row.row, headers.name(Field(p.field)), p.text("en"), p.text("ko"))
+        for p in check_report(target, entry, part=True)
     ]
-    found += [(name, f"{how}, not amounts") for name in _given(row, *AMOUNT_FIELDS, Field.FUNDING)]
-    if row.status is None:
-        found.append((Field.STATUS, f"{how}: the status is missing"))
-    else:
-        try:
-            Status.parse(row.status)
-        except ValueError as exc:
-            found.append((Field.STATUS, str(exc)))
-    return found
+    return found + [Problem(row.row, headers.name(name), text) for name, text in _file_problems(row, target)]
 
 
-def _milestone_problems(row: RowUpdate, milestone: m.Milestone) -> list[tuple[Field, str]]:
-    what = f"{milestone.code} is a {milestone.kind} milestone"
-    found = [(name, f"{what}: amounts are for budget tranches") for name in _given(row, *AMOUNT_FIELDS)]
-    found += [
-        (name, f"{what}: funding sources are for budget tranches") for name in _given(row, Field.FUNDING)
-    ]
-    if milestone.kind == "quantity":
-        if row.status is not None:
-            found.append((Field.STATUS, f"{what}: it takes a value, not a status"))
-        if row.value is None:
-            found.append((Field.VALUE, f"{what}: the value (in {milestone.unit}) is missing"))
-        return found + _unit_problems(row, milestone.unit)
-    words = STATUS_WORDS[milestone.kind]
-    if row.value is not None:
-        found.append((Field.VALUE, f"{what}: report {words} as its status, not a value"))
-    elif row.status is None:
-        found.append((Field.STATUS, f"{what}: the status ({words}) is missing"))
-    elif milestone_status(row.status) not in STATUSES_BY_KIND[milestone.kind]:
-        found.append((Field.STATUS, f"{what}: status {row.status!r} is not {words}"))
-    return found
-
-
-def _budget_problems(row: RowUpdate, milestone: m.Milestone) -> list[tuple[Field, str]]:
-    how = f"{milestone.code} is a budget tranche: it takes amounts (계획액, 확보액, 집행액 in {AMOUNT_UNIT})"
-    found = [(name, f"{how}, not a {name.value}") for name in _given(row, Field.VALUE, Field.STATUS)]
-    if row.unit is not None and row.unit != AMOUNT_UNIT:
-        found.append((Field.UNIT, f"unit {row.unit} does not match {AMOUNT_UNIT}"))
-    if not row.amounts and row.value is None and row.status is None:
-        found.append((Field.EXECUTED, f"{how}: no amount given"))
-    fixed = fixed_source(milestone)
-    if fixed is not None and row.funding is not None and row.funding != fixed:
-        only = f"{milestone.code} is funded by {fixed.ko} ({fixed.value}) only, not {row.funding.ko}"
-        found.append((Field.FUNDING, only))
+def _file_problems(row: RowUpdate, target: Target) -> list[tuple[Field, str]]:
+    if isinstance(target, m.Milestone) and target.kind == "budget":
+        found = (
+            []
+            if row.unit in (None, AMOUNT_UNIT)
+            else [(Field.UNIT, f"unit {row.unit} does not match {AMOUNT_UNIT}")]
+        )
+        fixed = fixed_source(target)
+        if fixed is not None and row.funding is not None and row.funding != fixed:
+            only = f"{target.code} is funded by {fixed.ko} ({fixed.value}) only, not {row.funding.ko}"
+            found.append((Field.FUNDING, only))
+        return found
+    what = (
+        f"{target.code} is a commitment"
+        if isinstance(target, m.Commitment)
+        else f"{target.code} is a {target.kind} milestone"
+    )
+    found = [(Field.FUNDING, f"{what}: funding sources are for budget tranches")] if row.funding else []
+    if isinstance(target, m.Milestone) and target.kind == "quantity":
+        found += _unit_problems(row, target.unit)
     return found
 
 
@@ -159,18 +127,6 @@ def _unit_problems(row: RowUpdate, unit: str | None) -> list[tuple[Field, str]]:
     if row.unit is not None and row.unit != unit:
         return [(Field.UNIT, f"unit {row.unit} does not match {unit}")]
     return []
-
-
-def _given(row: RowUpdate, *names: Field) -> list[Field]:
-    return [name for name in names if getattr(row, name.value) is not None]
-
-
-def milestone_status(text: str) -> MilestoneStatus | None:
-    """A milestone status word, spacing ignored (완료, 개최, done …); None when it is not one."""
-    try:
-        return MilestoneStatus.parse("".join(text.split()))
-    except ValueError:
-        return None
 
 
 def fixed_source(milestone: m.Milestone) -> FundingSource | None:

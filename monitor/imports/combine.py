@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from monitor.db import models as m
-from monitor.imports.check import Target, fixed_source, milestone_status, total
+from monitor.imports.check import Target, fixed_source, total
 from monitor.imports.columns import Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.validate import RowUpdate
-from monitor.progress import ProgressInput
+from monitor.progress import ProgressInput, milestone_status
 from monitor.vocab import Channel, FundingSource, Status
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from monitor.errors import MonitorError, SeedError
+from monitor.vocab import Lang
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,12 @@ class Problem:
     row: int  # 0: the file as a whole
     column: str  # the header as written in the file; "" when no single column is at fault
     message: str
+    ko: str | None = None  # the message in Korean, when it has one (the write path's checks)
 
-    def render(self, file: str) -> str:
+    def render(self, file: str, lang: Lang = "en") -> str:
         where = file if self.row == 0 else f"{file}:{self.row}"
-        return f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        message = self.ko if lang == "ko" and self.ko else self.message
+        return f"{where}:{self.column}: {message}" if self.column else f"{where}: {message}"
 
 
 class ImportRejected(SeedError):
@@ -31,10 +34,12 @@ class ImportRejected(SeedError):
 
     exit_code = 2
 
-    def __init__(self, file: str, problems: list[Problem], columns: Sequence[str] = ()) -> None:
+    def __init__(
+        self, file: str, problems: list[Problem], columns: Sequence[str] = (), lang: Lang = "en"
+    ) -> None:
         place = {name: position for position, name in reversed(list(enumerate(columns)))}
         ordered = sorted(problems, key=lambda p: (p.row, place.get(p.column, len(place))))
-        self.problems = [p.render(file) for p in ordered]
+        self.problems = [p.render(file, lang) for p in ordered]
         count = len(ordered)
         MonitorError.__init__(
             self,

@@ -97,9 +97,7 @@ def amount(cell: Cell, name: str) -> Decimal:
     value, unit = number(cell, name)
     if unit and unit != AMOUNT_UNIT:
         raise CellError(f"{name} {text(cell)!r}: amounts are in {AMOUNT_UNIT}, not {unit}")
-    if value < 0:
-        raise CellError(f"{name} {value} is negative")
-    return value
+    return value  # a negative one is refused by the write path's check, as from every channel
 
 
 def as_of_date(cell: Cell, today: date) -> date:
@@ -205,8 +203,6 @@ def parse_row(cells: _RowReader, today: date) -> RowUpdate:
     measured = cells.read(Field.VALUE, lambda c: number(c, "value"))
     if measured is not None:
         update.value, suffix = measured
-        if update.value < 0:
-            cells.problem(Field.VALUE, f"value {update.value} is negative")
         if suffix and update.unit and suffix != update.unit:
             cells.problem(Field.VALUE, f"unit {suffix} does not match {update.unit}")
         update.value_unit = suffix or None

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.progress import ProgressInput, log_progress
+from monitor.progress import ProgressInput, WriteRefused, log_progress
 from monitor.registry import find_code
 from monitor.scope import Actor, official_for
 from monitor.telegram import chats
@@ -65,6 +65,7 @@ def _entry(fields: dict[str, Any], reporter: str) -> ProgressInput:
         executed=Decimal(fields["executed"]) if fields.get("executed") else None,
         note=fields.get("note"),
         evidence=list(fields.get("evidence", [])),
+        confirmed=bool(fields.get("confirmed")),
     )
 
 
@@ -82,13 +83,19 @@ def _official_for(session: Session, user_id: int, target: m.Commitment | m.Miles
     return official_for(session, Actor(Channel.TELEGRAM.value, telegram_user_id=user_id), target)
 
 
-def _dry_run(session: Session, entry: ProgressInput, request: Request, env: Env) -> None:
-    """Run the real write path on a scratch session and roll it back: the same checks, nothing kept."""
+def _dry_run(session: Session, entry: ProgressInput, request: Request, env: Env) -> str | None:
+    """Run the real write path on a scratch session and roll it back: the same checks, nothing kept.
+    Figures far past the plan or target are not refused here: the warning is returned, to be confirmed."""
     with Session(bind=session.get_bind()) as scratch:
         try:
             log_progress(scratch, entry, request.now, env.tz)
+        except WriteRefused as refused:
+            if not refused.unconfirmed:
+                raise
+            return refused.render(env.lang)
         finally:
             scratch.rollback()
+    return None
 
 
 def log_command(session: Session, request: Request, env: Env) -> Reply:
@@ -105,7 +112,9 @@ def log_command(session: Session, request: Request, env: Env) -> Reply:
         text = say("wrong_jurisdiction", env.lang, code=target.code, jurisdiction=places)
         return refuse(session, request, f"outside the official's jurisdiction ({places})", text)
     fields = _fields(target, value, rest)
-    _dry_run(session, _entry(fields, reporter(official, request)), request, env)
+    warning = _dry_run(session, _entry(fields, reporter(official, request)), request, env)
+    if warning is not None:
+        fields["confirmed"] = True  # the reporter sees the warning above the button that confirms it
     pending = m.PendingLog(
         telegram_user_id=request.user_id,
         chat_id=request.chat_id,
@@ -131,7 +140,10 @@ def log_command(session: Session, request: Request, env: Env) -> Reply:
         (say("confirm", env.lang), f"log:{CONFIRM}:{pending.id}"),
         (say("cancel", env.lang), f"log:{CANCEL}:{pending.id}"),
     )
-    return Reply(h(say("confirm_log", env.lang, summary=summary(fields))), buttons)
+    question = say("confirm_log", env.lang, summary=summary(fields))
+    if warning is not None:
+        question = say("confirm_unusual", env.lang, warning=warning) + "\n" + question
+    return Reply(h(question), buttons)
 
 
 def confirm(session: Session, request: Request, env: Env) -> Reply:

@@ -95,6 +95,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{code} is not under {jurisdiction}. This attempt was recorded.",
     ),
     "confirm_log": ("다음 내용을 기록할까요?\n{summary}", "Record this?\n{summary}"),
+    "confirm_unusual": (
+        "⚠️ 확인해 주세요: {warning}. 틀림없다면 확인을 누르세요.",
+        "⚠️ Please check: {warning}. Press Confirm only if it is right.",
+    ),
     "confirm": ("확인", "Confirm"),
     "cancel": ("취소", "Cancel"),
     "logged": ("기록했습니다: {summary}", "Recorded: {summary}"),

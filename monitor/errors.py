@@ -56,3 +56,25 @@ class InputError(MonitorError):
     """A value given on the command line (or in a message) cannot be used; nothing was written."""
 
     exit_code = 2
+
+
+class Localized(MonitorError):
+    """An error the CLI shows in the user's language (Korean by default, English with `--lang en`).
+
+    Other `MonitorError`s are still printed in English by the CLI, whatever their `ko`, until their
+    messages and tests move to Korean; new errors should derive from this class and always give `ko`."""
+
+    def __init__(self, message: str, *, ko: str) -> None:
+        super().__init__(message, ko=ko)
+
+
+class BadValueError(Localized, InputError):
+    """A value typed on the command line (a date, a duration) cannot be read; it names the option."""
+
+
+class OutputFileError(Localized):
+    """A file or folder named on the command line (`--out`) cannot be written; nothing was left there."""
+
+
+class ConfigFileError(Localized, SettingsError):
+    """The configuration file (`--config`, MONITOR_CONFIG) is missing, not TOML, or holds a bad value."""

@@ -1,7 +1,7 @@
 """The `monitor` command line: a thin layer over the library (settings, seeds, registry).
 
-Every command and option has `--help`. User mistakes end with a one-line `error:` message and a
-non-zero exit code, never a stack trace.
+Every command and option has `--help`. User mistakes end with a one-line message (`오류:`, or `error:`
+with `--lang en`) and a non-zero exit code, never a stack trace (monitor/cli/errors.py).
 
 Importing this package builds the whole command tree but none of the stacks behind it: the command
 modules import SQLAlchemy, pydantic, rich, Alembic, the daemon, Telegram, matplotlib, Jinja2 … inside the
@@ -12,45 +12,53 @@ tests/test_cli_imports.py fails when a heavy package is imported at start-up.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.errors import MonitorError, SeedError
+from monitor.cli.errors import Failed, report
 
 
 class MonitorGroup(click.Group):
-    """Turns `MonitorError`s and unreachable databases into one-line messages with an exit code."""
+    """Ends every user mistake with a one-line message and an exit code (monitor/cli/errors.py), never a
+    stack trace: click's own usage errors included, in the user's language."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SeedError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except MonitorError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except Exception as exc:
-            if not _is_operational_error(exc):
+        except click.exceptions.Exit:
+            raise
+        except (Exception, KeyboardInterrupt) as exc:
+            if isinstance(exc, BrokenPipeError):  # `monitor list | head`: click ends quietly
                 raise
-            app = ctx.find_object(AppContext)
-            where = app.database_label() if app else "database"
-            orig = getattr(exc, "orig", None)
-            reason = str(orig).strip().splitlines()[0] if orig else "connection failed"
-            click.echo(f"error: cannot use {where}: {reason} (check MONITOR_DATABASE_URL)", err=True)
-            ctx.exit(1)
+            raise Failed(exc, ctx.find_object(AppContext)) from exc
 
-
-def _is_operational_error(exc: BaseException) -> bool:
-    """Whether `exc` is SQLAlchemy's OperationalError (an unreachable or unusable database), without
-    importing SQLAlchemy: a command that never loaded it cannot have raised it."""
-    errors = sys.modules.get("sqlalchemy.exc")
-    return errors is not None and isinstance(exc, errors.OperationalError)
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except Failed as failed:
+            error, app = failed.error, failed.app
+        except (Exception, KeyboardInterrupt) as exc:
+            error, app = exc, None
+        else:
+            if not standalone_mode:
+                return result
+            sys.exit(result if isinstance(result, int) else 0)
+        code = report(error, argv, app) if standalone_mode else None
+        if code is None:
+            raise error
+        sys.exit(code)
 
 
 @click.group(
@@ -105,6 +113,7 @@ for module in (
     telegram_cmds,
 ):
     module.register(cli)
+__import__("monitor.cli.pledger_cmds", fromlist=["register"]).register(cli)  # whose promise (공약 주체)
 
 
 def main() -> None:

@@ -8,13 +8,18 @@ command's `--help` stay fast (tests/test_cli_imports.py checks the import graph)
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from monitor.errors import DatabaseError, InputError
+import click
+
+from monitor.errors import BadValueError, ConfigFileError, DatabaseError, SettingsError
+from monitor.i18n import t
 from monitor.timeutil import parse_instant
 
 if TYPE_CHECKING:
@@ -52,7 +57,10 @@ class AppContext:
         from monitor.logs import configure_logging
         from monitor.settings import load_settings
 
-        settings = load_settings(self.config_file)
+        try:
+            settings = load_settings(self.config_file)
+        except SettingsError as exc:
+            raise config_file_error(exc, self.config_file) from None
         level = "DEBUG" if self.verbose > 1 else "INFO" if self.verbose else settings.log_level
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
         configure_logging(level, secrets=[token])
@@ -124,9 +132,44 @@ class AppContext:
             return self.now()
         try:
             return parse_instant(text, self.settings.tz)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
+        except ValueError:
+            option = _option_given(text)
+            option = f"{option}: " if option else ""
+            ko, en = (t("error.instant", lang, option=option, text=text) for lang in ("ko", "en"))
+            raise BadValueError(en, ko=ko) from None
 
     def now(self) -> datetime:
         """The one place the CLI reads the wall clock; everything below receives the instant."""
         return datetime.now(UTC)
+
+
+def _option_given(value: str) -> str | None:
+    """The option of the running command that was given `value` (`--as-of`), to name it in a message."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return None
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and param.name and ctx.params.get(param.name) == value:
+            return max(param.opts, key=len)
+    return None
+
+
+# The shapes of monitor.settings' messages about the configuration file, and their Korean.
+_CONFIG_MESSAGES = (
+    ("error.config.missing", r"(?P<path>.+): configuration file not found \(.*\)"),
+    ("error.config.toml", r"(?P<path>.+): not valid TOML: (?P<detail>.+)"),
+    ("error.config.unknown", r"(?P<path>.+): unknown setting (?P<name>'[^']*') \(.*\)"),
+    ("error.config.value", r"'(?P<field>[a-z_]+)' in (?P<path>.+?): (?P<detail>.+)"),
+)
+
+
+def config_file_error(exc: SettingsError, config_file: Path | None) -> SettingsError:
+    """`exc` in both languages when it is about the configuration file; an environment variable's
+    message (MONITOR_TIMEZONE: …) is left as it is."""
+    path = config_file or os.environ.get("MONITOR_CONFIG")
+    for key, pattern in _CONFIG_MESSAGES:
+        found = re.fullmatch(pattern, str(exc), re.DOTALL)
+        if found and path is not None and found["path"] == str(path):
+            values = found.groupdict()
+            return ConfigFileError(t(key, "en", **values), ko=t(key, "ko", **values))
+    return exc

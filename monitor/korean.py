@@ -3,8 +3,9 @@
 Messages are written with the fallback forms (`{code}을(를)`, `{name}이(가)`, `(으)로` …) because the
 word is only known when the message is formatted. `particles` replaces each fallback with the one form
 the preceding word takes: 을/이/은/과/으로 after a final consonant (받침), 를/가/는/와/로 after a vowel,
-and 로 after ㄹ. A word that ends in a digit or a Latin letter is read aloud the Korean way (1 일 → 을,
-2 이 → 를; "m" 엠 → 을, "a" 에이 → 를); closing brackets and quotes are looked through.
+and 로 after ㄹ. A word that ends in a digit or in Latin letters is read aloud the Korean way (1 일 →
+을, 2 이 → 를; an acronym by its letters, DJ 디제이 → 를; a word as a word, housing 하우징 → 을);
+closing brackets and quotes are looked through.
 """
 
 from __future__ import annotations
@@ -56,10 +57,23 @@ def final_sound(word: str) -> str | None:
             sound = _DIGITS[char]
             return None if sound is None else "ㄹ" if sound == "ㄹ" else "C"
         if char.isascii() and char.isalpha():
-            sound = _LETTERS.get(char.lower())
-            return None if sound is None else "ㄹ" if sound == "ㄹ" else "C"
+            return _latin(word[: word.rindex(char) + 1])
         return None
     return None
+
+
+def _latin(text: str) -> str | None:
+    """An acronym (capitals) is read letter by letter (L 엘, M 엠); a word as a word: -ng (하우징),
+    -m, -n end in a consonant, -l in ㄹ, anything else in a vowel (-k 크, -t 트, -s 스)."""
+    run = len(text) - len(text.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+    word = text[-run:]
+    if word.isupper():
+        sound = _LETTERS.get(word[-1].lower())
+        return None if sound is None else "ㄹ" if sound == "ㄹ" else "C"
+    lower = word.lower()
+    if lower.endswith(("ng", "m", "n")):
+        return "C"
+    return "ㄹ" if lower.endswith("l") else None
 
 
 def particles(text: str) -> str:

@@ -35,6 +35,10 @@ from monitor.rules.outcome import Reason
         ("SEOUL이(가)", "SEOUL이"),  # L 엘
         ("html은(는)", "html은"),  # L
         ("DJ(으)로", "DJ로"),  # J 제이
+        ("DJ-9-3.youth-housing은(는)", "DJ-9-3.youth-housing은"),  # a word: 하우징
+        ("CSV을(를)", "CSV를"),  # an acronym: 브이
+        ("BOM을(를)", "BOM을"),  # M 엠
+        ("report을(를)", "report를"),  # 리포트
         ("목표(3)을(를)", "목표(3)을"),  # a closing bracket is looked through
         ("괄호 없음", "괄호 없음"),
         ("(으)로 시작", "로 시작"),  # nothing before: the vowel form

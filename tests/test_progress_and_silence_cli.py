@@ -86,7 +86,10 @@ def test_logging_a_value_with_evidence(initialised: str) -> None:
             ["DJ-9-3.youth-housing", "--value", "5", "--evidence", "ftp://x"],
             "evidence 'ftp://x' is not an http(s) URL",
         ),
-        (["DG-2022-01.done", "--value", "3"], "is a completion milestone: report a status, not a value"),
+        (
+            ["DG-2022-01.done", "--value", "3"],
+            "is a completion milestone: report 완료 (done) as its status, not a value",
+        ),
         (["SEOUL-SEJONG-2023.signing", "--status", "done"], "status must be one of cancelled, held"),
         (["DJ-9-3", "--value", "3"], "DJ-9-3 is a commitment: report its official status"),
         (["DJ-9-3", "--status", "대충함"], "unknown status '대충함'"),
@@ -96,7 +99,7 @@ def test_logging_a_value_with_evidence(initialised: str) -> None:
 def test_bad_reports_are_refused_with_one_line_and_nothing_written(
     initialised: str, args: list[str], message: str
 ) -> None:
-    result = run_cli(["progress", "log", *args, "--by", "담당"], db_url=initialised)
+    result = run_cli(["--lang", "en", "progress", "log", *args, "--by", "담당"], db_url=initialised)
     assert result.exit_code in (1, 2)
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and message in line
@@ -111,7 +114,8 @@ def test_a_cumulative_value_may_only_go_down_as_a_correction(initialised: str) -
         == 0
     )
     down = run_cli(
-        ["progress", "log", "DJ-9-3.youth-housing", "--value", "1100", "--by", "a"], db_url=initialised
+        ["--lang", "en", "progress", "log", "DJ-9-3.youth-housing", "--value", "1100", "--by", "a"],
+        db_url=initialised,
     )
     assert down.exit_code == 2 and "would go down" in down.stderr and "--correction" in down.stderr
     fixed = run_cli(

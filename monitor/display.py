@@ -9,11 +9,15 @@ are shown in the configured zone, to the minute.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from monitor.i18n import amount, t
 from monitor.rules.outcome import Evaluation, Rule
 from monitor.timeutil import published_day
+from monitor.vocab import Lang, MilestoneStatus
 
 
 def minute(instant: datetime | None, tz: ZoneInfo) -> str:
@@ -37,6 +41,12 @@ def evaluation_deadline(e: Evaluation, tz: ZoneInfo) -> str:
     return deadline(e.due, tz, calendar=e.rule is not Rule.EVENT)
 
 
+def evaluation_due_date(e: Evaluation, tz: ZoneInfo) -> str | None:
+    """An evaluation's deadline day as published (None for an event's instant or no deadline)."""
+    shown = evaluation_deadline(e, tz)
+    return shown if len(shown) == 10 else None
+
+
 def milestone_deadline(
     due_date: date | None, due_at: datetime | None, starts_at: datetime | None, tz: ZoneInfo
 ) -> str:
@@ -44,3 +54,57 @@ def milestone_deadline(
     if due_date is not None:
         return due_date.isoformat()
     return minute(starts_at or due_at, tz)
+
+
+class NamedPlace(Protocol):
+    """A jurisdiction with its names (`monitor.snapshot.Place`)."""
+
+    @property
+    def name_ko(self) -> str: ...
+
+    @property
+    def name_en(self) -> str: ...
+
+
+def place_name(places: Mapping[str, NamedPlace], slug: str, lang: Lang) -> str:
+    """A jurisdiction as people read it: 광주광역시 서구 / Seo-gu (Gwangju); the slug when unknown.
+    Programs get slugs (JSON, CSV); people get names."""
+    place = places.get(slug)
+    if place is None:
+        return slug
+    return place.name_ko if lang == "ko" else place.name_en
+
+
+def place_names(places: Mapping[str, NamedPlace], slugs: Iterable[str], lang: Lang) -> str:
+    """Several jurisdictions (the parties of an agreement), by name."""
+    return ", ".join(place_name(places, slug, lang) for slug in slugs)
+
+
+def target_text(row: dict[str, Any]) -> str:
+    """What a milestone asks for, for people: 5,000 호 / 565 백만원 / 30~35 만원 매월."""
+    if row["kind"] == "budget":
+        return f"{amount(row['planned_amount'])} 백만원"
+    if row["target"] is None:
+        return (row["unit"] and f"({row['unit']})") or ""
+    value = amount(row["target"]) + (f"~{amount(row['target_max'])}" if row["target_max"] else "")
+    cadence = f" / {row['cadence']}" if row["cadence"] else ""
+    return f"{value} {row['unit'] or ''}{cadence}".strip()
+
+
+def listed_due(row: dict[str, Any]) -> str:
+    """A listed milestone's deadline as published: the day, or an event's window in the configured zone
+    (the rows carry local ISO times)."""
+    if row["kind"] == "event" and row["starts_at"]:
+        return f"{row['starts_at'][:16].replace('T', ' ')}–{row['ends_at'][11:16]}"
+    return str(row["due_date"] or "")
+
+
+def report_figures(r: dict[str, Any], unit: str, lang: Lang) -> str:
+    """ "집행 480백만원 · 확보 515백만원" / "4,500호" / "완료": what one report says, with units."""
+    parts = [f"{amount(r['value'])}{unit}"] if r["value"] is not None else []
+    for key, label in (("executed_amount", "shown.executed"), ("secured_amount", "shown.secured")):
+        if r[key] is not None:
+            parts.append(f"{t(label, lang)} {amount(r[key])}{unit or '백만원'}")
+    if r["status"]:
+        parts.append(MilestoneStatus(r["status"]).label(lang))
+    return " · ".join(parts)

@@ -148,6 +148,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "heading.check": ("{at} 기준 점검 결과", "State at {at}"),
     "summary.check": ("정상이 아닌 상태 {count}건", "{count} states that are not OK"),
     "summary.included": ("포함된 지자체: {places}", "Jurisdictions included: {places}"),
+    # check's footer: achieved items are listed, never counted as problems (monitor/cli/engine_cmds.py)
+    "summary.check_achieved": (" (목표 달성 {count}건은 세지 않음)", " (and {count} achieved, not counted)"),
     "summary.replay": (
         "메시지 {messages}건, 알림 {notifications}건",
         "{messages} messages, {notifications} notifications",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_table, stream_json
+from monitor.cli.output import Col, Tables, format_option, stream_json, wide_option
 from monitor.durations import parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
@@ -99,6 +99,8 @@ async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], onc
 
 def evaluation_json(e: Evaluation, tz: ZoneInfo, lang: Lang) -> dict[str, Any]:
     """One state as `check --format json` lists it (enums are str: they encode as their values)."""
+    from monitor.display import evaluation_due_date
+
     return {
         "code": e.subject,
         "subject_type": e.subject_type,
@@ -112,20 +114,12 @@ def evaluation_json(e: Evaluation, tz: ZoneInfo, lang: Lang) -> dict[str, Any]:
         "severity": e.behaviour.severity,
         "since": isoformat_local(e.since, tz),
         "due": isoformat_local(e.due, tz),
-        "due_date": _published(e, tz),
+        "due_date": evaluation_due_date(e, tz),
         "reason": e.reason.text(lang),
         "reason_ko": e.reason.ko,
         "reason_en": e.reason.en,
         "details": e.details.to_json(),
     }
-
-
-def _published(e: Evaluation, tz: ZoneInfo) -> str | None:
-    """The deadline day as published (None for an event's instant or no deadline)."""
-    from monitor.display import evaluation_deadline
-
-    shown = evaluation_deadline(e, tz)
-    return shown if len(shown) == 10 else None
 
 
 @click.command()
@@ -141,8 +135,9 @@ def _published(e: Evaluation, tz: ZoneInfo) -> str | None:
     help="Only items this jurisdiction, or one below it, is party to (gwangju covers gwangju-seo).",
 )
 @format_option("table", "json")
+@wide_option
 @pass_app
-def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str) -> None:
+def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str, wide: bool) -> None:
     """Run one evaluation pass and print every state that is not OK, with its reason.
 
     Read-only: alerts are neither created nor sent. JSON objects carry code, jurisdiction, rule, state,
@@ -169,24 +164,19 @@ def check(app: AppContext, as_of: str | None, jurisdiction: str | None, fmt: str
     if fmt == "json":
         stream_json(evaluation_json(e, app.settings.tz, app.lang) for e in found())
         return
-    _check_table(app, now, list(found()), scope, places)
+    _check_table(Tables(app, wide, places), now, list(found()), scope)
 
 
-def _check_table(
-    app: AppContext,
-    now: datetime,
-    found: list[Evaluation],
-    scope: snapshot.ResolvedScope,
-    places: dict[str, snapshot.Place],
-) -> None:
-    from monitor.display import evaluation_deadline, minute
-    from monitor.rules.outcome import State
+def _check_table(view: Tables, now: datetime, found: list[Evaluation], scope: snapshot.ResolvedScope) -> None:
+    """At 80 columns the place and the title go under the code, the since column goes first."""
+    from monitor.display import evaluation_deadline, minute, place_name
 
-    lang, tz = app.lang, app.settings.tz
+    lang, tz = view.lang, view.app.settings.tz
     rows = [
         (
             e.subject,
-            e.jurisdiction,
+            e.title,
+            place_name(view.places, e.jurisdiction, lang),
             label(CONDITION_LABELS, e.condition, lang) + (f" ({e.stage})" if e.stage else ""),
             minute(e.since, tz),
             evaluation_deadline(e, tz),
@@ -194,16 +184,32 @@ def _check_table(
         )
         for e in found
     ]
-    headers = [
-        t(k, lang)
-        for k in ("col.code", "col.jurisdiction", "col.state", "col.since", "col.due", "col.reason")
+    heads = [
+        t("col." + k, lang) for k in ("code", "title", "jurisdiction", "state", "since", "due", "reason")
     ]
-    print_table(app.console, rows, headers, title=t("heading.check", lang, at=minute(now, tz)))
+    cols = [Col(heads[0], code=True), Col(heads[1], keep=3, into=0), Col(heads[2], keep=4, into=0)]
+    cols += [Col(heads[3]), Col(heads[4], keep=5), Col(heads[5], keep=2), Col(heads[6])]
+    view.table(rows, cols, title=t("heading.check", lang, at=minute(now, tz)))
     if scope.jurisdictions is not None:
-        names = [places[s].name_ko if lang == "ko" else places[s].name_en for s in scope.jurisdictions]
-        click.echo(t("summary.included", lang, places=", ".join(names)))
-    problems = sum(1 for e in found if e.condition is not State.ACHIEVED)
-    click.echo(t("summary.check", lang, count=problems))
+        included = t("summary.included", lang, places=view.parties(scope.jurisdictions))
+        view.app.console.print(included, markup=False, highlight=False)
+    view.app.console.print(_check_footer(found, lang), markup=False, highlight=False)
+
+
+def _check_footer(found: list[Evaluation], lang: Lang) -> str:
+    """How many states are problems, per state; achieved items are listed but never counted."""
+    from collections import Counter
+
+    from monitor.rules.outcome import State
+
+    achieved = sum(1 for e in found if e.condition is State.ACHIEVED)
+    per_state = Counter(
+        label(CONDITION_LABELS, e.condition, lang) for e in found if e.condition is not State.ACHIEVED
+    )
+    line = t("summary.check", lang, count=len(found) - achieved)
+    if per_state:
+        line += ": " + ", ".join(f"{state} {n}" for state, n in per_state.most_common())
+    return line + (t("summary.check_achieved", lang, count=achieved) if achieved else "")
 
 
 @click.command(name="replay")

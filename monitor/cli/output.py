@@ -6,12 +6,17 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from monitor.cli.context import AppContext
+    from monitor.snapshot import Place
+    from monitor.vocab import Lang
 
 FORMATS = ("table", "json", "csv")
 
@@ -28,6 +33,12 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
         show_default=True,
         help="Output format: a table for people, JSON or CSV for programs.",
     )
+
+
+def wide_option(f: F) -> F:
+    return click.option(
+        "--wide", is_flag=True, help="Show every column, however wide (default: what fits the terminal)."
+    )(f)
 
 
 def print_json(data: Any) -> None:
@@ -54,17 +65,147 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
 
 
+@dataclass(frozen=True)
+class Col:
+    """A table column and how it gives way on a narrow terminal.
+
+    `keep` 0: always shown; otherwise, while the table is wider than the console, the column with the
+    highest `keep` is dropped first. A dropped column with `into` (the index of another column) is not
+    lost: its text joins that column's cell on a new line. `code`: never wrapped (codes are what people
+    type back)."""
+
+    header: str
+    keep: int = 0
+    into: int | None = None
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Where a command's tables go and how: its console, every column (`--wide`) or what fits, and
+    jurisdictions by name (slugs are for programs: JSON, CSV)."""
+
+    app: AppContext
+    wide: bool
+    places: dict[str, Place]
+
+    @property
+    def lang(self) -> Lang:
+        return self.app.lang
+
+    def table(
+        self, rows: Sequence[Sequence[Any]], cols: Sequence[str | Col], title: str | None = None
+    ) -> None:
+        print_table(self.app.console, rows, cols, title=title, wide=self.wide)
+
+    def parties(self, slugs: Sequence[str]) -> str:
+        from monitor.display import place_names
+
+        return place_names(self.places, slugs, self.lang)
+
+
+@dataclass
+class _Layout:
+    """The columns shown, their cells (dropped ones merged in) and their widths (None: rich decides)."""
+
+    cols: list[Col]
+    cells: list[list[str]]  # per column, header excluded
+    shown: list[int]
+    merged: set[int] = field(default_factory=set)
+    widths: list[int] | None = None
+
+
 def print_table(
-    console: Console, rows: Sequence[Sequence[Any]], headers: Sequence[str], title: str | None = None
+    console: Console,
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str | Col],
+    title: str | None = None,
+    *,
+    wide: bool = False,
 ) -> None:
+    """A table that fits the console: every word whole (wrapped at spaces, never inside a word), the
+    least needed columns dropped or merged when narrow; `wide`: every column, however wide."""
     from rich.table import Table  # here, not at the top: rich is not needed to start the CLI
     from rich.text import Text
 
+    cols = [h if isinstance(h, Col) else Col(h, code=i == 0) for i, h in enumerate(headers)]
+    cells = [["" if row[i] is None else str(row[i]) for row in rows] for i in range(len(cols))]
+    layout = _layout(_Layout(cols, cells, list(range(len(cols)))), console.width, wide)
     table = Table(title=title, show_lines=False, header_style="bold")
-    for index, header in enumerate(headers):
-        # codes are what people type back: never break them
-        table.add_column(header, overflow="fold", no_wrap=index == 0)
-    for row in rows:
+    for n, i in enumerate(layout.shown):
+        width, unbroken = layout.widths[n] if layout.widths else None, cols[i].code and i not in layout.merged
+        table.add_column(cols[i].header, width=width, no_wrap=unbroken, overflow="fold")
+    for r in range(len(rows)):
         # Text, not markup: seed titles contain brackets such as "[비공개]".
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
-    console.print(table)
+        table.add_row(*(Text(layout.cells[i][r]) for i in layout.shown))
+    needed = sum(layout.widths or [0]) + _overhead(len(layout.shown))
+    usual = console.width
+    console.width = max(usual, needed) if wide else usual  # --wide: never squeezed to the terminal
+    try:
+        console.print(table)
+    finally:
+        console.width = usual
+
+
+def _layout(plan: _Layout, width: int, wide: bool) -> _Layout:
+    known: dict[int, _Bounds] = {}  # measured once per column, again only after a merge into it
+    while True:
+        for i in plan.shown:
+            if i not in known or i in plan.merged:
+                known[i] = _bounds(plan.cols[i].header, plan.cells[i])
+        bounds = [known[i] for i in plan.shown]
+        if wide:
+            plan.widths = [b.high for b in bounds]
+            return plan
+        plan.widths = _share(bounds, width - _overhead(len(plan.shown)))
+        if plan.widths is not None or not _drop_one(plan):
+            return plan
+
+
+def _share(bounds: list[_Bounds], room: int) -> list[int] | None:
+    """Column widths within `room`: each at least its widest word (None when even those do not fit),
+    the spare cells one by one to the column with the most text still wrapping per cell it has had."""
+    widths = [b.low for b in bounds]
+    spare = room - sum(widths)
+    if spare < 0:
+        return None
+    for _ in range(spare):
+        growing = [i for i, b in enumerate(bounds) if widths[i] < b.high]
+        if not growing:
+            break
+        best = max(growing, key=lambda i: bounds[i].excess / (widths[i] - bounds[i].low + 1))
+        widths[best] += 1
+    return widths
+
+
+def _drop_one(plan: _Layout) -> bool:
+    """Drop the least needed column shown, its text merged into its `into` column if that is shown."""
+    optional = [i for i in plan.shown if plan.cols[i].keep > 0]
+    if not optional:
+        return False
+    gone = max(reversed(optional), key=lambda i: plan.cols[i].keep)  # ties: the rightmost goes first
+    plan.shown.remove(gone)
+    into = plan.cols[gone].into
+    if into is not None and into in plan.shown:
+        pairs = zip(plan.cells[into], plan.cells[gone], strict=True)
+        plan.cells[into] = [f"{a}\n{b}" if a and b else a or b for a, b in pairs]
+        plan.merged.add(into)
+    return True
+
+
+class _Bounds(NamedTuple):
+    low: int  # its widest word, in terminal cells: narrower would split a word
+    high: int  # its longest line: wider changes nothing
+    excess: int  # the cells of every line beyond `low`: how much it wraps at its narrowest
+
+
+def _bounds(header: str, cells: list[str]) -> _Bounds:
+    from rich.cells import cell_len
+
+    lines = [cell_len(line) for text in [header, *cells] for line in text.splitlines()]
+    low = max((cell_len(word) for text in [header, *cells] for word in text.split()), default=0)
+    return _Bounds(low, max(lines, default=0), sum(max(0, n - low) for n in lines))
+
+
+def _overhead(columns: int) -> int:
+    return 3 * columns + 1  # a border and one cell of padding either side of every column

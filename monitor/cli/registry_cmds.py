@@ -7,10 +7,10 @@ from typing import Any
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_csv, print_json, print_table
-from monitor.i18n import amount, t
+from monitor.cli.output import Col, Tables, format_option, print_csv, print_json, wide_option
+from monitor.i18n import t
 from monitor.timeutil import start_of_day
-from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus
+from monitor.vocab import CommitmentKind, Lang, MilestoneKind
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -41,25 +41,6 @@ LIST_COLUMNS = (
 )
 
 
-def target_text(row: dict[str, Any]) -> str:
-    """What a milestone asks for, for people: 5,000 호 / 565 백만원 / 30~35 만원 매월."""
-    if row["kind"] == "budget":
-        return f"{amount(row['planned_amount'])} 백만원"
-    if row["target"] is None:
-        return (row["unit"] and f"({row['unit']})") or ""
-    value = amount(row["target"]) + (f"~{amount(row['target_max'])}" if row["target_max"] else "")
-    cadence = f" / {row['cadence']}" if row["cadence"] else ""
-    return f"{value} {row['unit'] or ''}{cadence}".strip()
-
-
-def _due_text(row: dict[str, Any]) -> str:
-    """The deadline as published: the day, or an event's window in the configured zone (the rows
-    carry local ISO times)."""
-    if row["kind"] == "event" and row["starts_at"]:
-        return f"{row['starts_at'][:16].replace('T', ' ')}–{row['ends_at'][11:16]}"
-    return str(row["due_date"] or "")
-
-
 @click.command(name="list")
 @click.option(
     "--jurisdiction", metavar="SLUG", help="Only milestones of commitments this jurisdiction is party to."
@@ -75,6 +56,7 @@ def _due_text(row: dict[str, Any]) -> str:
 )
 @click.option("--include-retired", is_flag=True, help="Also list milestones removed from the seeds.")
 @format_option("table", "json", "csv")
+@wide_option
 @pass_app
 def list_command(
     app: AppContext,
@@ -83,8 +65,10 @@ def list_command(
     due_before: Any,
     include_retired: bool,
     fmt: str,
+    wide: bool,
 ) -> None:
     """List milestones in due order. JSON fields are documented in the README."""
+    from monitor import snapshot
     from monitor.registry import MilestoneFilter, list_milestones
 
     before = start_of_day(due_before.date(), app.settings.tz) if due_before is not None else None
@@ -96,6 +80,7 @@ def list_command(
     )
     with app.require_schema()() as session:
         rows = list_milestones(session, filters, app.settings.tz)
+        places = snapshot.places(session)
     if fmt == "json":
         print_json(rows)
     elif fmt == "csv":
@@ -103,47 +88,58 @@ def list_command(
     elif not rows:
         click.echo(t("summary.no_rows", app.lang))
     else:
-        _print_milestones(app, rows)
+        _print_milestones(Tables(app, wide, places), rows)
+
+
+# a milestone table's columns, and which a narrow terminal gives up first (the highest `keep`)
+MILESTONE_COLS = (
+    ("col.code", 0),
+    ("col.title", 0),
+    ("col.commitment", 4),
+    ("col.jurisdiction", 3),
+    ("col.kind", 5),
+    ("col.due", 1),
+    ("col.target", 2),
+    ("col.source", 6),
+)
 
 
 def _print_milestones(
-    app: AppContext, rows: list[dict[str, Any]], title: str | None = None, with_commitment: bool = True
+    view: Tables, rows: list[dict[str, Any]], title: str | None = None, with_commitment: bool = True
 ) -> None:
-    lang = app.lang
-    keys = [
-        "col.code",
-        "col.title",
-        "col.commitment",
-        "col.jurisdiction",
-        "col.kind",
-        "col.due",
-        "col.target",
-        "col.source",
+    """Narrow terminals keep code, title, due and target; the source and kind go first (`--wide`: all)."""
+    from monitor.display import listed_due, target_text
+
+    lang = view.lang
+    cols = [
+        Col(t(key, lang), keep=keep, code=key in ("col.code", "col.source")) for key, keep in MILESTONE_COLS
     ]
     table = [
         [
             r["code"],
             r["title"],
             r["commitment_title"],
-            ", ".join(r["parties"]),
+            view.parties(r["parties"]),
             MilestoneKind(r["kind"]).label(lang),
-            _due_text(r),
+            listed_due(r),
             target_text(r),
             r["source"],
         ]
         for r in rows
     ]
     if not with_commitment:  # inside `show`, the commitment and its parties are already on screen
-        keys, table = keys[:2] + keys[4:], [row[:2] + row[4:] for row in table]
-    print_table(app.console, table, [t(k, lang) for k in keys], title=title)
+        cols, table = cols[:2] + cols[4:], [row[:2] + row[4:] for row in table]
+    view.table(table, cols, title=title)
 
 
 @click.command()
 @click.argument("code")
 @format_option("table", "json")
+@wide_option
 @pass_app
-def show(app: AppContext, code: str, fmt: str) -> None:
+def show(app: AppContext, code: str, fmt: str, wide: bool) -> None:
     """Show one commitment (with its milestones, status history, progress and source text) or milestone."""
+    from monitor import snapshot
     from monitor.db import models as m
     from monitor.registry import commitment_detail, find_code, milestone_detail
 
@@ -155,12 +151,13 @@ def show(app: AppContext, code: str, fmt: str) -> None:
             if isinstance(found, m.Commitment)
             else milestone_detail(found, tz)
         )
+        places = snapshot.places(session)
     if fmt == "json":
         print_json(detail)
     elif "commitment_code" in detail:
-        _print_milestone_detail(app, detail)
+        _print_milestone_detail(Tables(app, wide, places), detail)
     else:
-        _print_commitment_detail(app, detail)
+        _print_commitment_detail(Tables(app, wide, places), detail)
 
 
 def _line(app: AppContext, *parts: str | tuple[str, str]) -> None:
@@ -184,8 +181,8 @@ def _source_text(app: AppContext, text: str) -> None:
     _line(app, (t("heading.source_text", app.lang), "bold"), "\n", text)
 
 
-def _print_commitment_detail(app: AppContext, d: dict[str, Any]) -> None:
-    lang: Lang = app.lang
+def _print_commitment_detail(view: Tables, d: dict[str, Any]) -> None:
+    app, lang = view.app, view.lang
     _heading(app, d["code"], d["title"])
     period = d["period"]
     _field_lines(
@@ -194,32 +191,37 @@ def _print_commitment_detail(app: AppContext, d: dict[str, Any]) -> None:
             ("col.description", d["description"]),
             ("col.kind", CommitmentKind(d["kind"]).label(lang)),
             ("col.category", d["category"]),
-            ("col.parties", ", ".join(d["parties"])),
+            ("col.parties", view.parties(d["parties"])),
             ("col.department", d["department"]),
             ("col.period", f"{period['start'] or ''} ~ {period['end'] or ''}"),
             ("col.parent", d["parent"]),
             ("col.source", d["source"]),
         ],
     )
-    _print_status_history(app, d["status_history"])
+    _print_status_history(view, d["status_history"])
     if d["children"]:
-        print_table(
-            app.console,
+        view.table(
             [(c["code"], c["title"], CommitmentKind(c["kind"]).label(lang)) for c in d["children"]],
-            [t("col.code", lang), t("col.title", lang), t("col.kind", lang)],
+            [
+                Col(t("col.code", lang), code=True),
+                Col(t("col.title", lang)),
+                Col(t("col.kind", lang), keep=1),
+            ],
             title=t("heading.children", lang),
         )
     if d["milestones"]:
-        _print_milestones(app, d["milestones"], title=t("heading.milestones", lang), with_commitment=False)
-    _print_reports(app, d["progress"], _units(d["milestones"]))
+        _print_milestones(view, d["milestones"], title=t("heading.milestones", lang), with_commitment=False)
+    _print_reports(view, d["progress"], _units(d["milestones"]))
     _source_text(app, d["source_text"])
 
 
-def _print_reports(app: AppContext, reports: list[dict[str, Any]], units: dict[str | None, str]) -> None:
+def _print_reports(view: Tables, reports: list[dict[str, Any]], units: dict[str | None, str]) -> None:
     """Every progress report with its figures and their units (value, secured, executed, status)."""
+    from monitor.display import report_figures
+
     if not reports:
         return
-    lang = app.lang
+    lang = view.lang
     rows = [
         (
             r["milestone"] or "",
@@ -231,55 +233,51 @@ def _print_reports(app: AppContext, reports: list[dict[str, Any]], units: dict[s
         )
         for r in reports
     ]
-    headers = [
-        t(k, lang) for k in ("col.code", "col.as_of", "col.value", "col.reporter", "col.note", "col.evidence")
-    ]
-    print_table(app.console, rows, headers, title=t("heading.progress", lang))
+    cols = [Col(t("col.code", lang), code=True), Col(t("col.as_of", lang)), Col(t("col.value", lang))]
+    cols += [Col(t("col.reporter", lang), keep=2), Col(t("col.note", lang)), _evidence(lang, into=4)]
+    view.table(rows, cols, title=t("heading.progress", lang))
 
 
-def report_figures(r: dict[str, Any], unit: str, lang: Lang) -> str:
-    """ "집행 480백만원 · 확보 515백만원" / "4,500호" / "완료": what one report says, with units."""
-    parts = [f"{amount(r['value'])}{unit}"] if r["value"] is not None else []
-    for key, label in (("executed_amount", "shown.executed"), ("secured_amount", "shown.secured")):
-        if r[key] is not None:
-            parts.append(f"{t(label, lang)} {amount(r[key])}{unit or '백만원'}")
-    if r["status"]:
-        parts.append(MilestoneStatus(r["status"]).label(lang))
-    return " · ".join(parts)
+def _evidence(lang: Lang, into: int) -> Col:
+    """Links can be wider than a narrow terminal: then they go under the note."""
+    return Col(t("col.evidence", lang), keep=1, into=into)
 
 
 def _units(milestones: list[dict[str, Any]]) -> dict[str | None, str]:
     return {ms["code"]: ms["unit"] or "" for ms in milestones}
 
 
-def _print_status_history(app: AppContext, history: list[dict[str, Any]]) -> None:
-    lang = app.lang
+def _print_status_history(view: Tables, history: list[dict[str, Any]]) -> None:
+    lang = view.lang
     if not history:
-        _line(app, (t("col.status", lang), "bold"), ": ", t("status.unreported", lang))
+        _line(view.app, (t("col.status", lang), "bold"), ": ", t("status.unreported", lang))
         return
     rows = [
         (s["as_of"], s["label_" + lang], s["reporter"] or "", s["note"] or "", " ".join(s["evidence"] or []))
         for s in history
     ]
-    headers = [t(k, lang) for k in ("col.as_of", "col.status", "col.reporter", "col.note", "col.evidence")]
-    print_table(app.console, rows, headers, title=t("heading.status_history", lang))
+    cols = [Col(t("col.as_of", lang), code=True), Col(t("col.status", lang))]
+    cols += [Col(t("col.reporter", lang), keep=2), Col(t("col.note", lang)), _evidence(lang, into=3)]
+    view.table(rows, cols, title=t("heading.status_history", lang))
 
 
-def _print_milestone_detail(app: AppContext, d: dict[str, Any]) -> None:
-    lang = app.lang
+def _print_milestone_detail(view: Tables, d: dict[str, Any]) -> None:
+    from monitor.display import listed_due, target_text
+
+    app, lang = view.app, view.lang
     _heading(app, d["code"], d["title"])
     _field_lines(
         app,
         [
             ("col.commitment", f"{d['commitment_code']} {d['commitment_title']}"),
             ("col.kind", MilestoneKind(d["kind"]).label(lang)),
-            ("col.due", _due_text(d)),
+            ("col.due", listed_due(d)),
             ("col.target", target_text(d)),
-            ("col.parties", ", ".join(d["parties"])),
+            ("col.parties", view.parties(d["parties"])),
             ("col.source", d["source"]),
         ],
     )
-    _print_reports(app, d["progress"], _units([d]))
+    _print_reports(view, d["progress"], _units([d]))
     for revision in d["revisions"]:
         changes = ", ".join(f"{field} {old} → {new}" for field, (old, new) in revision["changes"].items())
         _line(

@@ -199,3 +199,18 @@ def test_check_footer_counts_every_problem_per_state_and_not_the_achieved(initia
     per_state = ", ".join(f"{STATE_KO[state]} {n}" for state, n in problems.most_common())
     assert footer == f"정상이 아닌 상태 {problems.total()}건: {per_state} (목표 달성 2건은 세지 않음)"
     assert problems.total() == len(rows) - 2  # … never counted as a problem
+
+
+def test_a_link_wider_than_the_terminal_folds_alone(initialised: str) -> None:
+    enrol(initialised, "담당", "daejeon")
+    link = "https://www.daejeon.go.kr/drh/board/boardNormalView.do?boardId=normal_0096&ntatcSeq=1234567890"
+    args = ["--value", "4000", "--note", "청년주택 추가 공급 확인", "--evidence", link, "--by", "담당"]
+    logged = run_cli(["progress", "log", "DJ-9-3.youth-housing", *args], db_url=initialised)
+    assert logged.exit_code == 0, logged.output
+    for width in (60, 80):
+        out = _cli(initialised, "show", "DJ-9-3.youth-housing", width=width)
+        assert_fits(out, width)
+        (cells,) = table_rows(out, ["DJ-9-3.youth-housing"])
+        assert cells[0] == "DJ-9-3.youth-housing"  # the code is never cut
+        assert cells[-1].startswith("청년주택 추가 공급 확인 https://")  # the note whole; the link under it
+        assert "".join(cells[-1].split()[4:]) == link  # folded, but all there

@@ -157,9 +157,26 @@ def _layout(plan: _Layout, width: int, wide: bool) -> _Layout:
         if wide:
             plan.widths = [b.high for b in bounds]
             return plan
-        plan.widths = _share(bounds, width - _overhead(len(plan.shown)))
-        if plan.widths is not None or not _drop_one(plan):
+        room = width - _overhead(len(plan.shown))
+        plan.widths = _share(bounds, room)
+        if plan.widths is not None:
             return plan
+        if not _drop_one(plan):
+            plan.widths = _squeeze([b.low for b in bounds], [plan.cols[i].code for i in plan.shown], room)
+            return plan
+
+
+def _squeeze(lows: list[int], codes: list[bool], room: int) -> list[int]:
+    """Widths when some word cannot fit (a long link): the columns with the widest words are narrowed to
+    a common cap and fold; codes and every other column keep their words whole."""
+
+    def capped(cap: int) -> list[int]:
+        return [low if code else min(low, cap) for low, code in zip(lows, codes, strict=True)]
+
+    cap = max(lows, default=1)
+    while cap > 1 and sum(capped(cap)) > room:
+        cap -= 1
+    return capped(cap)
 
 
 def _share(bounds: list[_Bounds], room: int) -> list[int] | None:

@@ -255,6 +255,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.cell.unreported": ("미보고", "unreported"),
     "report.cell.underspent": ("집행 부진", "underspent"),
+    "report.cell.achieved": ("집행 완료", "fully executed"),
+    "report.stage.lead": ("{lead} 전", "{lead} before"),
+    "report.stage.overdue_on_track": ("정상추진이나 기한 초과", "on track yet overdue"),
+    "report.stage.done_below_target": ("완료이나 목표 미달", "done yet below target"),
+    # the budget report's findings: the sentences of `monitor validate`, amounts with their unit
+    "report.finding.budget_row_total": (
+        "{records}: 연차별 금액 합계 {computed}이(가) 공표된 총계 {published}와(과) 다릅니다 (차이 {difference})",
+        "{records}: the year columns add up to {computed}, the published total is {published} (difference {difference})",
+    ),
+    "report.finding.budget_children": (
+        "{records}: 하위 사업의 {column} 합계 {computed}이(가) 상위 금액 {published}와(과) 다릅니다 (차이 {difference})",
+        "{records}: the children's {column} add up to {computed}, the parent says {published} (difference {difference})",
+    ),
+    "report.finding.budget_published_total": (
+        "최상위 사업의 {column} 합계 {computed}이(가) 공표된 {records} {published}와(과) 다릅니다 (차이 {difference})",
+        "the top-level lines' {column} add up to {computed}, the published {records} is {published} (difference {difference})",
+    ),
     "report.in_term": ("임기 내 재정확보율", "Secured (in-term plan)"),
     "report.col.overdue": ("기한 초과", "Overdue"),
     "report.col.at_risk": ("미달 위험", "At risk"),

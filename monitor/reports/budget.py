@@ -19,13 +19,17 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.metrics import Metrics, from_snapshot
+from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.reports.budget_table import FindingRow, LineRow, budget_findings, depth, line_rows
 from monitor.reports.common import Countdown, ReportHeader, countdown, make_header
+from monitor.reports.figures import done_label
 from monitor.rules import MilestoneFacts, ReportSummary, Rule, RuleConfig
+from monitor.rules.outcome import State
 from monitor.snapshot import Snapshot
 from monitor.timeutil import local_date
 from monitor.vocab import Lang
 
+TRANCHE_RULES = (Rule.BUDGET, Rule.ACHIEVED)  # a tranche's states: unreported, underspent, achieved
 Figures = tuple[Decimal | None, Decimal | None]  # (secured, executed) as reported; None: nothing reported
 
 
@@ -38,8 +42,9 @@ class BudgetCell:
     executed: Decimal | None
     securing_rate: Decimal | None
     execution_rate: Decimal | None
-    state: str | None  # the budget rule's condition: "unreported", "underspent"
-    countdown: Countdown
+    state: str | None  # the snapshot's condition: "unreported", "underspent", "achieved"; None while open
+    state_label: str | None  # 예산 집행 미보고, 예산 집행 부진, 집행 완료
+    countdown: Countdown  # shown only while the tranche is open (no state)
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def build_budget(
     snap = snapshot.take(session, config, as_of, jurisdiction)
     header = make_header(session, "budget", as_of, tz, jurisdiction, lang, snap.scope.jurisdictions)
     tranches = [f for f in snap.milestones if f.kind == "budget" and snap.scope.concerns(f.parties)]
-    states = {e.subject: e.condition for e in snap.evaluations if e.rule is Rule.BUDGET}
+    states = {e.subject: e.condition for e in snap.evaluations if e.rule in TRANCHE_RULES}
     figures = _figures(tranches, snap)
     by_line: dict[str, list[MilestoneFacts]] = defaultdict(list)
     for facts in sorted(tranches, key=lambda f: (f.fiscal_years or (0, 0), f.code)):
@@ -173,8 +178,15 @@ def _cell(
         securing_rate=ratio(secured, planned),
         execution_rate=ratio(executed, planned),
         state=state,
-        countdown=countdown(facts.due_at, as_of, tz, lang, met=executed is not None),
+        state_label=_state_label(state, lang),
+        countdown=countdown(facts.due_at, as_of, tz, lang, met=state == State.ACHIEVED),
     )
+
+
+def _state_label(state: str | None, lang: Lang) -> str | None:
+    if state is None:
+        return None
+    return done_label("budget", lang) if state == State.ACHIEVED else label(CONDITION_LABELS, state, lang)
 
 
 def _line(row: LineRow, cells: list[BudgetCell], depth: int) -> BudgetLine:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.i18n import MESSAGES, amount, t
+from monitor.i18n import MESSAGES, t
+from monitor.reports.figures import money, signed_money
 from monitor.rules import CommitmentFacts
 from monitor.vocab import Lang
 
@@ -26,6 +27,9 @@ class FindingRow:
     published: str | None
     computed: str | None
     difference: str | None  # computed − published
+    published_text: str  # as people read them: "124,667.42백만원", the difference signed ("-0.26백만원")
+    computed_text: str
+    difference_text: str
     source: str  # file:line of the published figure
     seed_file: str
     message: str
@@ -45,6 +49,9 @@ def budget_findings(session: Session, seed_files: Collection[str], lang: Lang) -
             published=f.published,
             computed=f.computed,
             difference=f.difference,
+            published_text=money(f.published, lang),
+            computed_text=money(f.computed, lang),
+            difference_text=signed_money(f.difference, lang),
             source=f.source,
             seed_file=f.seed_file,
             message=_message(f, lang),
@@ -54,8 +61,8 @@ def budget_findings(session: Session, seed_files: Collection[str], lang: Lang) -
 
 
 def _message(finding: m.Finding, lang: Lang) -> str:
-    """The same sentence `monitor validate` prints for the finding."""
-    key = f"finding.{finding.rule}"
+    """The sentence `monitor validate` prints for the finding, its amounts in 백만원."""
+    key = f"report.finding.{finding.rule}"
     if key not in MESSAGES:
         return finding.rule
     return t(
@@ -63,17 +70,10 @@ def _message(finding: m.Finding, lang: Lang) -> str:
         lang,
         records=", ".join(finding.records[:1]),
         column=finding.column_label or "",
-        published=_figure(finding.published),
-        computed=_figure(finding.computed),
-        difference=_figure(finding.difference),
+        published=money(finding.published, lang),
+        computed=money(finding.computed, lang),
+        difference=signed_money(finding.difference, lang),
     )
-
-
-def _figure(text: str | None) -> str:
-    try:
-        return amount(text)
-    except ArithmeticError:  # not a figure (a time, a description)
-        return text or ""
 
 
 @dataclass(frozen=True)

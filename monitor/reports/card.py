@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from monitor import snapshot
 from monitor.db import models as m
 from monitor.display import milestone_deadline
-from monitor.i18n import amount, t
+from monitor.i18n import t
 from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.registry import citation, find_code
-from monitor.reports.common import Countdown, ReportHeader, countdown, finished, make_header, party_map
+from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
-from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, RuleConfig
+from monitor.reports.figures import done_label, money, quantity, revision_text, stage_label
+from monitor.rules import Evaluation, MilestoneFacts, ReportSummary, Rule, RuleConfig
 from monitor.rules.milestone import current_value
 from monitor.rules.outcome import State
 from monitor.rules.text import figure
@@ -40,12 +41,13 @@ class CardMilestone:
     commitment_code: str
     kind: str
     kind_label: str
-    target: str  # "5,000호", "565백만원", "10만원 · 매년", "완료"
+    target: str  # "5,000호", "565백만원", "10만원", "완료"
     due: datetime
     due_day: str
     countdown: Countdown
-    reported: str  # what the effective reports add up to: "1,200호", "완료", "집행 120" ("" if nothing)
-    done: bool
+    reported: str  # what the effective reports add up to: "1,200호", "완료", "집행 120백만원" ("" if nothing)
+    done: bool  # achieved as of the snapshot: nothing left to count down to
+    done_label: str | None  # "목표 달성", or "집행 완료" for a budget tranche; None while open
     states: list[str]  # condition labels now ("기한 초과", "미달 위험" …)
 
 
@@ -56,6 +58,7 @@ class CardState:
     condition: str
     label: str
     stage: str | None
+    stage_label: str | None  # "30일 전", "정상추진이나 기한 초과"
     severity: str
     since: datetime
     due: datetime | None
@@ -70,6 +73,8 @@ class CardRevision:
     field_label: str
     old: str | None
     new: str | None
+    old_text: str  # as people read it: amounts with units, instants to the minute ("—" for none)
+    new_text: str
     seed_file: str
 
 
@@ -92,6 +97,7 @@ class CardReport:
     official_status_label: str
     official_status_as_of: str | None
     budget_total: Decimal | None
+    budget_total_text: str  # "1,930백만원" ("—" for none)
     source: str
     source_text: str
     milestones: list[CardMilestone]
@@ -110,7 +116,8 @@ def build_card(
     ids = snap.scope.commitment_ids or frozenset({commitment.id})
     facts = snap.commitments.get(commitment.code)
     milestones = sorted(snap.milestones, key=lambda f: (f.due_at, f.code))
-    done = finished(snap)
+    done = {e.subject for e in snap.evaluations if e.rule is Rule.ACHIEVED}
+    kinds = {f.code: f.kind for f in snap.milestones}
     status = facts.official_status if facts else None
     return CardReport(
         header=header,
@@ -130,13 +137,18 @@ def build_card(
         official_status_label=Status(status).label(lang) if status else t("status.unreported", lang),
         official_status_as_of=_iso(facts.status_as_of) if facts else None,
         budget_total=commitment.budget_total,
+        budget_total_text=money(commitment.budget_total, lang),
         source=citation(commitment.source, commitment.source_line, commitment.source_end_line),
         source_text=commitment.source.excerpt(commitment.source_line, commitment.source_end_line),
         milestones=[_milestone(f, snap, done, tz, lang) for f in milestones],
         history=load_entries(session, until=as_of, lang=lang, parties=party_map(snap), commitment_ids=ids),
-        revisions=_revisions(session, ids, as_of, lang),
-        states=[_state(e, lang) for e in sorted(snap.evaluations, key=lambda e: (e.subject, e.rule.value))],
+        revisions=_revisions(session, ids, as_of, tz, lang),
+        states=[_state(e, kinds, lang) for e in sorted(snap.evaluations, key=_by_subject)],
     )
+
+
+def _by_subject(e: Evaluation) -> tuple[str, str]:
+    return e.subject, e.rule.value
 
 
 def _iso(day: date | None) -> str | None:
@@ -159,6 +171,7 @@ def _milestone(
         countdown=countdown(facts.due_at, as_of, tz, lang, met=met),
         reported=reported_text(facts, snap.summary(facts), lang),
         done=met,
+        done_label=done_label(facts.kind, lang) if met else None,
         states=[
             label(CONDITION_LABELS, e.condition, lang)
             for e in snap.evaluations
@@ -169,7 +182,7 @@ def _milestone(
 
 def target_text(facts: MilestoneFacts, lang: Lang, tz: ZoneInfo) -> str:
     if facts.kind == "budget":
-        return figure(facts.planned_amount, "백만원")
+        return money(facts.planned_amount, lang)
     if facts.kind == "completion":
         return MilestoneStatus.DONE.label(lang)
     if facts.kind == "event" and facts.starts_at and facts.ends_at:
@@ -177,31 +190,36 @@ def target_text(facts: MilestoneFacts, lang: Lang, tz: ZoneInfo) -> str:
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     if facts.target is None:
         return ""
-    text = figure(facts.target, None if facts.target_max else facts.unit)
-    if facts.target_max is not None:
-        text += f"~{figure(facts.target_max, facts.unit)}"
-    return text
+    if facts.target_max is None:
+        return quantity(facts.target, facts.unit, lang)
+    return f"{figure(facts.target)}~{quantity(facts.target_max, facts.unit, lang)}"
 
 
 def reported_text(facts: MilestoneFacts, summary: ReportSummary, lang: Lang) -> str:
     parts = [MilestoneStatus(s).label(lang) for s in sorted(summary.statuses)]
     value = current_value(facts, summary)
     if value is not None:
-        parts.insert(0, figure(value, facts.unit))
+        parts.insert(0, quantity(value, facts.unit, lang))
     if summary.max_executed is not None:
-        parts.append(t("report.executed_amount", lang, amount=amount(summary.max_executed)))
+        parts.append(t("report.executed_amount", lang, amount=money(summary.max_executed, lang)))
     if summary.max_secured is not None:
-        parts.append(t("report.secured_amount", lang, amount=amount(summary.max_secured)))
+        parts.append(t("report.secured_amount", lang, amount=money(summary.max_secured, lang)))
     return " · ".join(parts)
 
 
-def _state(e: Evaluation, lang: Lang) -> CardState:
+def _state(e: Evaluation, kinds: dict[str, str], lang: Lang) -> CardState:
+    """A state now; an achieved budget tranche is called 집행 완료, as in its milestone row."""
+    if e.condition == State.ACHIEVED:
+        name = done_label(kinds.get(e.subject, ""), lang)
+    else:
+        name = label(CONDITION_LABELS, e.condition, lang)
     return CardState(
         subject=e.subject,
         rule=e.rule.value,
         condition=e.condition,
-        label=label(CONDITION_LABELS, e.condition, lang),
+        label=name,
         stage=e.stage,
+        stage_label=stage_label(e.stage, lang),
         severity=e.behaviour.severity.value,
         since=e.since,
         due=e.due,
@@ -209,10 +227,12 @@ def _state(e: Evaluation, lang: Lang) -> CardState:
     )
 
 
-def _revisions(session: Session, ids: Collection[int], as_of: datetime, lang: Lang) -> list[CardRevision]:
+def _revisions(
+    session: Session, ids: Collection[int], as_of: datetime, tz: ZoneInfo, lang: Lang
+) -> list[CardRevision]:
     rev, ms = m.MilestoneRevision, m.Milestone
     query = (
-        select(rev, ms.code)
+        select(rev, ms.code, ms.unit)
         .join(ms, ms.id == rev.milestone_id)
         .where(ms.commitment_id.in_(list(ids)), rev.changed_at <= as_of)
         .order_by(rev.changed_at, rev.id)
@@ -225,8 +245,10 @@ def _revisions(session: Session, ids: Collection[int], as_of: datetime, lang: La
             field_label=t(f"report.field.{name}", lang),
             old=old,
             new=new,
+            old_text=revision_text(name, old, unit, tz, lang),
+            new_text=revision_text(name, new, unit, tz, lang),
             seed_file=revision.seed_file,
         )
-        for revision, code in session.execute(query)
+        for revision, code, unit in session.execute(query)
         for name, (old, new) in sorted(revision.changes.items())
     ]

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, aliased
 
 from monitor.db import models as m
 from monitor.evaluation.sql import in_or_all
-from monitor.i18n import amount, t
-from monitor.rules.text import figure, figure_en
-from monitor.vocab import Lang, MilestoneStatus, Status
+from monitor.i18n import t
+from monitor.reports.figures import money, quantity
+from monitor.vocab import Channel, Lang, MilestoneStatus, Status
 
 PROGRESS, STATUS = "progress", "status"
 
@@ -37,7 +37,7 @@ class Entry:
     parties: tuple[str, ...]
     as_of: date
     entered_at: datetime
-    what: str  # the report in words: "1,200호", "완료", "공식 상태: 정상추진", "집행 120 / 확보 200 백만원"
+    what: str  # the report in words: "1,200호", "공식 상태: 정상추진", "집행 120백만원 · 확보 200백만원"
     value: Decimal | None
     status: str | None
     secured: Decimal | None
@@ -45,7 +45,8 @@ class Entry:
     note: str | None
     evidence: list[str]
     reporter: str
-    channel: str
+    channel: str  # cli, telegram, import, seed
+    channel_label: str  # the channel in the report's language: 명령줄, 텔레그램 …
     corrects: str | None = None  # ref of the entry this one corrects
     corrected_by: list[str] = field(default_factory=list)  # refs of entries correcting this one
 
@@ -114,6 +115,7 @@ def _progress(
                 evidence=list(report.evidence),
                 reporter=report.reporter,
                 channel=report.channel,
+                channel_label=channel_label(report.channel, lang),
                 corrects=f"P{report.corrects_id}" if report.corrects_id else None,
             )
         )
@@ -156,20 +158,27 @@ def _statuses(
             evidence=list(change.evidence),
             reporter=change.reporter,
             channel=change.channel,
+            channel_label=channel_label(change.channel, lang),
             corrects=f"S{change.corrects_id}" if change.corrects_id else None,
         )
         for change, code, title, slug in session.execute(query)
     ]
 
 
+def channel_label(channel: str, lang: Lang) -> str:
+    """How a report came in, for people (명령줄, 텔레그램 …); an unknown channel as stored."""
+    known = {c.value: c for c in Channel}
+    return known[channel].label(lang) if channel in known else channel
+
+
 def _progress_text(report: m.ProgressReport, unit: str | None, lang: Lang) -> str:
     parts = []
     if report.value is not None:
-        parts.append(figure(report.value, unit) if lang == "ko" else figure_en(report.value, unit))
+        parts.append(quantity(report.value, unit, lang))
     if report.status is not None:
         parts.append(MilestoneStatus(report.status).label(lang))
     if report.executed_amount is not None:
-        parts.append(t("report.executed_amount", lang, amount=amount(report.executed_amount)))
+        parts.append(t("report.executed_amount", lang, amount=money(report.executed_amount, lang)))
     if report.secured_amount is not None:
-        parts.append(t("report.secured_amount", lang, amount=amount(report.secured_amount)))
+        parts.append(t("report.secured_amount", lang, amount=money(report.secured_amount, lang)))
     return " · ".join(parts)

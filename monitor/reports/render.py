@@ -15,14 +15,15 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from monitor.i18n import amount, t
+from monitor.i18n import t
 from monitor.notify.labels import CONDITION_LABELS, label
+from monitor.reports.figures import money
 from monitor.reports.tables import Report, main_table, to_data
 from monitor.vocab import Lang
 
@@ -50,6 +51,7 @@ def render(report: Report, fmt: str) -> bytes:
     context: dict[str, Any] = {
         "r": report,
         "_": _translator(lang),
+        "money": partial(money, lang=lang),
         "tz": tz,
         "colours": STATUS_COLOURS,
         "labels": {key: label(CONDITION_LABELS, key, lang) for key in CONDITION_LABELS},
@@ -67,7 +69,7 @@ def _environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, num=num, cell=md_cell, states=state_list)
+    env.filters.update(pct=pct, cell=md_cell, oneline=one_line, states=state_list)
     env.filters["local"] = local
     return env
 
@@ -83,14 +85,15 @@ def pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def num(value: Decimal | None) -> str:
-    return "—" if value is None else amount(value)
-
-
 def state_list(counts: dict[str, int], labels: dict[str, str]) -> str:
     """ "기한 초과 3 · 장기 미보고 44": the states present, with their labels; "—" when none."""
     shown = [f"{labels.get(state, state)} {count}" for state, count in counts.items() if count]
     return " · ".join(shown) or "—"
+
+
+def one_line(value: object) -> str:
+    """Text inside one Markdown list item: line breaks folded, so it cannot start another item."""
+    return "" if value is None else " ".join(str(value).split())
 
 
 def md_cell(value: object) -> str:

@@ -50,6 +50,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.matcher": ("대상", "Matches"),
     "col.until": ("종료", "Until"),
     "col.by": ("설정자", "Set by"),
+    # whose promise: `monitor pledger` and the label views put beside a state (monitor/cli/pledger_cmds.py)
+    "col.key": ("키", "Key"),
+    "col.pledger": ("이름", "Name"),
+    "col.role": ("구분", "Role"),
+    "col.office": ("직위", "Office"),
+    "col.term": ("임기", "Term"),
+    "col.election": ("선거일", "Election"),
+    "col.outcome": ("결과", "Outcome"),
+    "col.count": ("공약 수", "Commitments"),
+    "pledger.role.candidate": ("후보", "candidate"),
+    "pledger.role.officeholder": ("현직", "officeholder"),
+    "pledger.outcome.pending": ("미정", "pending"),
+    "pledger.outcome.elected": ("당선", "elected"),
+    "pledger.outcome.lost": ("낙선", "lost"),
+    "pledge.label.candidate": ("공약 — 후보 {names}", "pledge — candidate {names}"),
+    "pledge.label.officeholder": ("공약 — {names}", "pledge — {names}"),
+    "pledger.elected": (
+        "{name}: {on} 당선 기록 — 공약 {count}건은 임기 시작({start})부터 {office}의 공약입니다",
+        "{name}: elected on {on} — {count} commitments are the {office}'s from the term start ({start})",
+    ),
+    "pledger.lost": (
+        "{name}: {on} 낙선 기록 — 공약 {count}건에 대한 알림을 멈춥니다",
+        "{name}: lost on {on} — alerts on {count} commitments stop",
+    ),
+    "pledger.unknown": (
+        "공약 주체 {pledger}이(가) 없습니다 (있는 키: {known})",
+        "no pledger {pledger} (known: {known})",
+    ),
+    "pledger.not_candidate": (
+        "{name}은(는) 후보가 아니라 현직입니다: 선거 결과를 기록할 수 없습니다",
+        "{name} is an officeholder, not a candidate: there is no outcome to record",
+    ),
     # field names inside messages
     "field.title": ("제목", "title"),
     "field.description": ("설명", "description"),

@@ -199,6 +199,10 @@ class Settings(BaseSettings):
     stale_after: Duration = Field(
         default=timedelta(days=120), description="No progress report for this long: stale."
     )
+    candidate_alerts: Literal["say", "quiet"] = Field(
+        default="say",
+        description="A pending candidate's stale and overdue states: named as theirs (say) or none (quiet).",
+    )
     underspend_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
         default=Decimal("0.9"), description="Executed below planned × this: underspent."
     )

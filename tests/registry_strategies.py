@@ -130,6 +130,30 @@ def _statuses(draw: st.DrawFn, reg: Registry, cid: int) -> None:
 
 
 @st.composite
+def _pledgers(draw: st.DrawFn, reg: Registry) -> None:
+    """Three pledgers: candidates or officeholders, outcomes recorded (from a day) or not; their term start
+    moves an elected candidate's periods, their outcome day is a boundary."""
+    for pid in (1, 2, 3):
+        role = draw(st.sampled_from(["candidate", "candidate", "officeholder"]))
+        outcome = (
+            "elected" if role == "officeholder" else draw(st.sampled_from(["pending", "elected", "lost"]))
+        )
+        decided = DAY0 + timedelta(days=draw(st.integers(-300, 600))) if outcome != "pending" else None
+        term = DAY0 + timedelta(days=draw(st.integers(-200, 600)))
+        reg.add(
+            m.Pledger,
+            {
+                "id": pid, "key": f"p{pid}", "name": f"후보{pid}", "role": role, "office": "시장",
+                "jurisdiction_id": 1, "term": "민선9기", "term_start": term, "term_end": None,
+                "election_on": None, "outcome": outcome, "outcome_on": decided,
+                "outcome_at": start_of_day(decided, SEOUL) if decided else None, "source_id": 1,
+                "source_line": 1, "created_at": T0, "updated_at": T0,
+            },
+        )  # fmt: skip
+        reg.anchors += [start_of_day(d, SEOUL) for d in (decided, term) if d is not None]
+
+
+@st.composite
 def registries(draw: st.DrawFn) -> Registry:
     reg = Registry()
     for jid, slug, parent in ((1, "city", None), (2, "ward", 1), (3, "other", None)):
@@ -138,6 +162,7 @@ def registries(draw: st.DrawFn) -> Registry:
             {"id": jid, "slug": slug, "name_ko": slug, "name_en": slug, "level": "x", "parent_id": parent},
         )
     reg.add(m.SourceDocument, {"id": 1, "file": "s.txt", "title": "s", "publisher": "p", "sha256": "0" * 64, "text": "s", "seed_file": "s"})  # fmt: skip
+    draw(_pledgers(reg))
     mid = 0
     for cid in range(1, draw(st.integers(1, 6)) + 1):
         earlier = [r["id"] for r in reg.rows.get(m.Commitment, [])]
@@ -158,6 +183,8 @@ def registries(draw: st.DrawFn) -> Registry:
         for jid in {owner, *draw(st.lists(st.sampled_from([1, 2, 3]), max_size=2))}:
             reg.add(m.CommitmentParty, {"commitment_id": cid, "jurisdiction_id": jid})
         draw(_statuses(reg, cid))
+        for pid in draw(st.sampled_from([(), (1,), (2,), (3,), (1, 2)])):
+            reg.add(m.CommitmentPledger, {"commitment_id": cid, "pledger_id": pid})
         for _ in range(draw(st.integers(0, 3))):
             mid += 1
             draw(_milestone(reg, mid, cid, f"C-{cid}"))
@@ -166,7 +193,7 @@ def registries(draw: st.DrawFn) -> Registry:
 
 def write(session: Session, reg: Registry) -> None:
     """Replace everything in the registry tables with `reg` (children first out, parents first in)."""
-    order = [m.Jurisdiction, m.SourceDocument, m.Commitment, m.CommitmentParty, m.StatusChange, m.Milestone, m.ProgressReport]  # fmt: skip
+    order = [m.Jurisdiction, m.SourceDocument, m.Pledger, m.Commitment, m.CommitmentParty, m.CommitmentPledger, m.StatusChange, m.Milestone, m.ProgressReport]  # fmt: skip
     for table in reversed(order):
         session.execute(delete(table))
     for table in order:
@@ -178,19 +205,21 @@ def write(session: Session, reg: Registry) -> None:
 
 
 rule_configs = st.builds(
-    lambda grace, leads, threshold, trend, stale: RuleConfig(
+    lambda grace, leads, threshold, trend, stale, candidates: RuleConfig(
         tz=SEOUL,
         grace=timedelta(days=grace),
         lead_times=tuple(sorted(leads, reverse=True)),
         underspend_threshold=threshold,
         trend_min_reports=trend,
         stale_after=timedelta(days=stale),
+        candidate_alerts=candidates,
     ),
     st.integers(0, 10),
     st.sets(st.sampled_from([timedelta(days=d) for d in (90, 30, 7, 1)]), max_size=4),
     st.sampled_from([Decimal("0.9"), Decimal("0.75"), Decimal("1"), Decimal("0.333")]),
     st.integers(1, 3),
     st.sampled_from([30, 120]),
+    st.sampled_from(["say", "quiet"]),
 )
 
 

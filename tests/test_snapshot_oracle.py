@@ -32,7 +32,7 @@ def _key(e: Evaluation) -> tuple[Any, ...]:
     return (
         e.subject, e.rule.value, str(e.condition), e.stage, e.since, e.due, e.reason.ko, e.reason.en,
         repr(e.details), e.parties, e.title, e.commitment_title, e.category, e.jurisdiction,
-        e.subject_type, e.commitment_code,
+        e.subject_type, e.commitment_code, e.pledge,
     )  # fmt: skip
 
 

@@ -91,6 +91,53 @@ class CommitmentParty(Base):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), primary_key=True, index=True)
 
 
+class Pledger(Base):
+    """Whose promise it is: a candidate or an officeholder named by a seed document, for one term.
+
+    A candidate's outcome (pending → elected | lost) is recorded by `monitor pledger elect/lose` or the
+    seed; it holds from `outcome_at`, the start of `outcome_on` (so time travel stays exact).
+    """
+
+    __tablename__ = "pledgers"
+    __table_args__ = (
+        CheckConstraint("role IN ('candidate', 'officeholder')", name="role"),
+        CheckConstraint("outcome IN ('pending', 'elected', 'lost')", name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    office: Mapped[str] = mapped_column(String(200))
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    term: Mapped[str] = mapped_column(String(32))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    election_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16))
+    outcome_on: Mapped[date | None] = mapped_column(Date)
+    # the instant the outcome holds from: the start of outcome_on in the configured zone (like due_at)
+    outcome_at: Mapped[datetime | None]
+    source_id: Mapped[int] = mapped_column(ForeignKey("source_documents.id"))
+    source_line: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    source: Mapped[SourceDocument] = relationship()
+
+
+class CommitmentPledger(Base):
+    """Whose promise a commitment is (an agreement is its signatories'; most documents name one)."""
+
+    __tablename__ = "commitment_pledgers"
+
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True
+    )
+    pledger_id: Mapped[int] = mapped_column(ForeignKey("pledgers.id"), primary_key=True, index=True)
+
+
 class Commitment(SeededRecord, Base):
     __tablename__ = "commitments"
     __table_args__ = (
@@ -124,6 +171,7 @@ class Commitment(SeededRecord, Base):
     parties: Mapped[list[Jurisdiction]] = relationship(
         secondary="commitment_parties", order_by="Jurisdiction.id"
     )
+    pledgers: Mapped[list[Pledger]] = relationship(secondary="commitment_pledgers", order_by="Pledger.id")
     source: Mapped[SourceDocument] = relationship()
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="commitment", order_by="Milestone.position"

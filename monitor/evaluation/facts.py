@@ -8,7 +8,7 @@ report that a later report corrects is left out: that is what makes `check --as-
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session, aliased
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
 from monitor.evaluation.sql import in_or_all, usually_true
-from monitor.rules.facts import CommitmentFacts, MilestoneFacts
+from monitor.rules.facts import (
+    CommitmentFacts,
+    MilestoneFacts,
+    Outcome,
+    PledgerRecord,
+    PledgerRole,
+    pledge_at,
+    term_floor,
+)
 from monitor.timeutil import due_instant, start_of_day
 
 
@@ -36,6 +44,25 @@ def load_parties(session: Session, commitment_ids: Collection[int] | None) -> di
     return {cid: tuple(slugs) for cid, slugs in parties.items()}
 
 
+def load_pledgers(
+    session: Session, commitment_ids: Collection[int] | None, tz: ZoneInfo | None = None
+) -> dict[int, tuple[PledgerRecord, ...]]:
+    """Who made each commitment (those with a pledger only): role, outcome and the instant it holds from;
+    the term start given the configured zone (only a commitment's period reads it)."""
+    p, link = m.Pledger, m.CommitmentPledger
+    query = (
+        select(link.commitment_id, p.name, p.role, p.outcome, p.outcome_at, p.term_start)
+        .join(p, p.id == link.pledger_id)
+        .where(in_or_all(link.commitment_id, commitment_ids))
+        .order_by(link.commitment_id, p.id)
+    )
+    found: dict[int, list[PledgerRecord]] = defaultdict(list)
+    for cid, name, role, outcome, decided_at, term_start in session.execute(query):
+        term_start_at = start_of_day(term_start, tz) if tz else None
+        found[cid].append(PledgerRecord(name, PledgerRole(role), Outcome(outcome), decided_at, term_start_at))
+    return {cid: tuple(records) for cid, records in found.items()}
+
+
 def milestone_columns() -> tuple[Any, ...]:
     """The 20 columns a milestone's facts are read from (joined with its commitment and jurisdiction)."""
     ms, c = m.Milestone, m.Commitment
@@ -46,9 +73,16 @@ def milestone_columns() -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def milestone_facts(row: Sequence[Any], parties: dict[int, tuple[str, ...]]) -> MilestoneFacts:
-    """`MilestoneFacts` from a row starting with `milestone_columns()`."""
+def milestone_facts(
+    row: Sequence[Any],
+    parties: dict[int, tuple[str, ...]],
+    pledgers: Mapping[int, tuple[PledgerRecord, ...]] | None = None,
+    now: datetime | None = None,
+) -> MilestoneFacts:
+    """`MilestoneFacts` from a row starting with `milestone_columns()`; given `now`, whose promise it is
+    then (else the rules resolve it: `evaluate_milestone`)."""
     first_year = row[13]
+    records = pledgers.get(row[18], ()) if pledgers else ()
     return MilestoneFacts(
         id=row[0],
         code=row[1],
@@ -69,21 +103,25 @@ def milestone_facts(row: Sequence[Any], parties: dict[int, tuple[str, ...]]) -> 
         jurisdiction=row[17],
         parties=parties.get(row[18], (row[17],)),
         category=row[19],
+        pledgers=records,
+        pledge=pledge_at(records, now) if now is not None else None,
     )
 
 
 def load_milestone_facts(
     session: Session, commitment_ids: Collection[int] | None, parties: dict[int, tuple[str, ...]]
 ) -> list[MilestoneFacts]:
-    """Active milestones (not retired, commitment not retired) of the given commitments (or all)."""
+    """Active milestones (not retired, commitment not retired) of the given commitments (or all), with
+    who made their commitments (resolved as of an instant by the rules)."""
     ms, c = m.Milestone, m.Commitment
+    pledgers = load_pledgers(session, commitment_ids)
     query = (
         select(*milestone_columns())
         .join(c, c.id == ms.commitment_id)
         .join(m.Jurisdiction, m.Jurisdiction.id == c.jurisdiction_id)
         .where(ms.retired_at.is_(None), c.retired_at.is_(None), in_or_all(c.id, commitment_ids))
     )
-    return [milestone_facts(row, parties) for row in session.execute(query)]
+    return [milestone_facts(row, parties, pledgers) for row in session.execute(query)]
 
 
 def _last_reports(session: Session, now: datetime, ids: Collection[int] | None = None) -> dict[int, datetime]:
@@ -159,9 +197,14 @@ def commitment_facts(
     status: tuple[str, date] | None,
     last_report_at: datetime | None,
     tz: ZoneInfo,
+    pledgers: tuple[PledgerRecord, ...] = (),
+    now: datetime | None = None,
 ) -> CommitmentFacts:
-    """`CommitmentFacts` from a `commitment_query` row, its official status and its latest report."""
+    """`CommitmentFacts` from a `commitment_query` row, its official status and its latest report; given
+    `now`, whose promise it is then (an elected candidate's period starts no earlier than the term)."""
     cid, code, parent_code, _pid, kind, title, slug, start, end, category = row
+    pledge = pledge_at(pledgers, now) if now is not None else None
+    start_at = term_floor(start_of_day(start, tz) if start else None, pledgers, pledge)
     return CommitmentFacts(
         id=cid,
         code=code,
@@ -170,12 +213,14 @@ def commitment_facts(
         title=title,
         jurisdiction=slug,
         parties=parties.get(cid, (slug,)),
-        period_start_at=start_of_day(start, tz) if start else None,
+        period_start_at=start_at,
         period_end_at=due_instant(end, tz) if end else None,
         official_status=status[0] if status else None,
         status_as_of=status[1] if status else None,
         last_report_at=last_report_at,
         category=category,
+        pledgers=pledgers,
+        pledge=pledge,
     )
 
 
@@ -190,11 +235,13 @@ def load_commitment_facts(
     rows = list(session.execute(commitment_query(ids)))
     rolled = rolled_up_last_reports(session, now, {row[0]: row[3] for row in rows}, ids)
     statuses = _official_statuses(session, now, ids)
+    pledgers = load_pledgers(session, ids, tz)
     facts = {}
     for row in rows:
         change = statuses.get(row[0])
         status = (change.status, change.as_of) if change else None
-        facts[row[0]] = commitment_facts(row, parties, status, rolled.get(row[0]), tz)
+        records = pledgers.get(row[0], ())
+        facts[row[0]] = commitment_facts(row, parties, status, rolled.get(row[0]), tz, records, now)
     return facts
 
 

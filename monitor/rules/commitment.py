@@ -12,7 +12,7 @@ from monitor.rules.config import RuleConfig
 from monitor.rules.details import DoneBelowTargetDetails, OverdueOnTrackDetails, StaleDetails
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import current_value
-from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found
+from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found, heard, whose
 from monitor.rules.text import days, figure, local_day
 from monitor.rules.timing import starts
 from monitor.timeutil import start_of_day
@@ -37,7 +37,11 @@ def stale_reference(facts: CommitmentFacts) -> datetime:
 
 def stale(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Evaluation | None:
     """An active pledge with no progress report (on it or anything under it) for longer than stale_after."""
-    if facts.kind not in CARD_KINDS or not is_active(facts, now):
+    if (
+        facts.kind not in CARD_KINDS
+        or not is_active(facts, now)
+        or not heard(facts.pledge, Rule.STALE, config)
+    ):
         return None
     if now < starts(timing.STALE, stale_reference(facts), config):
         return None
@@ -51,16 +55,17 @@ def stale_state(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Ev
     quiet = days(now - reference)
     if facts.last_report_at is None:
         start = local_day(facts.period_start_at, config.tz)
-        reason = Reason(
+        texts = (
             f"기간 시작({start}) 후 {quiet}일 동안 진행 보고 없음 (기준 {limit}일)",
             f"no progress report in the {quiet} days since the period began on {start} (limit {limit} days)",
         )
     else:
         last = local_day(facts.last_report_at, config.tz)
-        reason = Reason(
+        texts = (
             f"마지막 진행 보고({last}) 후 {quiet}일 경과 (기준 {limit}일)",
             f"{quiet} days since the last progress report on {last} (limit {limit} days)",
         )
+    reason = Reason(*whose(facts.pledge, texts))
     since = starts(timing.STALE, reference, config)
     details = StaleDetails(days_without_report=quiet, limit_days=limit)
     return found(facts, Rule.STALE, State.STALE, since, reason, details)
@@ -75,6 +80,8 @@ def contradiction(
 ) -> Evaluation | None:
     """The official status says one thing, the milestones another."""
     if facts.official_status is None or facts.status_as_of is None:
+        return None
+    if not heard(facts.pledge, Rule.CONTRADICTION, config):
         return None
     status = Status(facts.official_status)
     if status is Status.ON_TRACK:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from monitor.settings import Settings
@@ -32,6 +33,8 @@ class RuleConfig:
     stale_after: timedelta = timedelta(days=120)
     underspend_threshold: Decimal = Decimal("0.9")
     trend_min_reports: int = 2
+    # a pending candidate's stale and overdue states: named as the candidate's ("say") or none ("quiet")
+    candidate_alerts: Literal["say", "quiet"] = "say"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RuleConfig:
@@ -45,4 +48,5 @@ class RuleConfig:
             stale_after=settings.stale_after,
             underspend_threshold=settings.underspend_threshold,
             trend_min_reports=settings.trend_min_reports,
+            candidate_alerts=settings.candidate_alerts,
         )

@@ -9,8 +9,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from monitor.korean import particles
+from monitor.rules.config import RuleConfig
 from monitor.rules.details import Details
-from monitor.rules.facts import CommitmentFacts, MilestoneFacts
+from monitor.rules.facts import CommitmentFacts, MilestoneFacts, Pledge, PledgerRole
 from monitor.vocab import Lang
 
 
@@ -138,6 +139,11 @@ class Evaluation:
     jurisdiction: str
     parties: tuple[str, ...]
     category: str | None = None
+    pledge: Pledge | None = None  # whose promise (views label "공약 — 후보")
+
+    @property
+    def pledger_role(self) -> PledgerRole | None:
+        return self.pledge.role if self.pledge else None
 
     @property
     def key(self) -> str:
@@ -187,4 +193,27 @@ def found(
         jurisdiction=facts.jurisdiction,
         parties=facts.parties,
         category=facts.category,
+        pledge=facts.pledge,
     )
+
+
+# The states a pending candidate's promises can be in that speak of keeping them (nobody holds office yet)
+CANDIDATE_RULES = frozenset({Rule.STALE, Rule.OVERDUE})
+
+
+def heard(pledge: Pledge | None, rule: Rule, config: RuleConfig) -> bool:
+    """Whether a state of this rule is found at all for a promise: nothing for a lost candidate's, and a
+    pending candidate's stale and overdue only when `candidate_alerts` is "say"."""
+    if pledge is None:
+        return True
+    if pledge.lost:
+        return False
+    return not (pledge.candidate and rule in CANDIDATE_RULES and config.candidate_alerts == "quiet")
+
+
+def whose(pledge: Pledge | None, reason: tuple[str, str]) -> tuple[str, str]:
+    """A reason about a pending candidate's promise names the candidate first."""
+    if pledge is None or not pledge.candidate:
+        return reason
+    names = ", ".join(pledge.names)
+    return f"후보 {names}의 공약 — {reason[0]}", f"candidate {names}'s pledge — {reason[1]}"

@@ -21,6 +21,7 @@ from monitor.seeds.changes import LoadSummary, assign
 from monitor.seeds.consistency import Finding
 from monitor.seeds.expand import all_milestones, budget_total, resolve_inherited
 from monitor.seeds.history import append_progress, append_status
+from monitor.seeds.pledgers import load_pledgers
 from monitor.seeds.published import load_findings, load_references, load_totals
 from monitor.seeds.schema import CommitmentRecord, MilestoneRecord
 from monitor.seeds.validate import SeedBundle, SeedDocument, display_path
@@ -54,6 +55,7 @@ def load_bundle(
         loader.load_document(document)
     loader.link_parents()
     session.flush()
+    load_pledgers(session, loader.summary, bundle, tz, now)
     loader.set_stale_references()
     load_findings(session, loader.summary, {display_path(d.path) for d in bundle.documents}, findings)
     loader.set_meta("timezone", str(tz))

@@ -246,6 +246,38 @@ class ReferenceList(Record):
     groups: list[ReferenceGroup]
 
 
+class Term(Record):
+    """A term of office (민선9기 2026-07-01 – 2030-06-30)."""
+
+    name: str
+    start: date
+    end: date | None = None
+
+
+class PledgerEntry(Record):
+    """Who made the document's commitments: a candidate (pledge book) or a sitting officeholder. Each
+    commitment is the promise of the document's pledgers whose jurisdiction is one of its parties."""
+
+    key: Annotated[str, Field(pattern=KEY_PATTERN)]
+    name: str  # as the document gives it, on `line`
+    role: Literal["candidate", "officeholder"]
+    office: str
+    jurisdiction: Slug | None = None  # the office's; default the document's
+    term: Term
+    election: date | None = None
+    outcome: Literal["pending", "elected", "lost"] | None = None  # absent: as recorded (pending at first)
+    outcome_on: date | None = None  # default: the election day
+    line: Lines
+
+    @model_validator(mode="after")
+    def _outcome_fits_role(self) -> PledgerEntry:
+        if self.role == "officeholder" and self.outcome not in (None, "elected"):
+            raise ValueError(f"an officeholder's outcome cannot be {self.outcome}")
+        if self.outcome in ("elected", "lost") and (self.outcome_on or self.election) is None:
+            raise ValueError("a recorded outcome needs outcome_on or the election date")
+        return self
+
+
 class DocumentFile(Record):
     document: DocumentInfo
     jurisdiction: Slug
@@ -256,3 +288,4 @@ class DocumentFile(Record):
     published_totals: list[PublishedTotalRow] = []
     commitments: list[CommitmentRecord]
     references: list[ReferenceList] = []
+    pledgers: list[PledgerEntry] = []  # none: nobody's electoral promise (e.g. a programme's agendas)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from monitor.errors import SeedError
 from monitor.seeds.bundle import Problems, SeedBundle, SeedDocument, SourceText, discover, display_path
 from monitor.seeds.citations import check_document
+from monitor.seeds.pledgers import check_pledgers
 from monitor.seeds.schema import (
     DocumentFile,
     DocumentInfo,
@@ -97,6 +98,7 @@ def read_bundle(paths: list[Path]) -> SeedBundle:
             documents.append(SeedDocument(path=path, model=doc, source=source))
     _check_jurisdictions(jurisdictions, documents, problems)
     _check_codes(documents, problems)
+    check_pledgers(documents, {j.slug for _, j in jurisdictions}, problems)
     for document in documents:
         check_document(document, problems)
     if problems.items:

@@ -20,7 +20,7 @@ from monitor.rules.budget import budget_state, spent_enough
 from monitor.rules.commitment import below_target, done_below_target, overdue_on_track, stale
 from monitor.rules.config import RuleConfig
 from monitor.rules.event import cancelled_state, unconfirmed_state
-from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, ReportSummary
+from monitor.rules.facts import NO_REPORTS, CommitmentFacts, MilestoneFacts, PledgerRecord, ReportSummary
 from monitor.rules.milestone import (
     achieved,
     at_risk_state,
@@ -29,7 +29,7 @@ from monitor.rules.milestone import (
     overdue_state,
     shortfall_projection,
 )
-from monitor.rules.outcome import Evaluation, Rule, State, alert_key
+from monitor.rules.outcome import Evaluation, Rule, State, alert_key, heard
 from monitor.snapshot import commitments as load_commitments
 from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, query
 from monitor.snapshot.model import Snapshot
@@ -71,10 +71,10 @@ def _build(
     snap = frame(session, config, as_of, scope)
     risky: list[tuple[MilestoneFacts, ReportSummary]] = []
     under: Under = defaultdict(list)
-    parties = party_map(snap)
+    known = owners(snap)
     # Core execution: the rows need no ORM context (half the cost at national scale)
     for row in session.connection().execute(query(session, config, as_of, scope.commitment_ids)):
-        _milestone(snap, parties, row, skip, risky, under)
+        _milestone(snap, known, row, skip, risky, under)
     snap.milestone_count = len(snap.milestones)
     _at_risk(snap, risky)
     commitment_states(snap, skip, under)
@@ -96,15 +96,28 @@ def party_map(snap: Snapshot) -> dict[int, tuple[str, ...]]:
     return {c.id: c.parties for c in snap.commitments.values()}
 
 
+# A commitment's id → (its parties, who made it): what a milestone's facts take from its commitment
+Owners = tuple[dict[int, tuple[str, ...]], dict[int, tuple[PledgerRecord, ...]]]
+
+
+def owners(snap: Snapshot) -> Owners:
+    return party_map(snap), {c.id: c.pledgers for c in snap.commitments.values() if c.pledgers}
+
+
+def facts_of(snap: Snapshot, known: Owners, row: Any) -> MilestoneFacts:
+    """A milestone's facts from a full row, with whose promise its commitment is at the snapshot's instant."""
+    return milestone_facts(row, known[0], known[1], snap.as_of)
+
+
 def detailed(
     session: Session, snap: Snapshot, milestone_ids: Collection[int], skip: Collection[str], under: Under
 ) -> None:
     """Build the given milestones in full (facts, summaries, evaluations), at risk decided."""
     risky: list[tuple[MilestoneFacts, ReportSummary]] = []
     if milestone_ids:
-        parties = party_map(snap)
+        known = owners(snap)
         for row in session.connection().execute(query(session, snap.config, snap.as_of, None, milestone_ids)):
-            _milestone(snap, parties, row, skip, risky, under)
+            _milestone(snap, known, row, skip, risky, under)
     _at_risk(snap, risky)
 
 
@@ -113,7 +126,7 @@ def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> d
     from the full rows of their milestones; a builder that fails leaves its state out (see `errors`)."""
     wanted = {f.key for f in pending}
     out: dict[str, Evaluation] = {}
-    parties = party_map(snap)
+    known = owners(snap)
     ids = {f.milestone_id for f in pending}
     # A few states (what one pass moves): their milestones by id. Many (a first pass, every state): the
     # scope's rows as a full build reads them, the others skipped — tens of thousands of ids in one
@@ -124,7 +137,7 @@ def materialize(session: Session, snap: Snapshot, pending: Collection[Any]) -> d
     for row in session.connection().execute(scoped):
         if row[0] not in ids:
             continue
-        facts = milestone_facts(row, parties)
+        facts = facts_of(snap, known, row)
         summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
         if alert_key(facts.code, Rule.AT_RISK) in wanted:
             risky.append((facts, summary))
@@ -152,19 +165,19 @@ def at_risk(
         if summary.trend is None:
             continue
         projected = shortfall_projection(facts, summary.trend, config)
-        if projected is not None:
+        if projected is not None and heard(facts.pledge, Rule.AT_RISK, config):
             yield facts, at_risk_state(facts, summary, config, now, projected), summary
 
 
 def _milestone(
     snap: Snapshot,
-    parties: dict[int, tuple[str, ...]],
+    known: Owners,
     row: Any,
     skip: Collection[str],
     risky: list[tuple[MilestoneFacts, ReportSummary]],
     under: Under,
 ) -> None:
-    facts = milestone_facts(row, parties)
+    facts = facts_of(snap, known, row)
     summary = summary_of(row[20:37]) if row[20] is not None else NO_REPORTS
     snap.milestones.append(facts)
     if summary is not NO_REPORTS:
@@ -220,7 +233,8 @@ def states(
     """The evaluations of one milestone whose state SQL has classified (at risk is decided afterwards,
     on the candidates: see `_at_risk`)."""
     build = BUILDERS.get(state) if state is not None else None
-    return [] if build is None else build(facts, summary, stage, config, now)
+    found = [] if build is None else build(facts, summary, stage, config, now)
+    return [e for e in found if heard(facts.pledge, e.rule, config)]
 
 
 def commitment_states(snap: Snapshot, skip: Collection[str], under: Under) -> None:
@@ -255,7 +269,7 @@ def _contradiction(
     short: dict[str, list[tuple[MilestoneFacts, Any]]],
     config: RuleConfig,
 ) -> Evaluation | None:
-    if facts.status_as_of is None:
+    if facts.status_as_of is None or not heard(facts.pledge, Rule.CONTRADICTION, config):
         return None
     if facts.official_status == Status.ON_TRACK.value and late.get(facts.code):
         return overdue_on_track(facts, late[facts.code], config)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from monitor.db import models as m
 from monitor.db.types import UTCDateTime
-from monitor.evaluation.facts import commitment_facts, commitment_query
+from monitor.evaluation.facts import commitment_facts, commitment_query, load_pledgers
 from monitor.evaluation.sql import in_or_all
 from monitor.rules.facts import CommitmentFacts
 
@@ -101,6 +101,10 @@ def load(
                 rolled[node] = entered
             node = parent_of[node]
     party_map = parties(session, ids)
+    pledgers = load_pledgers(session, ids, tz)
     return {
-        row[0]: commitment_facts(row, party_map, statuses.get(row[0]), rolled.get(row[0]), tz) for row in rows
+        row[0]: commitment_facts(
+            row, party_map, statuses.get(row[0]), rolled.get(row[0]), tz, pledgers.get(row[0], ()), now
+        )
+        for row in rows
     }

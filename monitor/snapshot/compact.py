@@ -25,7 +25,7 @@ from monitor.rules.budget import spent
 from monitor.rules.config import RuleConfig
 from monitor.rules.facts import CommitmentFacts, Trend
 from monitor.rules.milestone import deadline_day, shortfall
-from monitor.rules.outcome import BEHAVIOUR, Behaviour, Rule, State, alert_key
+from monitor.rules.outcome import BEHAVIOUR, Behaviour, Rule, State, alert_key, heard
 from monitor.rules.text import lead_label
 from monitor.snapshot.milestones import BUDGET_DUE, BUDGET_SPENT, compact_query
 
@@ -100,6 +100,8 @@ def at_risk(config: RuleConfig, candidates: list[tuple[Row, CommitmentFacts]]) -
         trend = row.trend
         if trend is None or row.due_at is None:
             continue
+        if not heard(commitment.pledge, Rule.AT_RISK, config):
+            continue
         if shortfall(trend, deadline_day(row.due_date, row.due_at, config), row.target) is not None:
             yield _found(row, commitment, Rule.AT_RISK, State.AT_RISK, None)
 
@@ -125,7 +127,7 @@ def decide(row: Row, commitment: CommitmentFacts, config: RuleConfig) -> Found |
     else:
         assert state == BUDGET_SPENT, state
         return None
-    return _found(row, commitment, rule, condition, stage)
+    return _found(row, commitment, rule, condition, stage) if heard(commitment.pledge, rule, config) else None
 
 
 def _found(row: Row, commitment: CommitmentFacts, rule: Rule, condition: State, stage: str | None) -> Found:

@@ -114,7 +114,6 @@ for module in (
 ):
     module.register(cli)
 __import__("monitor.cli.pledger_cmds", fromlist=["register"]).register(cli)  # whose promise (공약 주체)
-__import__("monitor.cli.pledger_cmds", fromlist=["register"]).register(cli)  # whose promise (공약 주체)
 
 
 def main() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from monitor.korean import particles
+
 
 class MonitorError(Exception):
     """Base for errors caused by the user's input or environment (no stack trace shown).
 
-    `ko`: the same message in Korean, for errors people also meet in the bot (which answers in the
-    chat's language); `str()` stays English, as the CLI and the logs print it."""
+    `ko`: the same message in Korean, shown by the CLI (Korean by default) and the bot (in the chat's
+    language); `str()` stays English, as the logs print it."""
 
     exit_code = 1
 
@@ -16,7 +18,8 @@ class MonitorError(Exception):
         self.ko = ko
 
     def localized(self, lang: str) -> str:
-        return self.ko if lang == "ko" and self.ko else str(self)
+        """The message in `lang` (Korean with its particles chosen; English when there is no Korean)."""
+        return particles(self.ko) if lang == "ko" and self.ko else str(self)
 
 
 class SettingsError(MonitorError):
@@ -59,10 +62,8 @@ class InputError(MonitorError):
 
 
 class Localized(MonitorError):
-    """An error the CLI shows in the user's language (Korean by default, English with `--lang en`).
-
-    Other `MonitorError`s are still printed in English by the CLI, whatever their `ko`, until their
-    messages and tests move to Korean; new errors should derive from this class and always give `ko`."""
+    """An error that always carries its Korean text (the CLI shows every error in the user's language:
+    Korean by default, English with `--lang en`); new errors should derive from this class."""
 
     def __init__(self, message: str, *, ko: str) -> None:
         super().__init__(message, ko=ko)

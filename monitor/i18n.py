@@ -88,45 +88,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.start": ("시작 시각", "start time"),
     "field.end": ("종료 시각", "end time"),
     # errors the command line reports (monitor/cli/errors.py, monitor/files.py, monitor/cli/context.py)
-    "error.interrupted": ("중단되었습니다 (Ctrl-C)", "interrupted (Ctrl-C)"),
-    "error.write": ("{path}에 쓸 수 없습니다: {reason}", "cannot write {path}: {reason}"),
-    "error.path": ("{path}: {reason}", "{path}: {reason}"),
-    "error.not_a_folder": ("{blocker}은(는) 폴더가 아니라 파일입니다", "{blocker} is a file, not a folder"),
-    "error.database": (
-        "데이터베이스 {where}을(를) 쓸 수 없습니다: {reason} (MONITOR_DATABASE_URL을 확인하세요)",
-        "cannot use {where}: {reason} (check MONITOR_DATABASE_URL)",
-    ),
-    "error.database.unknown": ("연결 실패", "connection failed"),
-    "error.instant": (
-        "{option}'{text}'은(는) 날짜나 시각이 아닙니다 (예: 2026-07-01 또는 2026-07-01T09:00+09:00)",
-        "{option}{text!r} is not an ISO 8601 date or date-time (e.g. 2026-07-01 or 2026-07-01T09:00+09:00)",
-    ),
-    "error.config.missing": (
-        "{path}: 설정 파일이 없습니다 (--config 또는 MONITOR_CONFIG를 확인하세요)",
-        "{path}: configuration file not found (check --config / MONITOR_CONFIG)",
-    ),
-    "error.config.toml": ("{path}: TOML 문법 오류입니다: {detail}", "{path}: not valid TOML: {detail}"),
-    "error.config.unknown": (
-        "{path}: 알 수 없는 설정 {name} (config/monitor.example.toml 참고)",
-        "{path}: unknown setting {name} (see config/monitor.example.toml)",
-    ),
-    "error.config.value": (
-        "{path}: 설정 '{field}'의 값이 잘못되었습니다: {detail}",
-        "'{field}' in {path}: {detail}",
-    ),
-    "error.os.EACCES": ("권한 없음", "permission denied"),
-    "error.os.EPERM": ("권한 없음", "operation not permitted"),
-    "error.os.ENOENT": ("없는 폴더이거나 만들 수 없는 곳", "no such folder, or one that cannot be created"),
-    "error.os.ENOTDIR": ("폴더가 아님", "not a folder"),
-    "error.os.EISDIR": ("폴더임 (파일 이름을 주세요)", "is a folder (give a file name)"),
-    "error.os.EROFS": ("읽기 전용 파일 시스템", "read-only file system"),
-    "error.os.ENOSPC": ("디스크 공간 부족", "no space left on the device"),
-    "error.os.EDQUOT": ("디스크 할당량 초과", "disk quota exceeded"),
-    "error.os.ENAMETOOLONG": ("이름이 너무 김", "name too long"),
-    "error.os.EINVAL": ("쓸 수 없는 이름", "invalid name"),
-    "error.os.EBUSY": ("사용 중", "busy"),
-    "error.os.ELOOP": ("심볼릭 링크가 너무 많이 이어짐", "too many symbolic links"),
-    # errors the command line reports (monitor/cli/errors.py, monitor/files.py, monitor/cli/context.py)
     "error.prefix": ("오류", "error"),
     "error.interrupted": ("중단되었습니다 (Ctrl-C)", "interrupted (Ctrl-C)"),
     "error.write": ("{path}에 쓸 수 없습니다: {reason}", "cannot write {path}: {reason}"),
@@ -193,21 +154,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the one check of every write (monitor/progress.py `check_report`): CLI, import, bot, API
     "write.raw": ("{message}", "{message}"),
     "write.negative": ("{label} {amount}은(는) 음수입니다", "{name} {amount} is negative"),
-    "write.commitment": ("{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)를 보고하세요. {label}은(는) 목표(CODE.key)에 보고합니다", "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …), not a {name}; report values on its milestones (CODE.key)"),
-    "write.commitment_status": ("{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)가 없습니다", "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …); the status is missing"),
-    "write.amounts": ("{code}은(는) {kind_ko} 목표입니다: {label}은(는) 예산 연차에만 씁니다", "{code} is a {kind} milestone: amounts are for budget tranches"),
-    "write.quantity_status": ("{code}은(는) 수량 목표입니다: 상태가 아니라 실적(--value, {unit})을 보고하세요", "{code} is a quantity milestone: it takes a value (--value), not a status"),
-    "write.quantity_missing": ("{code}은(는) 수량 목표입니다: 실적({unit})이 없습니다", "{code} is a quantity milestone: the value (in {unit}) is missing"),
-    "write.status_not_value": ("{code}은(는) {kind_ko} 목표입니다: 값이 아니라 상태({words_ko})를 보고하세요", "{code} is a {kind} milestone: report {words} as its status, not a value"),
-    "write.status_missing": ("{code}은(는) {kind_ko} 목표입니다: 상태({words_ko})가 없습니다", "{code} is a {kind} milestone: the status ({words}) is missing"),
-    "write.status_not_allowed": ("{code}은(는) {kind_ko} 목표입니다: 상태는 {words_ko} 중 하나입니다 ('{given}' 아님)", "{code} is a {kind} milestone: status must be one of {allowed} — {words} — not '{given}'"),
-    "write.budget_not": ("{code}은(는) 예산 연차입니다: {label}이(가) 아니라 금액(계획액·확보액·집행액, 백만원)을 보고하세요", "{code} is a budget tranche: it takes amounts (계획액 planned, 확보액 secured, 집행액 executed, in 백만원), not a {name}"),
-    "write.budget_missing": ("{code}은(는) 예산 연차입니다: 금액(확보액 또는 집행액, 백만원)이 없습니다", "{code} is a budget tranche: no amount given (확보액 secured or 집행액 executed, in 백만원)"),
-    "write.planned_alone": ("계획액은 확보액이나 집행액과 함께만 보고합니다", "planned is reported only together with secured or executed (확보액 or 집행액)"),
-    "write.going_down": ("{code}은(는) 누적 목표로 {as_of}에 {was}였습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요", "{code} is cumulative and was {was} on {as_of}; {value} would go down — log it as a correction (--correction) if that was wrong"),
-    "write.over_plan": ("{code}: 입력한 {label} {amount}백만원이 계획액 {plan}백만원의 {factor}배를 넘습니다 (계획의 {percent}%)", "{code}: the {name} amount entered, {amount} 백만원, is more than {factor} × the plan of {plan} 백만원 ({percent}% of it)"),
-    "write.over_target": ("{code}: 입력한 누적 실적 {value}{unit}은(는) 직전 {was}{unit}보다 목표 {target}{unit}의 {times}배 넘게 늘어난 값입니다", "{code}: the cumulative value entered, {value} {unit}, is up from {was} by more than {times} × the target of {target} {unit}"),
-    "write.confirm_hint": (" — 맞는 값이면 --confirm 을 붙여 다시 실행하세요", " — if it is right, run again with --confirm"),
+    "write.commitment": (
+        "{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)를 보고하세요. {label}은(는) 목표(CODE.key)에 보고합니다",
+        "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …), not a {name}; report values on its milestones (CODE.key)",
+    ),
+    "write.commitment_status": (
+        "{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)가 없습니다",
+        "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …); the status is missing",
+    ),
+    "write.amounts": (
+        "{code}은(는) {kind_ko} 목표입니다: {label}은(는) 예산 연차에만 씁니다",
+        "{code} is a {kind} milestone: amounts are for budget tranches",
+    ),
+    "write.quantity_status": (
+        "{code}은(는) 수량 목표입니다: 상태가 아니라 실적(--value, {unit})을 보고하세요",
+        "{code} is a quantity milestone: it takes a value (--value), not a status",
+    ),
+    "write.quantity_missing": (
+        "{code}은(는) 수량 목표입니다: 실적({unit})이 없습니다",
+        "{code} is a quantity milestone: the value (in {unit}) is missing",
+    ),
+    "write.status_not_value": (
+        "{code}은(는) {kind_ko} 목표입니다: 값이 아니라 상태({words_ko})를 보고하세요",
+        "{code} is a {kind} milestone: report {words} as its status, not a value",
+    ),
+    "write.status_missing": (
+        "{code}은(는) {kind_ko} 목표입니다: 상태({words_ko})가 없습니다",
+        "{code} is a {kind} milestone: the status ({words}) is missing",
+    ),
+    "write.status_not_allowed": (
+        "{code}은(는) {kind_ko} 목표입니다: 상태는 {words_ko} 중 하나입니다 ('{given}' 아님)",
+        "{code} is a {kind} milestone: status must be one of {allowed} — {words} — not '{given}'",
+    ),
+    "write.budget_not": (
+        "{code}은(는) 예산 연차입니다: {label}이(가) 아니라 금액(계획액·확보액·집행액, 백만원)을 보고하세요",
+        "{code} is a budget tranche: it takes amounts (계획액 planned, 확보액 secured, 집행액 executed, in 백만원), not a {name}",
+    ),
+    "write.budget_missing": (
+        "{code}은(는) 예산 연차입니다: 금액(확보액 또는 집행액, 백만원)이 없습니다",
+        "{code} is a budget tranche: no amount given (확보액 secured or 집행액 executed, in 백만원)",
+    ),
+    "write.planned_alone": (
+        "계획액은 확보액이나 집행액과 함께만 보고합니다",
+        "planned is reported only together with secured or executed (확보액 or 집행액)",
+    ),
+    "write.going_down": (
+        "{code}은(는) 누적 목표로 {as_of}에 {was}였습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요",
+        "{code} is cumulative and was {was} on {as_of}; {value} would go down — log it as a correction (--correction) if that was wrong",
+    ),
+    "write.over_plan": (
+        "{code}: 입력한 {label} {amount}백만원이 계획액 {plan}백만원의 {factor}배를 넘습니다 (계획의 {percent}%)",
+        "{code}: the {name} amount entered, {amount} 백만원, is more than {factor} × the plan of {plan} 백만원 ({percent}% of it)",
+    ),
+    "write.over_target": (
+        "{code}: 입력한 누적 실적 {value}{unit}은(는) 직전 {was}{unit}보다 목표 {target}{unit}의 {times}배 넘게 늘어난 값입니다",
+        "{code}: the cumulative value entered, {value} {unit}, is up from {was} by more than {times} × the target of {target} {unit}",
+    ),
+    "write.confirm_hint": (
+        " — 맞는 값이면 --confirm 을 붙여 다시 실행하세요",
+        " — if it is right, run again with --confirm",
+    ),
     "summary.silenced": (
         "무음 설정 #{id}: {matcher}, {until}까지 — {reason}",
         "Silence #{id}: {matcher} until {until} — {reason}",

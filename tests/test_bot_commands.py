@@ -178,7 +178,7 @@ def test_malformed_commands_get_a_usage_line_and_mistakes_one_line(watched: sess
     assert ask(watched, "/upcoming 0").html.startswith("사용법: /upcoming")
     assert ask(watched, "/unsubscribe everything").html == "사용법: /unsubscribe [id|all]"
     assert ask(watched, "/lang fr").html == "사용법: /lang ko|en"
-    assert ask(watched, "/subscribe severity=loud").html.startswith("오류: 등급 'loud'은(는) 쓸 수 없습니다")
+    assert ask(watched, "/subscribe severity=loud").html.startswith("오류: 등급 'loud'는 쓸 수 없습니다")
     english = ask(watched, "/subscribe severity=loud", lang="en", chat=ADMIN, chat_type="private").html
     assert english == "Error: severity 'loud': use info, warning or critical"
     assert ask(watched, "/frobnicate").html == "알 수 없는 명령입니다. /help 를 보세요."

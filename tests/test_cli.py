@@ -126,9 +126,11 @@ def test_list_csv_and_table(initialised: str) -> None:
 
 
 def test_unknown_jurisdiction_is_a_one_line_error(initialised: str) -> None:
-    result = run_cli(["list", "--jurisdiction", "busan"], db_url=initialised)
+    result = run_cli(["--lang", "en", "list", "--jurisdiction", "busan"], db_url=initialised)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: unknown jurisdiction 'busan' (known: daegu, daejeon,")
+    korean = run_cli(["list", "--jurisdiction", "busan"], db_url=initialised)  # Korean by default
+    assert korean.stderr.startswith("오류: 지자체 'busan'이 없습니다 (등록된 지자체: daegu, daejeon,")
 
 
 def test_show_commitment_table_and_json(initialised: str) -> None:
@@ -149,7 +151,7 @@ def test_show_milestone(initialised: str) -> None:
 
 
 def test_show_unknown_code_suggests_close_ones(initialised: str) -> None:
-    result = run_cli(["show", "DJ-9-99"], db_url=initialised)
+    result = run_cli(["--lang", "en", "show", "DJ-9-99"], db_url=initialised)
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "error: no commitment or milestone with code 'DJ-9-99' (did you mean DJ-9"
@@ -157,13 +159,13 @@ def test_show_unknown_code_suggests_close_ones(initialised: str) -> None:
 
 
 def test_commands_on_uninitialised_database_say_to_run_init(sqlite_url: str) -> None:
-    result = run_cli(["list"], db_url=sqlite_url)
+    result = run_cli(["--lang", "en", "list"], db_url=sqlite_url)
     assert result.exit_code == 1
     assert result.stderr == f"error: database {sqlite_url} is not initialised: run `monitor init`\n"
 
 
 def test_unreachable_postgres_is_a_one_line_error() -> None:
-    result = run_cli(["list"], db_url="postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
+    result = run_cli(["--lang", "en", "list"], db_url="postgresql+psycopg://nobody:secret@127.0.0.1:1/none")
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: cannot use postgresql+psycopg://nobody:***@127.0.0.1:1/none:")
@@ -187,7 +189,7 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     missing = subprocess.run(
-        [sys.executable, "-m", "monitor", "show", "NOPE"],
+        [sys.executable, "-m", "monitor", "--lang", "en", "show", "NOPE"],
         env=env,
         capture_output=True,
         text=True,

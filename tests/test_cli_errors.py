@@ -41,7 +41,7 @@ def test_out_in_an_unwritable_place_names_the_path_and_the_reason(
 ) -> None:
     result = run_cli([*command, "--out", "/proc/x.html"], db_url=initialised)
     assert result.exit_code == 1
-    assert _one_line(result) == "error: /proc/x.html에 쓸 수 없습니다: 없는 폴더이거나 만들 수 없는 곳"
+    assert _one_line(result) == "오류: /proc/x.html에 쓸 수 없습니다: 없는 폴더이거나 만들 수 없는 곳"
     english = run_cli(["--lang", "en", *command, "--out", "/proc/x.html"], db_url=initialised)
     assert english.exit_code == 1
     assert _one_line(english) == (
@@ -60,7 +60,7 @@ def test_out_under_a_file_says_that_file_is_not_a_folder(
     result = run_cli([*command, "--out", str(target)], db_url=initialised)
     assert result.exit_code == 1
     line = _one_line(result)
-    assert line.startswith(f"error: {target}") and line.endswith(f"{blocker}는 폴더가 아니라 파일입니다")
+    assert line.startswith(f"오류: {target}") and line.endswith(f"{blocker}는 폴더가 아니라 파일입니다")
     english = run_cli(["--lang", "en", *command, "--out", str(target)], db_url=initialised)
     assert _one_line(english).endswith(f"{blocker} is a file, not a folder")
     assert blocker.read_text(encoding="utf-8") == "kept"
@@ -70,7 +70,7 @@ def test_out_under_a_file_says_that_file_is_not_a_folder(
 def test_out_in_a_read_only_folder_says_permission_denied(initialised: str) -> None:
     result = run_cli(["report", "digest", "--out", "/sys/digest.md"], db_url=initialised)
     assert result.exit_code == 1
-    assert _one_line(result) == "error: /sys/digest.md에 쓸 수 없습니다: 권한 없음"
+    assert _one_line(result) == "오류: /sys/digest.md에 쓸 수 없습니다: 권한 없음"
     english = run_cli(["--lang", "en", "report", "digest", "--out", "/sys/digest.md"], db_url=initialised)
     assert _one_line(english) == "error: cannot write /sys/digest.md: permission denied"
 
@@ -80,7 +80,7 @@ def test_out_that_is_a_folder_leaves_no_temporary_file(initialised: str, tmp_pat
     folder.mkdir()
     result = run_cli(["export", "--out", str(folder)], db_url=initialised)
     assert result.exit_code == 1
-    assert _one_line(result).startswith(f"error: {folder}에 쓸 수 없습니다: ")
+    assert _one_line(result).startswith(f"오류: {folder}에 쓸 수 없습니다: ")
     assert list(folder.iterdir()) == [] and not list(tmp_path.glob(".*.tmp"))
 
 
@@ -97,7 +97,7 @@ def test_a_bad_date_names_the_option(initialised: str, command: list[str], optio
     result = run_cli(command, db_url=initialised)
     assert result.exit_code == 2
     assert _one_line(result) == (
-        f"error: {option}: 'yesterday'는 날짜나 시각이 아닙니다 (예: 2026-07-01 또는 2026-07-01T09:00+09:00)"
+        f"오류: {option}: 'yesterday'는 날짜나 시각이 아닙니다 (예: 2026-07-01 또는 2026-07-01T09:00+09:00)"
     )
     english = run_cli(["--lang", "en", *command], db_url=initialised)
     assert english.exit_code == 2
@@ -128,7 +128,7 @@ def test_a_bad_config_file_is_one_line_naming_the_file(
     result = run_cli(["--config", str(config), "list"], db_url=sqlite_url)
     assert result.exit_code == 2
     line = _one_line(result)
-    assert line.startswith(f"error: {config}") and korean in line
+    assert line.startswith(f"오류: {config}") and korean in line
     english_result = run_cli(["--config", str(config), "--lang", "en", "list"], db_url=sqlite_url)
     assert english_result.exit_code == 2
     assert english in _one_line(english_result) and str(config) in english_result.stderr
@@ -138,7 +138,7 @@ def test_a_missing_config_file_says_so(sqlite_url: str, tmp_path: Path) -> None:
     result = run_cli(["--config", str(tmp_path / "none.toml"), "list"], db_url=sqlite_url)
     assert result.exit_code == 2
     assert _one_line(result) == (
-        f"error: {tmp_path / 'none.toml'}: 설정 파일이 없습니다 (--config 또는 MONITOR_CONFIG를 확인하세요)"
+        f"오류: {tmp_path / 'none.toml'}: 설정 파일이 없습니다 (--config 또는 MONITOR_CONFIG를 확인하세요)"
     )
 
 
@@ -147,7 +147,7 @@ def test_an_unreachable_database_is_one_line_without_the_password() -> None:
     result = run_cli(["list"], db_url=url)
     assert result.exit_code == 1
     line = _one_line(result)
-    assert line.startswith("error: 데이터베이스 postgresql+psycopg://nobody:***@127.0.0.1:1/none")
+    assert line.startswith("오류: 데이터베이스 postgresql+psycopg://nobody:***@127.0.0.1:1/none")
     assert line.endswith("(MONITOR_DATABASE_URL을 확인하세요)") and "secret" not in line
     english = run_cli(["--lang", "en", "list"], db_url=url)
     assert _one_line(english).startswith(
@@ -159,7 +159,7 @@ def test_a_database_in_a_file_that_is_no_folder_is_one_line(tmp_path: Path) -> N
     (tmp_path / "file").write_text("", encoding="utf-8")
     result = run_cli(["init"], db_url=f"sqlite:///{tmp_path}/file/monitor.sqlite3")
     assert result.exit_code == 1
-    assert _one_line(result).startswith("error: ")
+    assert _one_line(result).startswith("오류: ")
 
 
 USAGE_ERRORS = [

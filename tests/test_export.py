@@ -126,12 +126,22 @@ def test_export_keeps_corrections_and_leaves_out_history_entered_after_as_of(
 def test_csv_export_writes_one_excel_friendly_file_per_table(sqlite_seeded: str, tmp_path: Path) -> None:
     folder = tmp_path / "open-data"
     result = run_cli(
-        ["export", "--format", "csv", "--out", str(folder), "--as-of", "2026-11-22T15:00+09:00"],
+        [
+            "--lang",
+            "en",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            str(folder),
+            "--as-of",
+            "2026-11-22T15:00+09:00",
+        ],
         db_url=sqlite_seeded,
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
-    as_json = run_cli(["export", "--as-of", "2026-11-22T15:00+09:00"], db_url=sqlite_seeded)
+    as_json = run_cli(["--lang", "en", "export", "--as-of", "2026-11-22T15:00+09:00"], db_url=sqlite_seeded)
     tables = json.loads(as_json.stdout)["tables"]
     for name in TABLES:
         raw = (folder / f"{name}.csv").read_bytes()
@@ -154,7 +164,7 @@ def test_csv_export_writes_one_excel_friendly_file_per_table(sqlite_seeded: str,
         and agreement["title"] == "서울시-세종시 업무협약"
     )
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left behind
-    assert "byte-order mark (BOM)" in run_cli(["export", "--help"]).output
+    assert "byte-order mark (BOM)" in run_cli(["--lang", "en", "export", "--help"]).output
 
 
 def test_json_export_to_a_file(sqlite_seeded: str, tmp_path: Path) -> None:
@@ -169,7 +179,7 @@ def test_json_export_to_a_file(sqlite_seeded: str, tmp_path: Path) -> None:
 
 
 def test_csv_export_needs_a_folder(sqlite_seeded: str) -> None:
-    result = run_cli(["export", "--format", "csv"], db_url=sqlite_seeded)
+    result = run_cli(["--lang", "en", "export", "--format", "csv"], db_url=sqlite_seeded)
     assert result.exit_code != 0
     assert result.stdout == ""
     assert result.stderr.splitlines() == [

@@ -118,24 +118,48 @@ def test_an_official_removed_before_confirming_is_refused(roster: sessionmaker[S
 
 
 def test_roster_is_managed_from_the_cli(db_url: str) -> None:
-    assert run_cli(["init"], db_url).exit_code == 0
+    assert run_cli(["--lang", "en", "init"], db_url).exit_code == 0
     added = run_cli(
-        ["officials", "add", str(OFFICIAL), "--jurisdiction", "daegu", "--name", "혁신정책과"], db_url
+        [
+            "--lang",
+            "en",
+            "officials",
+            "add",
+            str(OFFICIAL),
+            "--jurisdiction",
+            "daegu",
+            "--name",
+            "혁신정책과",
+        ],
+        db_url,
     )
     assert added.exit_code == 0 and "→ daegu" in added.output
     again = run_cli(
-        ["officials", "add", str(OFFICIAL), "--jurisdiction", "daegu", "--name", "혁신정책과"], db_url
+        [
+            "--lang",
+            "en",
+            "officials",
+            "add",
+            str(OFFICIAL),
+            "--jurisdiction",
+            "daegu",
+            "--name",
+            "혁신정책과",
+        ],
+        db_url,
     )
     assert (
         again.exit_code != 0
         and again.output.strip() == f"error: user {OFFICIAL} is already an official of daegu"
     )
-    unknown = run_cli(["officials", "add", "7", "--jurisdiction", "busan", "--name", "x"], db_url)
+    unknown = run_cli(
+        ["--lang", "en", "officials", "add", "7", "--jurisdiction", "busan", "--name", "x"], db_url
+    )
     assert unknown.exit_code != 0 and "unknown jurisdiction 'busan'" in unknown.output
-    listed = run_cli(["officials", "list", "--format", "json"], db_url)
+    listed = run_cli(["--lang", "en", "officials", "list", "--format", "json"], db_url)
     assert f'"user_id": {OFFICIAL}' in listed.output and "busan" not in listed.output
-    assert run_cli(["officials", "remove", str(OFFICIAL)], db_url).exit_code == 0
-    assert run_cli(["officials", "list", "--format", "json"], db_url).output.strip() == "[]"
+    assert run_cli(["--lang", "en", "officials", "remove", str(OFFICIAL)], db_url).exit_code == 0
+    assert run_cli(["--lang", "en", "officials", "list", "--format", "json"], db_url).output.strip() == "[]"
 
 
 def test_cli_shows_refused_attempts(roster: sessionmaker[Session], db_url: str) -> None:

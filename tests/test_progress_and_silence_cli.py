@@ -216,9 +216,9 @@ def test_silence_add_list_remove(initialised: str) -> None:
     ],
 )
 def test_bad_silences_are_refused(initialised: str, args: list[str], message: str) -> None:
-    result = run_cli(["silence", "add", *args], db_url=initialised)
+    result = run_cli(["--lang", "en", "silence", "add", *args], db_url=initialised)
     assert result.exit_code in (1, 2) and message in result.stderr
-    assert run_cli(["silence", "remove", "9", "--by", "y"], db_url=initialised).exit_code == 1
+    assert run_cli(["--lang", "en", "silence", "remove", "9", "--by", "y"], db_url=initialised).exit_code == 1
 
 
 def test_metrics_per_jurisdiction(initialised: str) -> None:

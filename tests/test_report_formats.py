@@ -111,7 +111,7 @@ def test_report_out_writes_the_file_atomically_and_creates_folders(initialised: 
     ],
 )
 def test_report_mistakes_are_one_line_errors(initialised: str, args: list[str], needle: str) -> None:
-    result = run_cli(["report", *args], initialised)
+    result = run_cli(["--lang", "en", "report", *args], initialised)
     assert result.exit_code != 0
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and needle in line and result.stdout == ""

@@ -136,7 +136,7 @@ def test_failed_load_writes_nothing(tmp_path: Path, sqlite_url: str) -> None:
 
 def test_cli_validate_prints_file_line_errors_and_exits_1(tmp_path: Path) -> None:
     folder = _mini_with(tmp_path, "unit: 호", "unit: 채")
-    result = run_cli(["validate", str(folder)])
+    result = run_cli(["--lang", "en", "validate", str(folder)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"error: {folder}/mini.yaml:22: ")

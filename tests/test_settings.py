@@ -80,7 +80,7 @@ def test_unsupported_database_url_is_refused(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_bad_setting_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "monitor", "list"],
+        [sys.executable, "-m", "monitor", "--lang", "en", "list"],
         env={"MONITOR_LANGUAGE": "fr", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
@@ -116,6 +116,6 @@ def test_token_is_redacted_from_log_lines(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_bad_setting_via_cli_runner_exits_2(sqlite_url: str) -> None:
-    result = run_cli(["list"], db_url=sqlite_url, env={"MONITOR_TIMEZONE": "Nowhere/Land"})
+    result = run_cli(["--lang", "en", "list"], db_url=sqlite_url, env={"MONITOR_TIMEZONE": "Nowhere/Land"})
     assert result.exit_code == 2
     assert result.stderr.startswith("error: MONITOR_TIMEZONE: unknown time zone")

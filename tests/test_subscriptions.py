@@ -116,11 +116,11 @@ def test_cli_subscribes_lists_and_unsubscribes(db_url: str) -> None:
 
 
 def test_cli_subscribe_with_unknown_filters_fails_in_one_line(db_url: str) -> None:
-    assert run_cli(["init"], db_url).exit_code == 0
-    wrong_place = run_cli(["subscribe", "42", "--jurisdiction", "busan"], db_url)
+    assert run_cli(["--lang", "en", "init"], db_url).exit_code == 0
+    wrong_place = run_cli(["--lang", "en", "subscribe", "42", "--jurisdiction", "busan"], db_url)
     assert wrong_place.exit_code != 0
     assert wrong_place.output.strip().startswith("error: unknown jurisdiction 'busan'")
     assert len(wrong_place.output.strip().splitlines()) == 1
-    wrong_code = run_cli(["subscribe", "42", "--prefix", "XX-9"], db_url)
+    wrong_code = run_cli(["--lang", "en", "subscribe", "42", "--prefix", "XX-9"], db_url)
     assert wrong_code.exit_code != 0 and "matches no commitment" in wrong_code.output
-    assert run_cli(["subscriptions", "--format", "json"], db_url).output.strip() == "[]"
+    assert run_cli(["--lang", "en", "subscriptions", "--format", "json"], db_url).output.strip() == "[]"

@@ -122,7 +122,7 @@ def test_answers_carry_seed_text_through_html_parsing(
     assert "R&D 지원" in fake.visible_text(show_rnd)
     assert "백초 <THE 100sec>" in fake.visible_text(show_quote)
     assert show_rnd.parse_mode == show_quote.parse_mode == "HTML"
-    assert fake.visible_text(unknown) == "오류: '나흘'은(는) 지자체도 공약 코드도 아닙니다"
+    assert fake.visible_text(unknown) == "오류: '나흘'은 지자체도 공약 코드도 아닙니다"
     assert fake.visible_text(usage) == "사용법: /show CODE"
 
 

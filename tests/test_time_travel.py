@@ -68,9 +68,9 @@ def test_check_table_and_unknown_jurisdiction(initialised: str) -> None:
         table.exit_code == 0 and "SEOUL-SEJONG-2023.signing" in table.stdout and "개최 미확인" in table.stdout
     )
     assert "SEOUL-DAEJEON" not in table.stdout
-    bad = run_cli(["check", "--jurisdiction", "mars"], db_url=initialised)
+    bad = run_cli(["--lang", "en", "check", "--jurisdiction", "mars"], db_url=initialised)
     assert bad.exit_code == 1 and bad.stderr.startswith("error: unknown jurisdiction 'mars'")
-    worse = run_cli(["check", "--as-of", "yesterday"], db_url=initialised)
+    worse = run_cli(["--lang", "en", "check", "--as-of", "yesterday"], db_url=initialised)
     assert worse.exit_code == 2 and "not an ISO 8601" in worse.stderr
 
 
@@ -126,6 +126,7 @@ def test_replay_table_summary_and_bad_step(initialised: str) -> None:
     assert result.stdout.splitlines()[0] == "2023-01-08T00:00 daegu — 14"
     assert result.stdout.strip().endswith("메시지 1건, 알림 14건")
     bad = run_cli(
-        ["replay", "--from", "2023-01-07", "--to", "2023-01-09", "--step", "often"], db_url=initialised
+        ["--lang", "en", "replay", "--from", "2023-01-07", "--to", "2023-01-09", "--step", "often"],
+        db_url=initialised,
     )
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --step:")

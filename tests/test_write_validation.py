@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def imported(db_url: str, path: Path, *args: str) -> Result:
 
 def error_line(result: Result) -> str:
     [line] = result.stderr.strip().splitlines()
-    return line.removeprefix("error: ")
+    return line.removeprefix("오류: ").removeprefix("error: ")
 
 
 def test_a_value_on_a_budget_tranche_is_refused_by_the_cli_and_nothing_is_written(
@@ -98,7 +99,7 @@ def test_an_amount_far_past_the_plan_is_refused_until_confirmed_on_the_cli(
     confirmed = log(db_url, SMALL, "--executed", "1,000", "--confirm")
     assert confirmed.exit_code == 0, confirmed.output
     [report] = reports(roster)
-    assert (report.executed_amount, report.value) == (1000, None)
+    assert report.executed_amount == Decimal(1000) and report.value is None
 
 
 def test_how_far_past_the_plan_is_a_setting(roster: sessionmaker[Session], db_url: str) -> None:
@@ -120,7 +121,7 @@ def test_the_import_refuses_the_same_mistakes_with_the_same_words_as_the_cli(
         code = SMALL if "executed" in row else TRANCHE
         from_file = imported(db_url, sheet(tmp_path, code, **row))
         assert from_file.exit_code == 2
-        problem = from_file.stderr.splitlines()[0].removeprefix(f"error: sheet.csv:2:{column}: ")
+        problem = from_file.stderr.splitlines()[0].removeprefix(f"오류: sheet.csv:2:{column}: ")
         assert problem == error_line(log(db_url, code, *cli_args))
     assert reports(roster) == [] and status_changes(roster) == before
 
@@ -138,7 +139,7 @@ def test_the_import_writes_an_amount_far_past_the_plan_with_confirm(
     confirmed = imported(db_url, path, "--confirm")
     assert confirmed.exit_code == 0, confirmed.output
     [report] = reports(roster)
-    assert (report.executed_amount, report.as_of) == (1000, date(2026, 10, 31))
+    assert report.executed_amount == Decimal(1000) and report.as_of == date(2026, 10, 31)
 
 
 def test_the_bot_asks_to_confirm_an_amount_far_past_the_plan_and_writes_it_only_then(

@@ -20,6 +20,7 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.errors import Failed, report
+from monitor.cli.help_ko import help_language, localize
 
 
 class MonitorGroup(click.Group):
@@ -45,6 +46,7 @@ class MonitorGroup(click.Group):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        localize(self, help_language(argv))  # help texts in the user's language (Korean by default)
         try:
             result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except Failed as failed:

@@ -17,7 +17,7 @@ import click
 
 from monitor.cli.click_ko import message, usage_error_lines
 from monitor.cli.context import AppContext
-from monitor.errors import Localized, MonitorError, SeedError
+from monitor.errors import MonitorError, SeedError
 from monitor.files import os_reason
 from monitor.i18n import t
 from monitor.vocab import Lang
@@ -42,13 +42,13 @@ def report(exc: BaseException, argv: Sequence[str], app: AppContext | None) -> i
     elif isinstance(exc, click.UsageError):
         lines, code = usage_error_lines(exc, lang), exc.exit_code
     elif isinstance(exc, click.ClickException | click.Abort):
-        lines, code = [_line(message(exc, lang) if isinstance(exc, click.ClickException) else "")], 1
+        lines, code = [_line(message(exc, lang) if isinstance(exc, click.ClickException) else "", lang)], 1
     elif isinstance(exc, MonitorError):
         lines, code = _monitor_error(exc, lang), exc.exit_code
     elif _is_operational_error(exc):
-        lines, code = [_line(_database(exc, app, lang))], 1
+        lines, code = [_line(_database(exc, app, lang), lang)], 1
     elif isinstance(exc, OSError):
-        lines, code = [_line(_os_error(exc, lang))], 1
+        lines, code = [_line(_os_error(exc, lang), lang)], 1
     else:
         return None
     for line in lines:
@@ -56,9 +56,9 @@ def report(exc: BaseException, argv: Sequence[str], app: AppContext | None) -> i
     return code
 
 
-def _line(text: str) -> str:
-    """The prefix stays `error: ` in both languages: it is what scripts and people search for."""
-    return f"error: {text}"
+def _line(text: str, lang: Lang = "en") -> str:
+    """`오류: …` in Korean, `error: …` in English."""
+    return f"{t('error.prefix', lang)}: {text}"
 
 
 def _interrupted(exc: BaseException) -> bool:
@@ -69,11 +69,10 @@ def _interrupted(exc: BaseException) -> bool:
 
 
 def _monitor_error(exc: MonitorError, lang: Lang) -> list[str]:
-    """Errors made for the CLI's two languages are shown in the user's; the others still in English."""
-    if isinstance(exc, Localized):
-        return [_line(exc.localized(lang))]
+    """In the user's language (an error without a Korean text shows its English); a seed file's
+    problems first, one per line (file:line: message)."""
     problems = exc.problems if isinstance(exc, SeedError) else []
-    return [f"error: {text}" for text in (*problems, str(exc))]
+    return [_line(text, lang) for text in (*problems, exc.localized(lang))]
 
 
 def _database(exc: BaseException, app: AppContext | None, lang: Lang) -> str:

@@ -405,6 +405,20 @@ HELP_KO: dict[str, str] = {
         "전에 공개한 머리(SEQ:HASH 또는 HASH): 아직 체인에 있는지 확인합니다."
     ),
     "Machine-readable result.": "기계가 읽을 수 있는 결과.",
+    # monitor pledger
+    "Whose promise: candidates and officeholders, their terms and election outcomes (공약 주체).": (
+        "누구의 약속인가: 후보와 현직 단체장, 그 임기와 선거 결과 (공약 주체)."
+    ),
+    "Record that candidate KEY was elected: their pledges become the officeholder's from the term start.": (
+        "후보 KEY가 당선되었음을 기록합니다: 그 공약은 임기 시작일부터 현직 단체장의 공약이 됩니다."
+    ),
+    "The day the outcome holds from (default: the election day).": "결과가 효력을 갖는 날 (기본값: 선거일).",
+    "Every pledger: role, office, term, election, outcome, how many commitments are theirs.": (
+        "모든 공약 주체: 역할, 직위, 임기, 선거, 결과, 그에게 속한 공약 수."
+    ),
+    "Record that candidate KEY lost: no alert on their pledges any more.": (
+        "후보 KEY가 낙선했음을 기록합니다: 그 공약에는 더 이상 경보를 보내지 않습니다."
+    ),
     # click's own options (--help, confirmation_option)
     "Show this message and exit.": "이 도움말을 보여 주고 끝냅니다.",
     "Confirm the action without prompting.": "묻지 않고 그대로 실행합니다.",

@@ -81,14 +81,15 @@ def place_names(places: Mapping[str, NamedPlace], slugs: Iterable[str], lang: La
 
 
 def target_text(row: dict[str, Any]) -> str:
-    """What a milestone asks for, for people: 5,000 호 / 565 백만원 / 30~35 만원 매월."""
+    """What a milestone asks for, for people: 5,000호 / 565백만원 / 30~35만원 / 매월 (units follow the
+    number without a space, as in the rules' reasons and the reports)."""
     if row["kind"] == "budget":
-        return f"{amount(row['planned_amount'])} 백만원"
+        return f"{amount(row['planned_amount'])}백만원"
     if row["target"] is None:
         return (row["unit"] and f"({row['unit']})") or ""
     value = amount(row["target"]) + (f"~{amount(row['target_max'])}" if row["target_max"] else "")
     cadence = f" / {row['cadence']}" if row["cadence"] else ""
-    return f"{value} {row['unit'] or ''}{cadence}".strip()
+    return f"{value}{row['unit'] or ''}{cadence}".strip()
 
 
 def listed_due(row: dict[str, Any]) -> str:

@@ -59,6 +59,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.election": ("선거일", "Election"),
     "col.outcome": ("결과", "Outcome"),
     "col.count": ("공약 수", "Commitments"),
+    "col.pledgers": ("공약 주체", "Pledged by"),
+    "pledger.election": ("{on} 선거: {outcome}", "election {on}: {outcome}"),
     "pledger.role.candidate": ("후보", "candidate"),
     "pledger.role.officeholder": ("현직", "officeholder"),
     "pledger.outcome.pending": ("미정", "pending"),
@@ -236,15 +238,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "summary.no_rows": ("조건에 맞는 마일스톤이 없습니다.", "No milestones match."),
     # findings
     "finding.budget_row_total": (
-        "{records}: 연차별 금액 합계 {computed}이(가) 공표된 총계 {published}와 다릅니다 (차이 {difference})",
+        "{records}: 연차별 금액 합계 {computed}이(가) 공표된 총계 {published}와(과) 다릅니다 (차이 {difference})",
         "{records}: the year columns add up to {computed}, the published total is {published} (difference {difference})",
     ),
     "finding.budget_children": (
-        "{records}: 하위 사업의 {column} 합계 {computed}이(가) 상위 금액 {published}와 다릅니다 (차이 {difference})",
+        "{records}: 하위 사업의 {column} 합계 {computed}이(가) 상위 금액 {published}와(과) 다릅니다 (차이 {difference})",
         "{records}: the children's {column} add up to {computed}, the parent says {published} (difference {difference})",
     ),
     "finding.budget_published_total": (
-        "최상위 사업의 {column} 합계 {computed}이(가) 공표된 {records} {published}와 다릅니다 (차이 {difference})",
+        "최상위 사업의 {column} 합계 {computed}이(가) 공표된 {records} {published}와(과) 다릅니다 (차이 {difference})",
         "the top-level lines' {column} add up to {computed}, the published {records} is {published} (difference {difference})",
     ),
     "finding.conflicting_statement": (

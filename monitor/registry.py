@@ -150,6 +150,22 @@ def _status_row(change: m.StatusChange) -> dict[str, Any]:
     }
 
 
+def pledger_row(p: m.Pledger) -> dict[str, Any]:
+    """Whose promise: the person, role, office, term and election outcome as recorded."""
+    return {
+        "key": p.key,
+        "name": p.name,
+        "role": p.role,
+        "office": p.office,
+        "term": p.term,
+        "term_start": p.term_start.isoformat(),
+        "term_end": p.term_end.isoformat() if p.term_end else None,
+        "election_on": p.election_on.isoformat() if p.election_on else None,
+        "outcome": p.outcome,
+        "outcome_on": p.outcome_on.isoformat() if p.outcome_on else None,
+    }
+
+
 def report_row(report: m.ProgressReport, tz: ZoneInfo) -> dict[str, Any]:
     return {
         "id": report.id,
@@ -190,6 +206,7 @@ def commitment_detail(session: Session, commitment: m.Commitment, tz: ZoneInfo) 
         },
         "budget_total": _text(commitment.budget_total),
         "non_budget": commitment.non_budget,
+        "pledgers": [pledger_row(p) for p in commitment.pledgers],
         "official_status": _status_row(status) if status else None,
         "status_history": [_status_row(c) for c in commitment.status_changes],
         "parent": commitment.parent.code if commitment.parent else None,

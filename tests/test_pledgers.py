@@ -5,6 +5,7 @@ pass alike, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,27 @@ def test_whose_promise_follows_the_outcome_and_its_day() -> None:
     assert pledge_at([elected], day).role is PledgerRole.OFFICEHOLDER  # type: ignore[union-attr]
     assert pledge_at([lost], day).lost and not pledge_at([lost], earlier).lost  # type: ignore[union-attr]
     assert pledge_at([lost, sitting], day).role is PledgerRole.OFFICEHOLDER  # type: ignore[union-attr]
+
+
+def test_views_show_whose_promise_it_is(sqlite_url: str) -> None:
+    """show names the pledger; check marks a candidate's pledge in its table and JSON."""
+    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    shown = run_cli(["show", "DJ-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    assert "공약 주체: 후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)" in shown
+    sitting = run_cli(["show", "SEOGU-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    assert (
+        "공약 주체: 현직 김이강" in sitting and "선거" not in sitting.split("공약 주체", 1)[1].split("\n")[0]
+    )
+    at = ["--as-of", "2026-12-01T09:00:00+09:00", "--jurisdiction", "daejeon"]
+    rows = json.loads(run_cli(["check", "--format", "json", *at], db_url=sqlite_url).stdout)
+    stale = next(r for r in rows if r["code"] == "DJ-1-1")
+    assert stale["pledge"] == {"role": "candidate", "outcome": "pending", "names": ["허태정"]}
+    table = run_cli(["check", *at], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    assert "(후보)" in table
+    sejong = json.loads(
+        run_cli(
+            ["check", "--format", "json", "--as-of", "2026-12-01", "--jurisdiction", "sejong"],
+            db_url=sqlite_url,
+        ).stdout
+    )
+    assert all(r["pledge"] is None or r["pledge"]["role"] == "officeholder" for r in sejong)

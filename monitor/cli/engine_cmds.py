@@ -119,6 +119,7 @@ def evaluation_json(e: Evaluation, tz: ZoneInfo, lang: Lang) -> dict[str, Any]:
         "reason_ko": e.reason.ko,
         "reason_en": e.reason.en,
         "details": e.details.to_json(),
+        "pledge": _pledge_json(e),
     }
 
 
@@ -177,7 +178,9 @@ def _check_table(view: Tables, now: datetime, found: list[Evaluation], scope: sn
             e.subject,
             e.title,
             place_name(view.places, e.jurisdiction, lang),
-            label(CONDITION_LABELS, e.condition, lang) + (f" ({e.stage})" if e.stage else ""),
+            label(CONDITION_LABELS, e.condition, lang)
+            + (f" ({e.stage})" if e.stage else "")
+            + _whose(e, lang),
             minute(e.since, tz),
             evaluation_deadline(e, tz),
             e.reason.text(lang),
@@ -194,6 +197,21 @@ def _check_table(view: Tables, now: datetime, found: list[Evaluation], scope: sn
         included = t("summary.included", lang, places=view.parties(scope.jurisdictions))
         view.app.console.print(included, markup=False, highlight=False)
     view.app.console.print(_check_footer(found, lang), markup=False, highlight=False)
+
+
+def _whose(e: Evaluation, lang: Lang) -> str:
+    """ "(후보)" under the state of a candidate's pledge (before the outcome is recorded): a watchdog
+    reads a candidate's book differently from an officeholder's commitments."""
+    if e.pledge is None or not e.pledge.candidate:
+        return ""
+    return f"\n({t('pledger.role.candidate', lang)})"
+
+
+def _pledge_json(e: Evaluation) -> dict[str, Any] | None:
+    """Whose promise the state is about: role, outcome and names (null where no pledger is recorded)."""
+    if e.pledge is None:
+        return None
+    return {"role": e.pledge.role.value, "outcome": e.pledge.outcome.value, "names": list(e.pledge.names)}
 
 
 def _check_footer(found: list[Evaluation], lang: Lang) -> str:

@@ -192,6 +192,7 @@ def _print_commitment_detail(view: Tables, d: dict[str, Any]) -> None:
             ("col.kind", CommitmentKind(d["kind"]).label(lang)),
             ("col.category", d["category"]),
             ("col.parties", view.parties(d["parties"])),
+            ("col.pledgers", "; ".join(pledger_text(p, lang) for p in d["pledgers"])),
             ("col.department", d["department"]),
             ("col.period", f"{period['start'] or ''} ~ {period['end'] or ''}"),
             ("col.parent", d["parent"]),
@@ -245,6 +246,16 @@ def _evidence(lang: Lang, into: int) -> Col:
 
 def _units(milestones: list[dict[str, Any]]) -> dict[str | None, str]:
     return {ms["code"]: ms["unit"] or "" for ms in milestones}
+
+
+def pledger_text(p: dict[str, Any], lang: Lang) -> str:
+    """Whose promise, for people: "후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)"."""
+    role = t(f"pledger.role.{p['role']}", lang)
+    about = [p["office"], p["term"]]
+    if p["role"] == "candidate":
+        outcome = t(f"pledger.outcome.{p['outcome']}", lang)
+        about.append(t("pledger.election", lang, on=p["election_on"] or "", outcome=outcome))
+    return f"{role} {p['name']} ({', '.join(about)})"
 
 
 def _print_status_history(view: Tables, history: list[dict[str, Any]]) -> None:

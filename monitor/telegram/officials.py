@@ -88,7 +88,7 @@ def _dry_run(session: Session, entry: ProgressInput, request: Request, env: Env)
     Figures far past the plan or target are not refused here: the warning is returned, to be confirmed."""
     with Session(bind=session.get_bind()) as scratch:
         try:
-            log_progress(scratch, entry, request.now, env.tz)
+            log_progress(scratch, entry, request.now, env.tz, env.plausible_factor)
         except WriteRefused as refused:
             if not refused.unconfirmed:
                 raise
@@ -169,7 +169,13 @@ def confirm(session: Session, request: Request, env: Env) -> Reply:
             session, request, "no longer an official of this jurisdiction", say("not_official", env.lang)
         )
         return Reply(reply.html, edit=True)
-    log_progress(session, _entry(pending.request, reporter(official, request)), request.now, env.tz)
+    log_progress(
+        session,
+        _entry(pending.request, reporter(official, request)),
+        request.now,
+        env.tz,
+        env.plausible_factor,
+    )
     pending.state = "confirmed"
     chats.record_attempt(
         session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,7 @@ class Env:
     confirm_ttl: timedelta = timedelta(minutes=10)
     list_limit: int = 15  # lines of a list before "… and N more"
     rule_config: RuleConfig | None = None  # the daemon's rules (default: the defaults in `tz`)
+    plausible_factor: Decimal = Decimal("1.5")  # the `plausible_factor` setting: /log confirms above it
 
     @property
     def rules(self) -> RuleConfig:

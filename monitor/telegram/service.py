@@ -71,6 +71,7 @@ def build_telegram(
         lang=settings.language,
         confirm_ttl=settings.telegram_confirm_timeout,
         rule_config=RuleConfig.from_settings(settings),
+        plausible_factor=settings.plausible_factor,
     )
     bot = TelegramBot(app, sessions, notifier, env, clock, kick)
     return Telegram(notifier, bot, chats.failure_hook(settings.telegram_admin_chat_id, clock))

@@ -153,7 +153,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "기록됨: {code} {what} (기준일 {as_of}, 보고자 {by})",
         "Logged: {code} {what} (as of {as_of}, by {by})",
     ),
-    # the one check of every write (monitor/progress.py `check_report`): CLI, import, bot, API
+    # the one check of every write (monitor/writecheck.py `check_report`): CLI, import, bot, API
     "write.raw": ("{message}", "{message}"),
     "write.negative": ("{label} {amount}은(는) 음수입니다", "{name} {amount} is negative"),
     "write.commitment": (

@@ -22,9 +22,10 @@ from monitor.db import migrate
 from monitor.db.engine import make_engine, make_session_factory
 from monitor.notify.base import Batch, Delivered, DeliveryResult
 from monitor.notify.sender import RetryPolicy, Sender, SendStats
-from monitor.progress import ProgressInput, log_progress
+from monitor.progress import log_progress
 from monitor.rules import RuleConfig
 from monitor.seeds import SeedResult, load_seeds
+from monitor.writecheck import ProgressInput
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -230,23 +229,28 @@ def test_a_bad_lang_is_a_korean_usage_error() -> None:
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    """A real interrupt: SIGINT to `monitor replay` over many years (it runs long enough)."""
+    """A real interrupt: SIGINT to `monitor replay` over many years, once it has printed its first step."""
     db = f"sqlite:///{tmp_path}/m.sqlite3"
     env = {**os.environ, "MONITOR_DATABASE_URL": db, "MONITOR_SEEDS_DIR": str(SEEDS), "HOME": str(tmp_path)}
     monitor = [sys.executable, "-m", "monitor"]
     subprocess.run([*monitor, "init"], env=env, cwd=tmp_path, check=True, capture_output=True)
     out = tmp_path / "digest.md"
     process = subprocess.Popen(
-        [*monitor, "replay", "--from", "2000-01-01", "--to", "2090-01-01", "--step", "1h"],
+        [*monitor, "replay", "--from", "2022-12-25", "--to", "2090-01-01", "--step", "1h"],
         env=env,
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a test runner's worker may ignore SIGINT, and a child inherits that: restore the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(4)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        assert process.stdout is not None and process.stdout.readline()  # running: it printed a step
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines() == ["중단되었습니다 (Ctrl-C)"]

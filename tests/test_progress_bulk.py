@@ -22,7 +22,8 @@ from monitor.db.chain import HEAD_KEY
 from monitor.errors import InputError
 from monitor.history.verify import verify
 from monitor.imports import ImportOutcome, ImportRejected, import_progress
-from monitor.progress import Batch, ProgressInput, log_progress
+from monitor.progress import Batch, log_progress
+from monitor.writecheck import ProgressInput
 from tests.conftest import _postgres_schema_url
 from tests.factories import NOW, SEOUL, load_shipped_seeds, migrated_engine, sessions_for
 from tests.test_progress_import import OFFICIAL, korean, on_roster, write_csv

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import models as m
-from monitor.progress import ProgressInput, check_report
 from monitor.telegram import chats
+from monitor.writecheck import ProgressInput, check_report
 from tests.factories import NOW, run_cli
 from tests.telegram_factories import OFFICIAL, ask, press
 

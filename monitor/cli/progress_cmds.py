@@ -88,9 +88,10 @@ def log_command(
     on the roster, or outside its jurisdiction, is refused (exit code 3) and the refusal is recorded.
     """
     from monitor.db.models import ProgressReport
-    from monitor.progress import ProgressInput, WriteRefused, log_progress
+    from monitor.progress import log_progress
     from monitor.registry import find_code
     from monitor.scope import Actor, authorize, scoped_write
+    from monitor.writecheck import ProgressInput, WriteRefused
 
     if held and status not in (None, "held"):
         raise InputError("--held and --status disagree")

@@ -30,10 +30,11 @@ from monitor.imports.existing import already_recorded
 from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.read import read_table
 from monitor.imports.validate import Parsed, parse_rows
-from monitor.progress import PLAUSIBLE_FACTOR, Batch, WriteProblem, WriteRefused
+from monitor.progress import Batch
 from monitor.scope import Actor, authorize, scoped_write
 from monitor.timeutil import local_date
 from monitor.vocab import Channel, Lang
+from monitor.writecheck import PLAUSIBLE_FACTOR, WriteProblem, WriteRefused
 
 COMMAND = "progress import"
 

@@ -17,9 +17,9 @@ from monitor.errors import NotFoundError
 from monitor.imports.columns import Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.validate import AMOUNT_UNIT, RowUpdate
-from monitor.progress import ProgressInput, check_report
 from monitor.registry import find_code
 from monitor.vocab import Channel, FundingSource
+from monitor.writecheck import ProgressInput, check_report
 
 Target = m.Commitment | m.Milestone
 _CHUNK = 500

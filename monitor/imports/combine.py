@@ -13,8 +13,8 @@ from monitor.imports.check import Target, fixed_source, total
 from monitor.imports.columns import Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.validate import RowUpdate
-from monitor.progress import ProgressInput, milestone_status
 from monitor.vocab import Channel, FundingSource, Status
+from monitor.writecheck import ProgressInput, milestone_status
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from monitor.db import models as m
 from monitor.imports.check import Target
 from monitor.imports.combine import Planned
-from monitor.progress import ProgressInput
+from monitor.writecheck import ProgressInput
 
 _CHUNK = 500
 

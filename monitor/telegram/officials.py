@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.progress import ProgressInput, WriteRefused, log_progress
+from monitor.progress import log_progress
 from monitor.registry import find_code
 from monitor.scope import Actor, official_for
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, UsageError, h
 from monitor.telegram.texts import say
 from monitor.vocab import Channel
+from monitor.writecheck import ProgressInput, WriteRefused
 
 CONFIRM, CANCEL = "yes", "no"
 

@@ -17,6 +17,7 @@ import click
 
 from monitor.cli.click_ko import message, usage_error_lines
 from monitor.cli.context import AppContext
+from monitor.cli.help_ko import option_value
 from monitor.errors import MonitorError, SeedError
 from monitor.files import os_reason
 from monitor.i18n import t
@@ -97,26 +98,13 @@ def _is_operational_error(exc: BaseException) -> bool:
 def language(argv: Sequence[str], app: AppContext | None) -> Lang:
     """`--lang` wherever it is on the command line (even after the mistake), else the `language`
     setting; Korean when neither can be read (the mistake may be in the settings themselves)."""
-    given = _option_value(argv, "--lang")
+    given = option_value(argv, "--lang")
     if given in ("ko", "en"):
         return "en" if given == "en" else "ko"
     if app is None:
-        config = _option_value(argv, "--config")
+        config = option_value(argv, "--config")
         app = AppContext(config_file=Path(config) if config else None, lang=None, verbose=0)
     try:
         return app.lang
     except Exception:  # a broken setting is reported by itself; its message needs a language
         return "ko"
-
-
-def _option_value(argv: Sequence[str], option: str) -> str | None:
-    """The last value given to `option` (`--lang en` or `--lang=en`) before a `--`."""
-    value = None
-    for index, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == option and index + 1 < len(argv):
-            value = argv[index + 1]
-        elif arg.startswith(f"{option}="):
-            value = arg.partition("=")[2]
-    return value

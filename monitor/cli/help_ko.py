@@ -150,9 +150,9 @@ def help_language(argv: Sequence[str], environ: Mapping[str, str] | None = None)
     TOML file of `--config` or MONITOR_CONFIG, as in monitor/settings.py), else Korean. A file that
     cannot be read is skipped: help never fails."""
     env = os.environ if environ is None else environ
-    config = _option_value(argv, "--config") or env.get("MONITOR_CONFIG")
+    config = option_value(argv, "--config") or env.get("MONITOR_CONFIG")
     sources: tuple[Callable[[], str | None], ...] = (
-        lambda: _option_value(argv, "--lang"),
+        lambda: option_value(argv, "--lang"),
         lambda: _env_value(env.items()),
         lambda: _dotenv_value(Path(".env")),
         lambda: _toml_value(Path(config)) if config else None,
@@ -164,7 +164,7 @@ def help_language(argv: Sequence[str], environ: Mapping[str, str] | None = None)
     return "ko"
 
 
-def _option_value(argv: Sequence[str], option: str) -> str | None:
+def option_value(argv: Sequence[str], option: str) -> str | None:
     """The last value given to `option` (`--lang en` or `--lang=en`) before a `--`."""
     value = None
     for index, arg in enumerate(argv):

@@ -106,6 +106,7 @@ def report_figures(r: dict[str, Any], unit: str, lang: Lang) -> str:
     for key, label in (("executed_amount", "shown.executed"), ("secured_amount", "shown.secured")):
         if r[key] is not None:
             parts.append(f"{t(label, lang)} {amount(r[key])}{unit or '백만원'}")
-    if r["status"]:
-        parts.append(MilestoneStatus(r["status"]).label(lang))
+    if r["status"]:  # a milestone status by its label; an official status (정상추진 …) as recorded
+        known = {status.value: status for status in MilestoneStatus}
+        parts.append(known[r["status"]].label(lang) if r["status"] in known else r["status"])
     return " · ".join(parts)

@@ -117,16 +117,12 @@ def log_command(
             row = log_progress(session, entry, now, app.settings.tz, app.settings.plausible_factor)
         except WriteRefused as refused:  # the same words as `progress import`, in the chosen language
             raise InputError(refused.render(app.lang)) from None
-        what = " ".join(
-            f"{k}={v}"
-            for k, v in (
-                ("value", entry.value),
-                ("status", entry.status),
-                ("executed", entry.executed),
-                ("secured", entry.secured),
-            )
-            if v is not None
-        )
+        from monitor.display import report_figures
+
+        unit = row.milestone.unit if isinstance(row, ProgressReport) and row.milestone else None
+        figures = {"value": entry.value, "status": entry.status}
+        figures |= {"executed_amount": entry.executed, "secured_amount": entry.secured}
+        what = report_figures(figures, unit or "", app.lang)
         click.echo(
             t(
                 "summary.logged",

@@ -199,3 +199,12 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert missing.stderr.startswith("error: no commitment or milestone with code 'NOPE'")
     assert "Traceback" not in missing.stderr
+
+
+def test_format_help_offers_only_the_commands_formats() -> None:
+    """`check` offers a table and JSON: its help must not promise CSV (`list` does offer it)."""
+    check = run_cli(["--lang", "en", "check", "--help"]).stdout
+    assert "[table|json]" in check and "CSV" not in check
+    assert "CSV" not in run_cli(["check", "--help"]).stdout
+    listing = run_cli(["--lang", "en", "list", "--help"]).stdout
+    assert "[table|json|csv]" in listing and "JSON or CSV" in listing

@@ -43,6 +43,9 @@ HELP_KO: dict[str, str] = {
     "Only items this jurisdiction, or one below it, is party to (gwangju covers gwangju-seo).": (
         "이 지자체나 그 하위 지자체가 당사자인 항목만 (gwangju는 gwangju-seo도 포함)."
     ),
+    "Output format: a table for people, JSON for programs.": (
+        "출력 형식: 사람이 읽을 표, 프로그램이 읽을 JSON."
+    ),
     "Output format: a table for people, JSON or CSV for programs.": (
         "출력 형식: 사람이 읽을 표, 프로그램이 읽을 JSON 또는 CSV."
     ),

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from monitor.vocab import Lang
 
 FORMATS = ("table", "json", "csv")
+# --format's help says only what the command offers (`check` has no CSV)
+FORMAT_HELP = {
+    True: "Output format: a table for people, JSON or CSV for programs.",
+    False: "Output format: a table for people, JSON for programs.",
+}
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +36,7 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
         type=click.Choice(choices or FORMATS),
         default=default,
         show_default=True,
-        help="Output format: a table for people, JSON or CSV for programs.",
+        help=FORMAT_HELP["csv" in (choices or FORMATS)],
     )
 
 

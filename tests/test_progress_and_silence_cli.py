@@ -57,9 +57,7 @@ def test_logging_a_value_with_evidence(initialised: str) -> None:
         db_url=initialised,
     )
     assert result.exit_code == 0, result.output
-    assert (
-        result.stdout.strip() == "Logged: DJ-9-3.youth-housing 1,200호 (as of 2026-10-31, by 청년정책과)"
-    )
+    assert result.stdout.strip() == "Logged: DJ-9-3.youth-housing 1,200호 (as of 2026-10-31, by 청년정책과)"
     [report] = _reports(initialised)
     assert (str(report.value), report.note, report.evidence, report.reporter) == (
         "1200",

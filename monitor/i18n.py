@@ -66,6 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pledger.outcome.pending": ("미정", "pending"),
     "pledger.outcome.elected": ("당선", "elected"),
     "pledger.outcome.lost": ("낙선", "lost"),
+    "report.candidate_pledges": ("후보 공약 {count}", "a candidate's: {count}"),
     "pledge.label.candidate": ("공약 — 후보 {names}", "pledge — candidate {names}"),
     "pledge.label.officeholder": ("공약 — {names}", "pledge — {names}"),
     "pledger.elected": (

@@ -99,7 +99,10 @@ def compute(
             for place in commitment.parties:
                 metrics = cell(place, commitment.code)
                 metrics.items += 1
-                metrics.kinds[KIND_FAMILIES.get(commitment.kind, "pledges")] += 1
+                family = KIND_FAMILIES.get(commitment.kind, "pledges")
+                metrics.kinds[family] += 1
+                if family == "pledges" and commitment.pledge is not None and commitment.pledge.candidate:
+                    metrics.kinds["candidate_pledges"] += 1  # a candidate's, before the outcome
                 metrics.statuses[commitment.official_status or "unreported"] += 1
     pairs = list(milestones)
     for facts, _summary, executed, secured in _top_level_tranches(pairs, by_code):

@@ -212,3 +212,29 @@ def test_views_show_whose_promise_it_is(sqlite_url: str) -> None:
         ).stdout
     )
     assert all(r["pledge"] is None or r["pledge"]["role"] == "officeholder" for r in sejong)
+
+
+def test_the_status_report_counts_a_candidates_pledges_apart(sqlite_url: str) -> None:
+    """Daejeon's 37 pledges are candidate 허태정's until the outcome is recorded; Gwangju Seo-gu's are not."""
+    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    at = ["--as-of", "2026-12-01T09:00:00+09:00", "--format", "json"]
+    daejeon = json.loads(
+        run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
+    )
+    total = next(row for row in daejeon["rows"] if row["is_total"])
+    assert total["pledges"] == total["candidate_pledges"] > 0
+    seogu = json.loads(
+        run_cli(["report", "status", "--jurisdiction", "gwangju-seo", *at], db_url=sqlite_url).stdout
+    )
+    assert all(row["candidate_pledges"] == 0 for row in seogu["rows"])
+    markdown = run_cli(
+        ["report", "status", "--jurisdiction", "daejeon", "--format", "md"], db_url=sqlite_url
+    ).stdout
+    assert f"| {total['pledges']} (후보 공약 {total['pledges']}) |" in markdown
+    assert (
+        run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=sqlite_url).exit_code == 0
+    )
+    after = json.loads(
+        run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
+    )
+    assert next(row for row in after["rows"] if row["is_total"])["candidate_pledges"] == 0

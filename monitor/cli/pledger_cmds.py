@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table
+from monitor.cli.output import Col, format_option, print_json, print_table
 from monitor.i18n import t
 
 if TYPE_CHECKING:
@@ -50,7 +50,11 @@ def list_command(app: AppContext, fmt: str) -> None:
         ]
         for r in rows
     ]
-    print_table(app.console, table, [t(f"col.{c}", lang) for c in columns])
+    heads = [t(f"col.{c}", lang) for c in columns]
+    # narrow: the term and the election day go under the outcome, the office under the name
+    gives_way = {3: (3, 1), 4: (5, 6), 5: (4, 6), 7: (2, None)}
+    cols = [Col(h, code=i == 0) if i not in gives_way else Col(h, *gives_way[i]) for i, h in enumerate(heads)]
+    print_table(app.console, table, cols)
 
 
 def _pledgers(session: Session) -> list[tuple[m.Pledger, int]]:

@@ -38,6 +38,7 @@ class StatusRow:
     category: str | None  # None: the whole jurisdiction (is_total) or pledges without a 분야
     is_total: bool
     pledges: int  # 공약 only: agendas (의제) and agreements (협약) are counted apart, never added in
+    candidate_pledges: int  # of those, a candidate's before the election outcome is recorded (공약 — 후보)
     agendas: int
     agreements: int
     statuses: dict[str, int]  # every key of STATUS_KEYS, zero included
@@ -98,6 +99,7 @@ def _row(metrics: Metrics, is_total: bool, flagged: Flagged, names: dict[str, st
         category=None if is_total else metrics.category,
         is_total=is_total,
         pledges=metrics.kinds["pledges"],
+        candidate_pledges=metrics.kinds["candidate_pledges"],
         agendas=metrics.kinds["agendas"],
         agreements=metrics.kinds["agreements"],
         statuses={k: metrics.statuses.get(k, 0) for k in STATUS_KEYS},

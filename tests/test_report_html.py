@@ -1,6 +1,6 @@
 """The HTML reports as a browser sees them: headless Chromium loads each page and the rendered DOM holds
-the Korean headings, the figures and the deadline countdowns. CI installs Chromium (.ci/run); without it
-these tests fail rather than skip."""
+the Korean headings, the figures and the deadline countdowns. Without Chromium (a fresh machine) they skip
+with a one-line reason; .ci/run installs it and fails if any test was skipped."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ confirms on the inline keyboard within the time limit."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -166,3 +167,21 @@ def test_cli_shows_refused_attempts(roster: sessionmaker[Session], db_url: str) 
     ask(roster, "/log DG-2022-01.done 완료", user=OUTSIDER)
     shown = run_cli(["officials", "attempts", "--refused", "--format", "json"], db_url)
     assert f'"user_id": {OUTSIDER}' in shown.output and "not on the officials roster" in shown.output
+
+
+def test_the_roster_table_reads_in_korean_with_places_by_name_and_minutes(sqlite_url: str) -> None:
+    assert run_cli(["init", "--no-seed"], db_url=sqlite_url).exit_code == 0
+    assert run_cli(["seed"], db_url=sqlite_url).exit_code == 0
+    assert (
+        run_cli(
+            ["officials", "add", "--name", "담당자", "--jurisdiction", "gwangju-seo"], db_url=sqlite_url
+        ).exit_code
+        == 0
+    )
+    table = run_cli(["officials", "list"], db_url=sqlite_url, env={"COLUMNS": "120"}).stdout
+    assert "등록 시각" in table and "광주광역시 서구" in table and "gwangju-seo" not in table
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} ", table) and not re.search(
+        r"T\d{2}:\d{2}|\.\d{6}", table
+    )
+    english = run_cli(["--lang", "en", "officials", "list"], db_url=sqlite_url, env={"COLUMNS": "120"}).stdout
+    assert "Added" in english and "Seo-gu (Gwangju)" in english

@@ -3,25 +3,49 @@ Telegram side, managed from the command line (the bot offers the same to chats a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
+from monitor.i18n import t
 from monitor.timeutil import isoformat_local
+from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 # Group chat ids are negative: `monitor subscribe -1001234` must read as an argument, not an option.
 CHAT_ID_ARGUMENT = {"ignore_unknown_options": True}
 OUTBOX_STATES = ("pending", "sent", "failed")
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def _show(app: AppContext, rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    """JSON as stored; a table for people: Korean headers, places by name, times to the minute."""
     if fmt == "json":
         print_json(rows)
-    else:
-        print_table(app.console, [[row[c] for c in columns] for row in rows], columns)
+        return
+    from monitor import snapshot
+
+    with app.require_schema()() as session:
+        places = snapshot.places(session)
+    table = [[_cell(c, row[c], places, app.lang) for c in columns] for row in rows]
+    print_table(app.console, table, [t(f"col.{c}", app.lang) for c in columns])
+
+
+def _cell(column: str, value: Any, places: dict[str, Any], lang: Lang) -> str:
+    from monitor.display import place_name
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
+    if column == "jurisdiction" and value in places:
+        return place_name(places, value, lang)
+    if isinstance(value, str) and ISO_INSTANT.match(value):  # local ISO time: to the minute
+        return value[:16].replace("T", " ")
+    return str(value)
 
 
 @click.command(context_settings=CHAT_ID_ARGUMENT)

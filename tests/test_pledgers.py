@@ -232,7 +232,8 @@ def test_the_status_report_counts_a_candidates_pledges_apart(sqlite_url: str) ->
     ).stdout
     assert f"| {total['pledges']} (후보 공약 {total['pledges']}) |" in markdown
     assert (
-        run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=sqlite_url).exit_code == 0
+        run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=sqlite_url).exit_code
+        == 0
     )
     after = json.loads(
         run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout

@@ -47,6 +47,7 @@ def metrics(
             "jurisdiction": r.jurisdiction,
             "category": r.category,
             "pledges": r.kinds["pledges"],
+            "candidate_pledges": r.kinds["candidate_pledges"],
             "agendas": r.kinds["agendas"],
             "agreements": r.kinds["agreements"],
             "states": r.states,
@@ -80,13 +81,20 @@ def metrics(
             "col.execution",
         )
     ]
+    from monitor.display import place_name
+
     print_table(
         app.console,
         [
             (
-                d["jurisdiction"],
+                place_name(snap.places, d["jurisdiction"], app.lang),
                 d["category"],
-                d["pledges"],
+                str(d["pledges"])
+                + (
+                    f" ({t('report.candidate_pledges', app.lang, count=n)})"
+                    if (n := d["candidate_pledges"])
+                    else ""
+                ),
                 _pct(d["completion_rate"]),
                 f"{d['targets_met']}/{d['targets_due']} {_pct(d['achievement_rate'])}",
                 _pct(d["securing_rate"]),

@@ -239,3 +239,18 @@ def test_the_status_report_counts_a_candidates_pledges_apart(sqlite_url: str) ->
         run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
     )
     assert next(row for row in after["rows"] if row["is_total"])["candidate_pledges"] == 0
+
+
+def test_every_state_of_a_pending_candidates_pledge_names_the_candidate_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Not only stale and overdue: a due-soon notice on a candidate's pledge (a Telegram message, a digest
+    line) says whose promise it is too — once."""
+    load_shipped_seeds(sessions)
+    found = _evaluations(sessions, rule_config(), datetime(2030, 5, 1, 12, tzinfo=SEOUL))
+    soon = _daejeon(found, Rule.DUE_SOON)
+    assert soon
+    for e in _daejeon(found, *Rule):
+        assert e.reason.ko.startswith("후보 허태정의 공약 — ") and e.reason.ko.count("후보 허태정") == 1, (
+            e.reason.ko
+        )

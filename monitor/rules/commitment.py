@@ -12,7 +12,7 @@ from monitor.rules.config import RuleConfig
 from monitor.rules.details import DoneBelowTargetDetails, OverdueOnTrackDetails, StaleDetails
 from monitor.rules.facts import CommitmentFacts, MilestoneFacts, ReportSummary
 from monitor.rules.milestone import current_value
-from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found, heard, whose
+from monitor.rules.outcome import SEVERITY_RANK, Evaluation, Reason, Rule, State, found, heard
 from monitor.rules.text import days, figure, local_day
 from monitor.rules.timing import starts
 from monitor.timeutil import start_of_day
@@ -65,7 +65,7 @@ def stale_state(facts: CommitmentFacts, config: RuleConfig, now: datetime) -> Ev
             f"마지막 진행 보고({last}) 후 {quiet}일 경과 (기준 {limit}일)",
             f"{quiet} days since the last progress report on {last} (limit {limit} days)",
         )
-    reason = Reason(*whose(facts.pledge, texts))
+    reason = Reason(*texts)
     since = starts(timing.STALE, reference, config)
     details = StaleDetails(days_without_report=quiet, limit_days=limit)
     return found(facts, Rule.STALE, State.STALE, since, reason, details)

@@ -12,7 +12,7 @@ from monitor.rules import timing
 from monitor.rules.config import RuleConfig
 from monitor.rules.details import AchievedDetails, AtRiskDetails, LeadDetails, OverdueDetails
 from monitor.rules.facts import MilestoneFacts, ReportSummary, Trend
-from monitor.rules.outcome import Evaluation, Reason, Rule, State, found, whose
+from monitor.rules.outcome import Evaluation, Reason, Rule, State, found
 from monitor.rules.text import days, figure, figure_en, lead_label, local_day, local_minute, percent
 from monitor.rules.timing import starts
 
@@ -89,11 +89,10 @@ def overdue_state(
 
     def text() -> tuple[str, str]:
         progress = _progress_text(facts, summary)
-        texts = (
+        return (
             f"기한 {due}을(를) {late}일 넘김 — {progress.ko}",
             f"{late} days past the {due} deadline — {progress.en}",
         )
-        return whose(facts.pledge, texts)
 
     value = current_value(facts, summary)
     return found(

@@ -177,6 +177,8 @@ def found(
     else:
         kind, commitment_code, commitment_title = "commitment", facts.code, facts.title
         deadline = facts.period_end_at
+    if facts.pledge is not None and facts.pledge.candidate:  # every state of a candidate's pledge says so
+        reason = _named(facts.pledge, reason)
     return Evaluation(
         subject=facts.code,
         subject_type=kind,
@@ -209,6 +211,11 @@ def heard(pledge: Pledge | None, rule: Rule, config: RuleConfig) -> bool:
     if pledge.lost:
         return False
     return not (pledge.candidate and rule in CANDIDATE_RULES and config.candidate_alerts == "quiet")
+
+
+def _named(pledge: Pledge, reason: Reason) -> Reason:
+    """`reason` naming the candidate first, formatted only when read (like the rules' lazy reasons)."""
+    return Reason.lazy(lambda: whose(pledge, (reason.ko, reason.en)))
 
 
 def whose(pledge: Pledge | None, reason: tuple[str, str]) -> tuple[str, str]:

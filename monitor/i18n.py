@@ -48,6 +48,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.reason": ("사유", "Reason"),
     "col.id": ("번호", "ID"),
     "col.chat_id": ("채팅 ID", "Chat ID"),
+    "col.at": ("시각", "At"),
+    "col.channel": ("경로", "Channel"),
+    "col.actor": ("요청자", "Actor"),
+    "col.command": ("명령", "Command"),
+    "col.allowed": ("허용", "Allowed"),
+    "col.detail": ("내용", "Detail"),
     "col.user_id": ("사용자 ID", "User ID"),
     "col.name": ("이름", "Name"),
     "col.added_at": ("등록 시각", "Added"),
@@ -217,7 +223,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "planned is reported only together with secured or executed (확보액 or 집행액)",
     ),
     "write.going_down": (
-        "{code}은(는) 누적 목표로 {as_of}에 {was}였습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요",
+        "{code}은(는) 누적 목표로 {as_of}에 {was}이었(였)습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요",
         "{code} is cumulative and was {was} on {as_of}; {value} would go down — log it as a correction (--correction) if that was wrong",
     ),
     "write.over_plan": (

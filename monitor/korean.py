@@ -24,6 +24,7 @@ FALLBACKS = {
     "와(과)": ("과", "와"),
     "(으)로": ("으로", "로"),
     "이(라)": ("이라", "라"),
+    "이었(였)": ("이었", "였"),
 }
 _PATTERN = re.compile("|".join(re.escape(f) for f in sorted(FALLBACKS, key=len, reverse=True)))
 _SEEN_THROUGH = set(")]}>\"'’”」』》〉 ")
@@ -63,11 +64,12 @@ def final_sound(word: str) -> str | None:
 
 
 def _latin(text: str) -> str | None:
-    """An acronym (capitals) is read letter by letter (L 엘, M 엠); a word as a word: -ng (하우징),
+    """An acronym (capitals, or no vowel letter) is read letter by letter (L 엘, M 엠, fr 에프알); a word
+    as a word: -ng (하우징),
     -m, -n end in a consonant, -l in ㄹ, anything else in a vowel (-k 크, -t 트, -s 스)."""
     run = len(text) - len(text.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
     word = text[-run:]
-    if word.isupper():
+    if word.isupper() or not any(vowel in word.lower() for vowel in "aeiouy"):  # CSV, fr: letter by letter
         sound = _LETTERS.get(word[-1].lower())
         return None if sound is None else "ㄹ" if sound == "ㄹ" else "C"
     lower = word.lower()

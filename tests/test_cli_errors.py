@@ -165,16 +165,16 @@ USAGE_ERRORS = [
     (["check", "--as-of"], "옵션 '--as-of'에 값을 주세요.", "Option '--as-of' requires an argument."),
     (["check", "--bogus"], "없는 옵션입니다: '--bogus'", "No such option '--bogus'."),
     (["check", "--formt", "json"], "없는 옵션입니다: '--formt' (혹시 '--format'?)", "No such option"),
-    (["show"], "인자 'CODE'을(를) 주세요.", "Missing argument 'CODE'."),
+    (["show"], "인자 'CODE'를 주세요.", "Missing argument 'CODE'."),
     (["show", "A", "B"], "필요 없는 인자가 있습니다: B", "Got unexpected extra argument (B)"),
     (
         ["check", "--format", "xml"],
-        "'--format'의 값이 잘못되었습니다: 'xml'은(는) 쓸 수 없습니다 ('table', 'json' 중 하나).",
+        "'--format'의 값이 잘못되었습니다: 'xml'은 쓸 수 없습니다 ('table', 'json' 중 하나).",
         "Invalid value for '--format': 'xml' is not one of 'table', 'json'.",
     ),
     (
         ["report", "digest", "--days", "x"],
-        "'--days'의 값이 잘못되었습니다: 'x'은(는) 정수가 아닙니다.",
+        "'--days'의 값이 잘못되었습니다: 'x'는 정수가 아닙니다.",
         "Invalid value for '--days': 'x' is not a valid integer range.",
     ),
     (["nosuch"], "없는 명령입니다: 'nosuch'", "No such command 'nosuch'."),
@@ -224,7 +224,7 @@ def test_a_bad_lang_is_a_korean_usage_error() -> None:
     result = run_cli(["--lang", "fr", "list"])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "오류: '--lang'의 값이 잘못되었습니다: 'fr'은(는) 쓸 수 없습니다 ('ko', 'en' 중 하나)."
+        "오류: '--lang'의 값이 잘못되었습니다: 'fr'은 쓸 수 없습니다 ('ko', 'en' 중 하나)."
     )
 
 

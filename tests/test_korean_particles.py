@@ -37,10 +37,15 @@ from monitor.rules.outcome import Reason
         ("DJ(으)로", "DJ로"),  # J 제이
         ("DJ-9-3.youth-housing은(는)", "DJ-9-3.youth-housing은"),  # a word: 하우징
         ("CSV을(를)", "CSV를"),  # an acronym: 브이
+        ("'fr'은(는)", "'fr'은"),  # no vowel letter: 에프알
+        ("'x'은(는)", "'x'는"),  # 엑스
         ("BOM을(를)", "BOM을"),  # M 엠
         ("report을(를)", "report를"),  # 리포트
         ("목표(3)을(를)", "목표(3)을"),  # a closing bracket is looked through
         ("괄호 없음", "괄호 없음"),
+        ("300이었(였)습니다", "300이었습니다"),  # 0 영
+        ("1,200이었(였)습니다", "1,200이었습니다"),
+        ("5이었(였)습니다", "5였습니다"),  # 5 오
         ("(으)로 시작", "로 시작"),  # nothing before: the vowel form
     ],
 )

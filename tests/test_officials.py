@@ -185,3 +185,16 @@ def test_the_roster_table_reads_in_korean_with_places_by_name_and_minutes(sqlite
     )
     english = run_cli(["--lang", "en", "officials", "list"], db_url=sqlite_url, env={"COLUMNS": "120"}).stdout
     assert "Added" in english and "Seo-gu (Gwangju)" in english
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["officials", "attempts"], ["officials", "list"], ["subscriptions"], ["outbox", "list"]],
+    ids=lambda c: " ".join(c),
+)
+def test_every_telegram_side_table_renders_in_both_languages(sqlite_url: str, command: list[str]) -> None:
+    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    for lang in ("ko", "en"):
+        result = run_cli(["--lang", lang, *command], db_url=sqlite_url, env={"COLUMNS": "120"})
+        assert result.exit_code == 0, result.output
+        assert "Traceback" not in result.output

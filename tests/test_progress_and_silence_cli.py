@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -189,7 +190,7 @@ def test_silence_add_list_remove(initialised: str) -> None:
         ],
         db_url=initialised,
     )
-    assert added.exit_code == 0 and added.stdout.startswith("Silence #1: code DG-2022 until ")
+    assert added.exit_code == 0 and added.stdout.startswith("Silence #1: Code DG-2022 until ")
     listed = json.loads(run_cli(["silence", "list", "--format", "json"], db_url=initialised).stdout)
     assert [(s["id"], s["code_prefix"], s["reason"], s["created_by"]) for s in listed] == [
         (1, "DG-2022", "결과 자료집 발간 대기", "감시단")
@@ -246,3 +247,14 @@ def test_metrics_per_jurisdiction(initialised: str) -> None:
     assert (seogu["planned"], seogu["executed"], seogu["secured"]) == ("124667.42", "500", "515")
     assert seogu["execution_rate"] == "0.0040" and seogu["securing_rate_in_term"] is not None
     assert rows["sejong"]["agreements"] == 7  # the shared agreement counts for Sejong too
+
+
+def test_a_silence_reads_to_the_minute_in_korean(initialised: str) -> None:
+    added = run_cli(
+        ["silence", "add", "--prefix", "DJ-9", "--for", "2d", "--reason", "점검", "--by", "관리자"],
+        db_url=initialised,
+    )
+    assert added.exit_code == 0, added.output
+    assert re.fullmatch(r"무음 설정 #1: 코드 DJ-9, \d{4}-\d{2}-\d{2} \d{2}:\d{2}까지 — 점검\n", added.stdout)
+    listed = run_cli(["silence", "list"], db_url=initialised, env={"COLUMNS": "120"}).stdout
+    assert "코드 DJ-9" in listed and not re.search(r"T\d{2}:\d{2}|\.\d{6}", listed)

@@ -16,6 +16,7 @@ from functools import cache
 import click
 from click.exceptions import NoSuchCommand
 
+from monitor.korean import particles
 from monitor.vocab import Lang
 
 _COUNT = "값 {len_type}개가 필요합니다 ({len_value}개를 주었습니다)."
@@ -92,7 +93,7 @@ def translate(message: str, lang: Lang) -> str:
         found = pattern.fullmatch(message)
         if found:
             values = {name: _inner(name, value) for name, value in found.groupdict().items()}
-            return korean.format(**values)
+            return particles(korean.format(**values))
     return message
 
 

@@ -8,10 +8,12 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
+from monitor.display import minute
 from monitor.durations import parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.timeutil import isoformat_local
+from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -59,8 +61,8 @@ def add(
                 "summary.silenced",
                 app.lang,
                 id=row.id,
-                matcher=_matcher(row.code_prefix, row.jurisdiction),
-                until=isoformat_local(row.ends_at, app.settings.tz),
+                matcher=_matcher(row.code_prefix, row.jurisdiction, app.lang),
+                until=minute(row.ends_at, app.settings.tz),
                 reason=row.reason,
             )
         )
@@ -99,8 +101,8 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
         [
             (
                 r["id"],
-                _matcher(r["code_prefix"], r["jurisdiction"]),
-                r["ends_at"],
+                _matcher(r["code_prefix"], r["jurisdiction"], app.lang),
+                str(r["ends_at"])[:16].replace("T", " "),  # local ISO time: to the minute
                 r["reason"],
                 r["created_by"],
             )
@@ -123,9 +125,11 @@ def remove(app: AppContext, silence_id: int, by: str) -> None:
     click.echo(t("summary.unsilenced", app.lang, id=silence_id))
 
 
-def _matcher(prefix: str | None, jurisdiction: str | None) -> str:
+def _matcher(prefix: str | None, jurisdiction: str | None, lang: Lang) -> str:
+    """ "코드 DJ-9 & @daejeon": what a silence matches."""
+    code = t("col.code", lang)
     return " & ".join(
-        part for part in (prefix and f"code {prefix}", jurisdiction and f"@{jurisdiction}") if part
+        part for part in (prefix and f"{code} {prefix}", jurisdiction and f"@{jurisdiction}") if part
     )
 
 

@@ -239,6 +239,8 @@ def test_the_status_report_counts_a_candidates_pledges_apart(sqlite_url: str) ->
         run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
     )
     assert next(row for row in after["rows"] if row["is_total"])["candidate_pledges"] == 0
+    shown = run_cli(["show", "DJ-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    assert "공약 주체: 현직 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 당선)" in shown
 
 
 def test_every_state_of_a_pending_candidates_pledge_names_the_candidate_once(

@@ -14,6 +14,7 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import Col, format_option, print_json, print_table
+from monitor.cli.registry_cmds import standing_role
 from monitor.i18n import t
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def list_command(app: AppContext, fmt: str) -> None:
     columns = ("key", "pledger", "role", "office", "term", "election", "outcome", "count")
     table = [
         [
-            *(r["key"], r["name"], t(f"pledger.role.{r['role']}", lang), r["office"], r["term"]),
+            *(r["key"], r["name"], t(f"pledger.role.{standing_role(r)}", lang), r["office"], r["term"]),
             r["election_on"] or "",
             t(f"pledger.outcome.{r['outcome']}", lang) + (f" {r['outcome_on']}" if r["outcome_on"] else ""),
             r["commitments"],

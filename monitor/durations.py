@@ -49,3 +49,8 @@ def format_duration(delta: timedelta) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)
+
+
+def not_a_duration(value: str) -> str:
+    """The Korean of `parse_duration`'s refusal."""
+    return f"{value!r}은(는) 기간이 아닙니다 (예: 90d, 12h, 30m, 45s)"

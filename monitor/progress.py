@@ -81,7 +81,10 @@ class Batch:
         as_of = check_entry(entry, self.now, self.tz)
         target = target or find_code(self.session, entry.code)
         if target.retired_at is not None:
-            raise InputError(f"{target.code} was removed from the seeds; it takes no more reports")
+            raise InputError(
+                f"{target.code} was removed from the seeds; it takes no more reports",
+                ko=f"{target.code}은(는) 시드에서 빠졌습니다: 더는 보고를 받지 않습니다",
+            )
         if isinstance(target, m.Commitment):
             _refuse(check_report(target, entry), entry)
             row = NewRow(m.StatusChange, status_values(target, entry, as_of, self.now))
@@ -121,14 +124,16 @@ def check_entry(entry: ProgressInput, now: datetime, tz: ZoneInfo) -> date:
     """What every report needs whatever its target: a reporter, an as-of date not in the future (today by
     default, returned), http(s) evidence."""
     if not entry.reporter.strip():
-        raise InputError("a report needs the reporter's name (--by)")
+        raise InputError("a report needs the reporter's name (--by)", ko="보고자 이름(--by)이 필요합니다")
     as_of = entry.as_of or local_date(now, tz)
     if as_of > local_date(now, tz):
-        raise InputError(f"as-of date {as_of} is in the future")
+        raise InputError(f"as-of date {as_of} is in the future", ko=f"기준일 {as_of}은(는) 미래입니다")
     for url in entry.evidence:
         parsed = urlparse(url)
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-            raise InputError(f"evidence {url!r} is not an http(s) URL")
+            raise InputError(
+                f"evidence {url!r} is not an http(s) URL", ko=f"근거 {url!r}은(는) http(s) 주소가 아닙니다"
+            )
     return as_of
 
 

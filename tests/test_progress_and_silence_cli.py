@@ -258,3 +258,28 @@ def test_a_silence_reads_to_the_minute_in_korean(initialised: str) -> None:
     assert re.fullmatch(r"무음 설정 #1: 코드 DJ-9, \d{4}-\d{2}-\d{2} \d{2}:\d{2}까지 — 점검\n", added.stdout)
     listed = run_cli(["silence", "list"], db_url=initialised, env={"COLUMNS": "120"}).stdout
     assert "코드 DJ-9" in listed and not re.search(r"T\d{2}:\d{2}|\.\d{6}", listed)
+
+
+@pytest.mark.parametrize(
+    ("args", "korean"),
+    [
+        (
+            ["progress", "log", "DJ-9-3.youth-housing", "--value", "5", "--as-of", "2099-01-01"],
+            "기준일 2099-01-01은 미래입니다",
+        ),
+        (["progress", "log", "DJ-9-3.youth-housing", "--value", "many"], "--value 'many'는 숫자가 아닙니다"),
+        (
+            ["silence", "add", "--prefix", "DJ-9", "--reason", "r", "--by", "b"],
+            "--until 이나 --for 중 하나를 주세요",
+        ),
+        (
+            ["silence", "add", "--prefix", "DJ-9", "--for", "3x", "--reason", "r", "--by", "b"],
+            "--for: '3x'는 기간이 아닙니다",
+        ),
+    ],
+)
+def test_mistakes_are_told_in_korean_by_default(initialised: str, args: list[str], korean: str) -> None:
+    result = run_cli([*args, "--by", "담당"] if args[0] == "progress" else args, db_url=initialised)
+    assert result.exit_code in (1, 2)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"오류: {korean}"), line

@@ -28,9 +28,15 @@ def add_silence(
 ) -> m.Silence:
     """A silence for everyone, or with `chat_id` a mute of that Telegram chat's copies only."""
     if code_prefix is None and jurisdiction is None:
-        raise InputError("a silence needs a code prefix (--prefix) or a jurisdiction (--jurisdiction)")
+        raise InputError(
+            "a silence needs a code prefix (--prefix) or a jurisdiction (--jurisdiction)",
+            ko="무음에는 코드 접두(--prefix)나 지자체(--jurisdiction)가 필요합니다",
+        )
     if not reason.strip() or not by.strip():
-        raise InputError("a silence needs a reason (--reason) and who set it (--by)")
+        raise InputError(
+            "a silence needs a reason (--reason) and who set it (--by)",
+            ko="무음에는 사유(--reason)와 설정자(--by)가 필요합니다",
+        )
     start = starts_at or now
     if until <= start:
         raise InputError(

@@ -10,7 +10,7 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import Col, Tables, format_option, stream_json, wide_option
-from monitor.durations import parse_duration
+from monitor.durations import not_a_duration, parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.notify.labels import CONDITION_LABELS, EVENT_LABELS, label
@@ -261,9 +261,9 @@ def replay_command(
     try:
         step = parse_duration(every)
     except ValueError as exc:
-        raise InputError(f"--step: {exc}") from None
+        raise InputError(f"--step: {exc}", ko=f"--step: {not_a_duration(every)}") from None
     if last < first:
-        raise InputError("--to is before --from")
+        raise InputError("--to is before --from", ko="--to 가 --from 보다 앞입니다")
     with app.require_schema()() as session:
         if jurisdiction is not None:
             require_jurisdiction(session, jurisdiction)

@@ -29,7 +29,9 @@ def _decimal(name: str, text: str | None) -> Decimal | None:
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise InputError(f"{name} {text!r} is not a number") from None
+        raise InputError(
+            f"{name} {text!r} is not a number", ko=f"{name} {text!r}은(는) 숫자가 아닙니다"
+        ) from None
 
 
 @click.group()
@@ -94,7 +96,7 @@ def log_command(
     from monitor.writecheck import ProgressInput, WriteRefused
 
     if held and status not in (None, "held"):
-        raise InputError("--held and --status disagree")
+        raise InputError("--held and --status disagree", ko="--held 와 --status 가 서로 다릅니다")
     entry = ProgressInput(
         code=code,
         reporter=by,
@@ -224,7 +226,10 @@ def template_command(
 
     path = output or Path(f"progress-{jurisdiction}.{fmt}")
     if path.exists() and not force:
-        raise InputError(f"{path} exists: choose another --out, or --force to overwrite it")
+        raise InputError(
+            f"{path} exists: choose another --out, or --force to overwrite it",
+            ko=f"{path}이(가) 이미 있습니다: 다른 --out 을 주거나 --force 로 덮어쓰세요",
+        )
     with app.require_schema()() as session:
         try:
             rows = write_template(session, jurisdiction, path, fmt, app.settings.tz)

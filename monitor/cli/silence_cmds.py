@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json, print_table
-from monitor.display import minute
-from monitor.durations import parse_duration
+from monitor.durations import not_a_duration, parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.timeutil import isoformat_local
@@ -47,11 +48,11 @@ def add(
 
     now = app.now()
     if (until is None) == (duration is None):
-        raise InputError("give --until or --for (one of them)")
+        raise InputError("give --until or --for (one of them)", ko="--until 이나 --for 중 하나를 주세요")
     try:
         end = app.instant(until) if until else now + parse_duration(duration)
     except ValueError as exc:
-        raise InputError(f"--for: {exc}") from None
+        raise InputError(f"--for: {exc}", ko=f"--for: {not_a_duration(str(duration))}") from None
     with app.require_schema().begin() as session:
         row = add_silence(
             session, code_prefix=prefix, jurisdiction=jurisdiction, until=end, reason=reason, by=by, now=now
@@ -62,7 +63,7 @@ def add(
                 app.lang,
                 id=row.id,
                 matcher=_matcher(row.code_prefix, row.jurisdiction, app.lang),
-                until=minute(row.ends_at, app.settings.tz),
+                until=_minute(row.ends_at, app.settings.tz),
                 reason=row.reason,
             )
         )
@@ -123,6 +124,12 @@ def remove(app: AppContext, silence_id: int, by: str) -> None:
     with app.require_schema().begin() as session:
         remove_silence(session, silence_id, by, app.now())
     click.echo(t("summary.unsilenced", app.lang, id=silence_id))
+
+
+def _minute(instant: datetime, tz: ZoneInfo) -> str:
+    from monitor.display import minute  # here: the display layer imports the rules (and pydantic)
+
+    return minute(instant, tz)
 
 
 def _matcher(prefix: str | None, jurisdiction: str | None, lang: Lang) -> str:

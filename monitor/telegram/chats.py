@@ -204,14 +204,17 @@ def add_official(
     `user_id` the person can also /log through the bot."""
     require_jurisdiction(session, jurisdiction)
     if not name.strip():
-        raise InputError("an official needs a name (--name)")
+        raise InputError("an official needs a name (--name)", ko="담당 공무원 이름(--name)이 필요합니다")
     name = name.strip()
     for old in active_officials(session):
         if old.jurisdiction == jurisdiction and (
             old.name == name or (user_id is not None and old.telegram_user_id == user_id)
         ):
             who = f"user {user_id}" if user_id is not None and old.telegram_user_id == user_id else name
-            raise InputError(f"{who} is already an official of {jurisdiction}")
+            raise InputError(
+                f"{who} is already an official of {jurisdiction}",
+                ko=f"{who}은(는) 이미 {jurisdiction} 담당 공무원입니다",
+            )
     official = m.Official(
         telegram_user_id=user_id, jurisdiction=jurisdiction, name=name, added_by=by, added_at=now
     )
@@ -239,7 +242,10 @@ def remove_official(
             removed += 1
     if not removed:
         label = f"user {who}" if isinstance(who, int) else who
-        raise NotFoundError(f"{label} is not an official{f' of {jurisdiction}' if jurisdiction else ''}")
+        raise NotFoundError(
+            f"{label} is not an official{f' of {jurisdiction}' if jurisdiction else ''}",
+            ko=f"{label}은(는) {jurisdiction + ' ' if jurisdiction else ''}담당 공무원이 아닙니다",
+        )
     return removed
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from monitor.i18n import amount, t
 from monitor.rules.outcome import Evaluation, Rule
 from monitor.timeutil import published_day
-from monitor.vocab import Lang, MilestoneStatus
+from monitor.vocab import Cadence, Lang, MilestoneStatus
 
 
 def minute(instant: datetime | None, tz: ZoneInfo) -> str:
@@ -80,7 +80,7 @@ def place_names(places: Mapping[str, NamedPlace], slugs: Iterable[str], lang: La
     return ", ".join(place_name(places, slug, lang) for slug in slugs)
 
 
-def target_text(row: dict[str, Any]) -> str:
+def target_text(row: dict[str, Any], lang: Lang = "ko") -> str:
     """What a milestone asks for, for people: 5,000호 / 565백만원 / 30~35만원 / 매월 (units follow the
     number without a space, as in the rules' reasons and the reports)."""
     if row["kind"] == "budget":
@@ -88,7 +88,7 @@ def target_text(row: dict[str, Any]) -> str:
     if row["target"] is None:
         return (row["unit"] and f"({row['unit']})") or ""
     value = amount(row["target"]) + (f"~{amount(row['target_max'])}" if row["target_max"] else "")
-    cadence = f" / {row['cadence']}" if row["cadence"] else ""
+    cadence = f" / {Cadence(row['cadence']).label(lang)}" if row["cadence"] else ""
     return f"{value}{row['unit'] or ''}{cadence}".strip()
 
 

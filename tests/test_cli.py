@@ -60,7 +60,7 @@ def initialised(sqlite_url: str) -> str:
 def test_init_reports_schema_and_counts_then_changes_nothing(sqlite_url: str) -> None:
     first = run_cli(["--lang", "en", "init"], db_url=sqlite_url)
     assert first.exit_code == 0
-    assert "Seeds loaded: 4 files, 259 commitments, 277 milestones (+259 commitment," in first.stdout
+    assert "Seeds loaded: 4 files, 259 commitments, 277 milestones (+259 commitments," in first.stdout
     assert "Consistency findings: 5" in first.stdout
     second = run_cli(["--lang", "en", "init"], db_url=sqlite_url)
     assert "Seeds loaded: 4 files, 259 commitments, 277 milestones (no changes)" in second.stdout
@@ -208,3 +208,13 @@ def test_format_help_offers_only_the_commands_formats() -> None:
     assert "CSV" not in run_cli(["check", "--help"]).stdout
     listing = run_cli(["--lang", "en", "list", "--help"]).stdout
     assert "[table|json|csv]" in listing and "JSON or CSV" in listing
+
+
+def test_payment_cadence_and_seed_counts_read_in_korean(initialised: str, sqlite_url: str) -> None:
+    listed = run_cli(
+        ["list", "--kind", "payment", "--wide"], db_url=initialised, env={"COLUMNS": "200"}
+    ).stdout
+    assert "/ 매월" in listed or "/ 매년" in listed or "/ 1회" in listed
+    assert not re.search(r"/ (monthly|yearly|once|semiannual)\b", listed)
+    again = run_cli(["seed"], db_url=initialised).stdout
+    assert "commitment" not in again and "시드 적재" in again

@@ -122,7 +122,7 @@ def _print_milestones(
             view.parties(r["parties"]),
             MilestoneKind(r["kind"]).label(lang),
             listed_due(r),
-            target_text(r),
+            target_text(r, lang),
             r["source"],
         ]
         for r in rows
@@ -288,7 +288,7 @@ def _print_milestone_detail(view: Tables, d: dict[str, Any]) -> None:
             ("col.commitment", f"{d['commitment_code']} {d['commitment_title']}"),
             ("col.kind", MilestoneKind(d["kind"]).label(lang)),
             ("col.due", listed_due(d)),
-            ("col.target", target_text(d)),
+            ("col.target", target_text(d, lang)),
             ("col.parties", view.parties(d["parties"])),
             ("col.source", d["source"]),
         ],

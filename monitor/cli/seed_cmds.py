@@ -68,11 +68,20 @@ def _counts(bundle: SeedBundle) -> dict[str, int]:
     return {"files": len(bundle.documents), "commitments": len(commitments), "milestones": milestones}
 
 
+def _kind(kind: str, lang: Lang) -> str:
+    """What a seed load counts, by name (공약, 마일스톤 …); a kind without a name as it is."""
+    key = f"seed.kind.{kind}"
+    return t(key, lang) if key in MESSAGES else kind
+
+
 def _report_load(app: AppContext, result: SeedResult) -> None:
     summary = result.summary
-    parts = [f"+{n} {kind}" for kind, n in sorted(summary.created.items())]
-    parts += [f"~{n} {kind}" for kind, n in sorted(summary.updated.items())]
-    parts += [f"-{n} {kind} retired" for kind, n in sorted(summary.retired.items())]
+    lang = app.lang
+    parts = [f"+{n} {_kind(kind, lang)}" for kind, n in sorted(summary.created.items())]
+    parts += [f"~{n} {_kind(kind, lang)}" for kind, n in sorted(summary.updated.items())]
+    parts += [
+        f"-{n} {_kind(kind, lang)} {t('seed.retired', lang)}" for kind, n in sorted(summary.retired.items())
+    ]
     changes = ", ".join(parts) if parts else t("summary.none", app.lang)
     click.echo(t("summary.loaded", app.lang, changes=changes, **_counts(result.bundle)))
     if result.findings:

@@ -25,15 +25,25 @@ def minute(instant: datetime | None, tz: ZoneInfo) -> str:
     return "" if instant is None else instant.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def iso_minute(text: str) -> str:
+    """A local ISO time as stored in a row ("2026-12-01T06:01:13.75+09:00") to the minute."""
+    return text[:16].replace("T", " ")
+
+
+def calendar_day(due: datetime | None, tz: ZoneInfo) -> date | None:
+    """The published day of a calendar deadline (a local midnight); None for any other instant."""
+    if due is None:
+        return None
+    local = due.astimezone(tz)
+    midnight = (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    return published_day(due, tz) if midnight else None
+
+
 def deadline(due: datetime | None, tz: ZoneInfo, *, calendar: bool = True) -> str:
     """A calendar deadline as its published day; an instant (calendar=False, or not a local midnight:
     never a calendar deadline) to the minute."""
-    if due is None:
-        return ""
-    local = due.astimezone(tz)
-    if calendar and (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
-        return published_day(due, tz).isoformat()
-    return minute(due, tz)
+    day = calendar_day(due, tz) if calendar else None
+    return day.isoformat() if day is not None else minute(due, tz)
 
 
 def evaluation_deadline(e: Evaluation, tz: ZoneInfo) -> str:
@@ -43,8 +53,8 @@ def evaluation_deadline(e: Evaluation, tz: ZoneInfo) -> str:
 
 def evaluation_due_date(e: Evaluation, tz: ZoneInfo) -> str | None:
     """An evaluation's deadline day as published (None for an event's instant or no deadline)."""
-    shown = evaluation_deadline(e, tz)
-    return shown if len(shown) == 10 else None
+    day = None if e.rule is Rule.EVENT else calendar_day(e.due, tz)
+    return None if day is None else day.isoformat()
 
 
 def milestone_deadline(
@@ -96,7 +106,7 @@ def listed_due(row: dict[str, Any]) -> str:
     """A listed milestone's deadline as published: the day, or an event's window in the configured zone
     (the rows carry local ISO times)."""
     if row["kind"] == "event" and row["starts_at"]:
-        return f"{row['starts_at'][:16].replace('T', ' ')}–{row['ends_at'][11:16]}"
+        return f"{iso_minute(row['starts_at'])}–{row['ends_at'][11:16]}"
     return str(row["due_date"] or "")
 
 

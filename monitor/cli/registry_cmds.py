@@ -278,7 +278,7 @@ def _print_status_history(view: Tables, history: list[dict[str, Any]]) -> None:
 
 
 def _print_milestone_detail(view: Tables, d: dict[str, Any]) -> None:
-    from monitor.display import listed_due, target_text
+    from monitor.display import iso_minute, listed_due, target_text
 
     app, lang = view.app, view.lang
     _heading(app, d["code"], d["title"])
@@ -296,9 +296,7 @@ def _print_milestone_detail(view: Tables, d: dict[str, Any]) -> None:
     _print_reports(view, d["progress"], _units([d]))
     for revision in d["revisions"]:
         changes = ", ".join(f"{field} {old} → {new}" for field, (old, new) in revision["changes"].items())
-        _line(
-            app, f"{t('heading.revisions', lang)} {revision['changed_at'][:16].replace('T', ' ')}: {changes}"
-        )
+        _line(app, f"{t('heading.revisions', lang)} {iso_minute(revision['changed_at'])}: {changes}")
     _source_text(app, d["source_text"])
 
 

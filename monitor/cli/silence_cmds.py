@@ -96,6 +96,8 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
     if fmt == "json":
         print_json(rows)
         return
+    from monitor.display import iso_minute  # here: the display layer imports the rules (and pydantic)
+
     headers = [t(k, app.lang) for k in ("col.id", "col.matcher", "col.until", "col.reason", "col.by")]
     print_table(
         app.console,
@@ -103,7 +105,7 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
             (
                 r["id"],
                 _matcher(r["code_prefix"], r["jurisdiction"], app.lang),
-                str(r["ends_at"])[:16].replace("T", " "),  # local ISO time: to the minute
+                iso_minute(str(r["ends_at"])),
                 r["reason"],
                 r["created_by"],
             )

@@ -35,7 +35,7 @@ def _show(app: AppContext, rows: list[dict[str, Any]], fmt: str, columns: list[s
 
 
 def _cell(column: str, value: Any, places: dict[str, Any], lang: Lang) -> str:
-    from monitor.display import place_name
+    from monitor.display import iso_minute, place_name
 
     if value is None:
         return ""
@@ -44,7 +44,7 @@ def _cell(column: str, value: Any, places: dict[str, Any], lang: Lang) -> str:
     if column == "jurisdiction" and value in places:
         return place_name(places, value, lang)
     if isinstance(value, str) and ISO_INSTANT.match(value):  # local ISO time: to the minute
-        return value[:16].replace("T", " ")
+        return iso_minute(value)
     return str(value)
 
 

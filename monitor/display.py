@@ -120,3 +120,19 @@ def report_figures(r: dict[str, Any], unit: str, lang: Lang) -> str:
         known = {status.value: status for status in MilestoneStatus}
         parts.append(known[r["status"]].label(lang) if r["status"] in known else r["status"])
     return " · ".join(parts)
+
+
+def standing_role(p: Mapping[str, Any]) -> str:
+    """An elected candidate holds the office: shown as 현직 (the election stays in the line)."""
+    return "officeholder" if p["outcome"] == "elected" else str(p["role"])
+
+
+def pledger_text(p: Mapping[str, Any], lang: Lang) -> str:
+    """Whose promise, for people: "후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)" (a
+    `monitor.registry.pledger_row`)."""
+    role = t(f"pledger.role.{standing_role(p)}", lang)
+    about = [p["office"], p["term"]]
+    if p["role"] == "candidate":  # the election, whatever its outcome
+        outcome = t(f"pledger.outcome.{p['outcome']}", lang)
+        about.append(t("pledger.election", lang, on=p["election_on"] or "", outcome=outcome))
+    return f"{role} {p['name']} ({', '.join(about)})"

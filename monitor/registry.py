@@ -150,8 +150,10 @@ def _status_row(change: m.StatusChange) -> dict[str, Any]:
     }
 
 
-def pledger_row(p: m.Pledger) -> dict[str, Any]:
-    """Whose promise: the person, role, office, term and election outcome as recorded."""
+def pledger_row(p: m.Pledger, as_of: datetime | None = None) -> dict[str, Any]:
+    """Whose promise: the person, role, office, term and election outcome as recorded (as known at
+    `as_of` when given: an outcome that holds only later is still pending then)."""
+    later = as_of is not None and p.outcome_at is not None and p.outcome_at > as_of
     return {
         "key": p.key,
         "name": p.name,
@@ -161,8 +163,8 @@ def pledger_row(p: m.Pledger) -> dict[str, Any]:
         "term_start": p.term_start.isoformat(),
         "term_end": p.term_end.isoformat() if p.term_end else None,
         "election_on": p.election_on.isoformat() if p.election_on else None,
-        "outcome": p.outcome,
-        "outcome_on": p.outcome_on.isoformat() if p.outcome_on else None,
+        "outcome": "pending" if later else p.outcome,
+        "outcome_on": p.outcome_on.isoformat() if p.outcome_on and not later else None,
     }
 
 

@@ -336,3 +336,53 @@ def test_todays_verify_finds_the_migrated_chain_intact(
     cli = run_cli(["--lang", "en", "verify"], db_url=db_url)
     assert cli.exit_code == 0, cli.output
     assert cli.output.startswith("history intact:")
+
+
+def test_the_upgrade_to_0007_chains_the_pledgers_a_database_already_had(db_url: str) -> None:
+    """Pledgers (and outcomes) written at 0006, before they were chained, are chained by 0007; a direct
+    edit of an outcome afterwards is a breach."""
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0003")
+        _write_history_at_0003(engine)
+        migrate.upgrade(engine, "0006")
+        pledgers = _table(
+            "pledgers", key=None, name=None, role=None, office=None, jurisdiction_id=None, term=None,
+            term_start=sa.Date(), election_on=sa.Date(), outcome=None, outcome_on=sa.Date(),
+            outcome_at=WHEN, source_id=None, source_line=None, created_at=WHEN, updated_at=WHEN,
+        )  # fmt: skip
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(pledgers).values(
+                    key="x-2026",
+                    name="홍길동",
+                    role="candidate",
+                    office="엑스시장",
+                    jurisdiction_id=1,
+                    term="민선9기",
+                    term_start=date(2026, 7, 1),
+                    election_on=date(2026, 6, 3),
+                    outcome="elected",
+                    outcome_on=date(2026, 6, 4),
+                    outcome_at=datetime(2026, 6, 3, 15, tzinfo=UTC),
+                    source_id=1,
+                    source_line=1,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
+        migrate.upgrade(engine)
+        sessions = sessions_for(engine)
+        with sessions() as session:
+            last = session.scalars(select(m.ChainEntry).order_by(m.ChainEntry.seq.desc())).first()
+            assert last is not None and (last.kind, last.ref_table, last.ref_id) == ("insert", "pledgers", 1)
+            assert verify(session).intact
+        with engine.begin() as conn:
+            conn.execute(sa.update(pledgers).values(outcome="lost"))
+        with sessions() as session:
+            breaches = verify(session).breaches
+        assert [b.message for b in breaches] == [
+            "pledgers row 1 was edited directly (outcome: 'elected' → 'lost'; entry #10)"
+        ]
+    finally:
+        engine.dispose()

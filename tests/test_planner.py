@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.db import models as m
 from monitor.evaluation.planner import boundaries, crossed, next_change
 from monitor.evaluation.run import card_scope
 from tests.factories import detect_at, lifecycle, log, rule_config
@@ -88,3 +90,33 @@ def test_incremental_pass_over_the_crossed_scope_equals_the_full_pass(seeded: se
     assert (
         detect_at(seeded, at + timedelta(seconds=1)).notifications == []
     )  # the full pass agrees: nothing left
+
+
+def _record_loss(sessions: sessionmaker[Session], at: datetime) -> None:
+    """Candidate 허태정 recorded as having lost, holding from `at` (as `monitor pledger lose --on` does)."""
+    with sessions.begin() as session:
+        heo = session.scalars(select(m.Pledger).where(m.Pledger.key == "heo-taejeong-2026")).one()
+        heo.outcome, heo.outcome_on, heo.outcome_at = "lost", at.date(), at
+        heo.updated_at = NOW
+
+
+def test_a_recorded_outcome_wakes_the_planner_on_its_day(seeded: sessionmaker[Session]) -> None:
+    """Recorded ahead of time, an outcome changes whose promise a pledge is on its day: the daemon must
+    wake then (not at the next unrelated boundary), and re-evaluate exactly that candidate's pledges."""
+    takes_effect = datetime(2026, 12, 3, 15, tzinfo=UTC)  # 2026-12-04 00:00 KST
+    firing = detect_at(seeded, NOW)
+    assert any(n.alert_key.startswith("DJ-") for n in firing.notifications)  # the candidate's stale pledges
+    _record_loss(seeded, takes_effect)
+    with seeded() as session:
+        wakeup = next_change(session, BOUNDS, NOW + timedelta(days=7))  # past the alerts' repeat
+        codes, _ = crossed(session, BOUNDS, takes_effect - timedelta(seconds=1), takes_effect)
+        scope = card_scope(session, codes)
+    assert wakeup is not None and (wakeup.at, wakeup.reason) == (takes_effect, "election outcome")
+    assert codes and all(code.startswith("DJ-") for code in codes)
+    from monitor.daemon.detect import detect
+
+    partial = detect(seeded, rule_config(), lifecycle(), takes_effect, scope)
+    resolved = [n for n in partial.notifications if n.alert_key.startswith("DJ-")]
+    assert resolved and all(n.event == "resolved" for n in resolved)  # a lost candidate's: never alerted
+    after = detect_at(seeded, takes_effect + timedelta(seconds=1)).notifications
+    assert not [n for n in after if n.alert_key.startswith("DJ-")]  # the full pass agrees: nothing left

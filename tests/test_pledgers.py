@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor import snapshot
 from monitor.db import models as m
+from monitor.db.engine import make_engine
 from monitor.evaluation.run import evaluate
 from monitor.rules import Evaluation, Rule, RuleConfig
 from monitor.rules.facts import Outcome, PledgerRecord, PledgerRole, pledge_at
@@ -190,56 +191,53 @@ def test_whose_promise_follows_the_outcome_and_its_day() -> None:
     assert pledge_at([lost, sitting], day).role is PledgerRole.OFFICEHOLDER  # type: ignore[union-attr]
 
 
-def test_views_show_whose_promise_it_is(sqlite_url: str) -> None:
+def test_views_show_whose_promise_it_is(db_url: str) -> None:
     """show names the pledger; check marks a candidate's pledge in its table and JSON."""
-    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
-    shown = run_cli(["show", "DJ-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    assert run_cli(["init"], db_url=db_url).exit_code == 0
+    shown = run_cli(["show", "DJ-1-1"], db_url=db_url, env={"COLUMNS": "200"}).stdout
     assert "공약 주체: 후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)" in shown
-    sitting = run_cli(["show", "SEOGU-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    sitting = run_cli(["show", "SEOGU-1-1"], db_url=db_url, env={"COLUMNS": "200"}).stdout
     assert (
         "공약 주체: 현직 김이강" in sitting and "선거" not in sitting.split("공약 주체", 1)[1].split("\n")[0]
     )
     at = ["--as-of", "2026-12-01T09:00:00+09:00", "--jurisdiction", "daejeon"]
-    rows = json.loads(run_cli(["check", "--format", "json", *at], db_url=sqlite_url).stdout)
+    rows = json.loads(run_cli(["check", "--format", "json", *at], db_url=db_url).stdout)
     stale = next(r for r in rows if r["code"] == "DJ-1-1")
     assert stale["pledge"] == {"role": "candidate", "outcome": "pending", "names": ["허태정"]}
-    table = run_cli(["check", *at], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    table = run_cli(["check", *at], db_url=db_url, env={"COLUMNS": "200"}).stdout
     assert "(후보)" in table
     sejong = json.loads(
         run_cli(
             ["check", "--format", "json", "--as-of", "2026-12-01", "--jurisdiction", "sejong"],
-            db_url=sqlite_url,
+            db_url=db_url,
         ).stdout
     )
     assert all(r["pledge"] is None or r["pledge"]["role"] == "officeholder" for r in sejong)
 
 
-def test_the_status_report_counts_a_candidates_pledges_apart(sqlite_url: str) -> None:
+def test_the_status_report_counts_a_candidates_pledges_apart(db_url: str) -> None:
     """Daejeon's 37 pledges are candidate 허태정's until the outcome is recorded; Gwangju Seo-gu's are not."""
-    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    assert run_cli(["init"], db_url=db_url).exit_code == 0
     at = ["--as-of", "2026-12-01T09:00:00+09:00", "--format", "json"]
     daejeon = json.loads(
-        run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
+        run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=db_url).stdout
     )
     total = next(row for row in daejeon["rows"] if row["is_total"])
     assert total["pledges"] == total["candidate_pledges"] > 0
     seogu = json.loads(
-        run_cli(["report", "status", "--jurisdiction", "gwangju-seo", *at], db_url=sqlite_url).stdout
+        run_cli(["report", "status", "--jurisdiction", "gwangju-seo", *at], db_url=db_url).stdout
     )
     assert all(row["candidate_pledges"] == 0 for row in seogu["rows"])
     markdown = run_cli(
-        ["report", "status", "--jurisdiction", "daejeon", "--format", "md"], db_url=sqlite_url
+        ["report", "status", "--jurisdiction", "daejeon", "--format", "md"], db_url=db_url
     ).stdout
     assert f"| {total['pledges']} (후보 공약 {total['pledges']}) |" in markdown
     assert (
-        run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=sqlite_url).exit_code
-        == 0
+        run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=db_url).exit_code == 0
     )
-    after = json.loads(
-        run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=sqlite_url).stdout
-    )
+    after = json.loads(run_cli(["report", "status", "--jurisdiction", "daejeon", *at], db_url=db_url).stdout)
     assert next(row for row in after["rows"] if row["is_total"])["candidate_pledges"] == 0
-    shown = run_cli(["show", "DJ-1-1"], db_url=sqlite_url, env={"COLUMNS": "200"}).stdout
+    shown = run_cli(["show", "DJ-1-1"], db_url=db_url, env={"COLUMNS": "200"}).stdout
     assert "공약 주체: 현직 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 당선)" in shown
 
 
@@ -256,3 +254,44 @@ def test_every_state_of_a_pending_candidates_pledge_names_the_candidate_once(
         assert e.reason.ko.startswith("후보 허태정의 공약 — ") and e.reason.ko.count("후보 허태정") == 1, (
             e.reason.ko
         )
+
+
+def test_the_card_names_whose_promise_it_was_at_its_instant(db_url: str) -> None:
+    """The 공약관리카드 says who made the pledge, and time travels: before the recorded outcome's day the
+    candidate's election is still undecided."""
+    assert run_cli(["init"], db_url=db_url).exit_code == 0
+    elect = run_cli(["pledger", "elect", "heo-taejeong-2026", "--on", "2026-06-04"], db_url=db_url)
+    assert elect.exit_code == 0, elect.output
+    card = ["report", "card", "DJ-1-1", "--format"]
+    before = run_cli([*card, "md", "--as-of", "2026-06-03T12:00+09:00"], db_url=db_url).stdout
+    assert "- 공약 주체: 후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)\n" in before
+    after = run_cli([*card, "md", "--as-of", "2026-06-04T00:00+09:00"], db_url=db_url).stdout
+    assert "- 공약 주체: 현직 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 당선)\n" in after
+    html = run_cli([*card, "html", "--as-of", "2026-12-01"], db_url=db_url).stdout
+    assert "<dt>공약 주체</dt><dd>현직 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 당선)</dd>" in html
+    english = run_cli(["--lang", "en", *card, "md", "--as-of", "2026-12-01"], db_url=db_url).stdout
+    assert (
+        "- Pledged by: officeholder 허태정 (대전광역시장, 민선9기, election 2026-06-03: elected)\n" in english
+    )
+    sitting = run_cli(["report", "card", "SEOGU-1-1", "--format", "md"], db_url=db_url).stdout
+    assert "- 공약 주체: 현직 김이강 (광주광역시 서구청장, 민선8기)\n" in sitting
+
+
+def test_a_recorded_outcome_is_in_the_hash_chain(db_url: str) -> None:
+    """Whose promise it is decides what is alerted: recording an outcome is a chained write, and editing
+    it behind the monitor's back is caught by `verify`."""
+    assert run_cli(["init"], db_url=db_url).exit_code == 0
+    assert run_cli(["pledger", "lose", "heo-taejeong-2026"], db_url=db_url).exit_code == 0
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            last = conn.execute(select(m.ChainEntry).order_by(m.ChainEntry.seq.desc()).limit(1)).one()
+            assert (last.kind, last.ref_table) == ("update", "pledgers")
+            assert '"outcome":"lost"' in last.content and '"outcome_on":"2026-06-03"' in last.content
+        assert run_cli(["verify"], db_url=db_url).exit_code == 0
+        with engine.begin() as conn:
+            conn.execute(update(m.Pledger).values(outcome="pending"))
+    finally:
+        engine.dispose()
+    forged = run_cli(["--lang", "en", "verify"], db_url=db_url)
+    assert forged.exit_code != 0 and "pledgers row" in forged.output and "edited directly" in forged.output

@@ -22,7 +22,7 @@ AS_OF = "2026-11-22T12:00"
 AMOUNT = r"-?[\d,]+(?:\.\d+)?"  # a figure as reports print it: thousands separators, digits as published
 MILLION_KO = re.compile(rf"^{AMOUNT}백만원$")
 MILLION_EN = re.compile(rf"^{AMOUNT} million KRW$")
-CARD_FACTS_KO = ("공식 상태", "종류", "분야", "당사자", "기간", "계획", "출처")
+CARD_FACTS_KO = ("공식 상태", "종류", "분야", "당사자", "공약 주체", "기간", "계획", "출처")
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_budget_report_calls_a_fully_executed_tranche_done_instead_of_counting_d
     result = run_cli(["report", "budget", "--jurisdiction", "gwangju-seo", "--format", "md"], sqlite_url)
     markdown = result.stdout
     done = _row(markdown, "SEOGU-1-1", "우리동네 마을정부 기능 강화", "2024")
-    assert done[3:6] == ["515백만원", "—", "515백만원"] and done[-1] == "집행 완료"
+    assert done[3:6] == ["515백만원", "—", "515백만원"] and done[-1] == "집행 목표 달성"
     assert "지남" not in " ".join(done)
     # still open: the next year counts down; past due and unreported: the snapshot's state, no countdown
     assert re.fullmatch(
@@ -113,10 +113,28 @@ def test_budget_report_calls_a_fully_executed_tranche_done_instead_of_counting_d
     states = [line.rsplit(" | ", 1)[1] for line in markdown.splitlines() if line.startswith("| SEOGU-")]
     assert not [state for state in states if "지남" in state and not state.startswith("D-")]
     html = run_cli(["report", "budget", "--jurisdiction", "gwangju-seo", "--format", "html"], sqlite_url)
-    assert '<span class="badge tone-met">집행 완료</span>' in html.stdout
+    assert '<span class="badge tone-met">집행 목표 달성</span>' in html.stdout
     rows = csv_rows(run_cli(["report", "budget", "--format", "csv"], sqlite_url).stdout)
     [tranche] = [row for row in rows if row["milestone"] == "SEOGU-1-1.2024"]
     assert (tranche["state"], tranche["executed"]) == ("achieved", "515")
+
+
+def test_a_tranche_past_the_threshold_but_not_all_spent_is_not_called_fully_executed(sqlite_url: str) -> None:
+    """470 of 515 백만원 (91%) meets the 90% execution threshold: the target is met, the money is not all
+    spent — the label must not say 집행 완료 / fully executed."""
+    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    added = run_cli(["officials", "add", "--name", "담당", "--jurisdiction", "gwangju-seo"], sqlite_url)
+    assert added.exit_code == 0, added.output
+    logged = run_cli(["progress", "log", "SEOGU-1-1.2024", "--executed", "470", "--by", "담당"], sqlite_url)
+    assert logged.exit_code == 0, logged.output
+    for lang, label, wrong in (
+        ("ko", "집행 목표 달성", "집행 완료"),
+        ("en", "execution target met", "fully"),
+    ):
+        args = ["--lang", lang, "report", "budget", "--jurisdiction", "gwangju-seo", "--format", "md"]
+        markdown = run_cli(args, sqlite_url).stdout
+        row = _row(markdown, "SEOGU-1-1", "우리동네 마을정부 기능 강화", "2024")
+        assert row[-1] == label and wrong not in markdown
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
@@ -162,13 +180,13 @@ def test_card_markdown_gives_amounts_and_values_their_units(reported: str) -> No
     partly = _milestone(card, "SEOGU-1-1-1.2022-2023")
     assert partly[0] == "1056일 지남"  # underspent: still open
     assert partly[4:] == ["360백만원", "집행 100백만원 · 확보 200백만원", "예산 집행 부진"]
-    assert _milestone(card, "SEOGU-1-1.2024")[::4] == ["집행 완료", "515백만원"]
+    assert _milestone(card, "SEOGU-1-1.2024")[::4] == ["집행 목표 달성", "515백만원"]
     assert _milestone(card, "SEOGU-1-1.2024")[5:] == ["집행 515백만원", ""]
     assert "— **집행 515백만원**" in card and "— **집행 100백만원 · 확보 200백만원**" in card
-    assert "- **집행 완료** `SEOGU-1-1.2024` — 집행 515백만원 / 계획 515백만원" in card
+    assert "- **집행 목표 달성** `SEOGU-1-1.2024` — 집행 515백만원 / 계획 515백만원" in card
     english = _report(reported, "card", "SEOGU-1-1", "--format", "md", lang="en")
     assert "- Planned: 1,930 million KRW" in english
-    assert "| fully executed | SEOGU-1-1.2024 |" in english
+    assert "| execution target met | SEOGU-1-1.2024 |" in english
     assert "| 515 million KRW | executed 515 million KRW |" in english
     housing = _report(reported, "card", "DJ-9-3", "--format", "md", lang="en")
     assert "| 5,000 dwellings |" in housing
@@ -208,13 +226,13 @@ def _milestone(card: str, code: str) -> list[str]:
 
 def test_budget_and_card_html_give_every_amount_its_unit(reported: str) -> None:
     budget = _html_texts(_report(reported, "budget", "--jurisdiction", "gwangju-seo", "--format", "html"))
-    assert "124,667.42백만원" in budget and "집행 515백만원 (100.0%)" in budget and "집행 완료" in budget
+    assert "124,667.42백만원" in budget and "집행 515백만원 (100.0%)" in budget and "집행 목표 달성" in budget
     assert "계획 57,421.35백만원 · 확보 200백만원 (0.4%) · 집행 100백만원 (0.2%)" in budget
     assert "+0.31백만원" in budget and "공표값 124,667.42백만원 · 계산값 124,667.16백만원 ·" in budget
     bare = [text for text in budget if re.fullmatch(rf"{AMOUNT}", text) and "," in text]
     assert bare == []  # no amount stands without its unit (years and counts have no separator)
     card = _html_texts(_report(reported, "card", "SEOGU-1-1", "--format", "html"))
-    assert "1,930백만원" in card and "집행 완료" in card
+    assert "1,930백만원" in card and "집행 목표 달성" in card
     assert "515백만원" in card and "집행 515백만원" in card
     assert "집행 100백만원 · 확보 200백만원" in card and "명령줄" in " ".join(card)
 

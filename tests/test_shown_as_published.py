@@ -19,14 +19,12 @@ WIDE = {"COLUMNS": "250"}
 
 
 @pytest.fixture
-def initialised(sqlite_url: str) -> str:
-    result = run_cli(["init"], db_url=sqlite_url)
+def initialised(db_url: str) -> str:
+    result = run_cli(["init"], db_url=db_url)
     assert result.exit_code == 0, result.output
-    result = run_cli(
-        ["officials", "add", "--name", "담당자", "--jurisdiction", "gwangju-seo"], db_url=sqlite_url
-    )
+    result = run_cli(["officials", "add", "--name", "담당자", "--jurisdiction", "gwangju-seo"], db_url=db_url)
     assert result.exit_code == 0, result.output
-    return sqlite_url
+    return db_url
 
 
 @pytest.mark.parametrize("day", ["2022-12-31", "2024-02-29", "2030-06-30"])

@@ -1,7 +1,8 @@
 """The hash chain every session writes: entry format, head, and the hook that appends to it.
 
 Every insert, update or delete of a chained row (progress reports, status changes, milestone revisions,
-silences, the officials roster, access attempts — refusals included) becomes one chain entry, written in
+silences, the officials roster, access attempts — refusals included —, who made the promises and the
+election outcomes recorded for them) becomes one chain entry, written in
 the same transaction by the `after_flush` hook that `monitor.db.engine.make_session_factory` registers,
 so no write path can forget it. An entry's hash covers the previous entry's hash and the row's canonical
 content; `monitor.history.verify` recomputes both. Like the append-only guard beside it, this is part of
@@ -39,10 +40,11 @@ CHAINED: dict[str, type[Base]] = {
         m.Silence,
         m.Official,
         m.AccessAttempt,
+        m.Pledger,
     )
 }
 # The instant a change happened, read from the row itself (the chain has no clock of its own).
-_TIME_COLUMNS = ("removed_at", "entered_at", "changed_at", "created_at", "added_at", "at")
+_TIME_COLUMNS = ("updated_at", "removed_at", "entered_at", "changed_at", "created_at", "added_at", "at")
 
 
 @dataclass(frozen=True)

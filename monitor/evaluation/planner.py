@@ -57,6 +57,7 @@ LABELS = {
     "repeat": ("반복 알림", "repeat"),
     "silence ends": ("음소거 종료", "silence ends"),
     "retry after error": ("오류 후 재평가", "retry after error"),
+    "election outcome": ("선거 결과 발효", "election outcome takes effect"),
 }
 
 
@@ -108,6 +109,8 @@ def boundaries(rules: RuleConfig, lifecycle: LifecycleConfig) -> list[Boundary]:
             None,
         )
     )
+    # a candidate's recorded outcome holds from the start of its day: whose promise it is changes then
+    result.append(Boundary("election outcome", m.Pledger.outcome_at, timedelta(0), (), m.Pledger.id))
     result.append(
         Boundary(
             "retry after error", m.EvaluationError.next_check_at, timedelta(0), (), m.EvaluationError.subject
@@ -159,6 +162,13 @@ def _codes(session: Session, bound: Boundary, window: tuple[ColumnElement[bool],
         query = select(m.Commitment.code).join(m.Milestone, m.Milestone.commitment_id == m.Commitment.id)
     elif table is m.Commitment:
         query = select(m.Commitment.code)
+    elif table is m.Pledger:
+        link = m.CommitmentPledger
+        query = (
+            select(m.Commitment.code)
+            .join(link, link.commitment_id == m.Commitment.id)
+            .join(m.Pledger, m.Pledger.id == link.pledger_id)
+        )
     else:
         query = select(subject)
     values = session.scalars(query.where(*window).distinct())

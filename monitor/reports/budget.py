@@ -43,7 +43,7 @@ class BudgetCell:
     securing_rate: Decimal | None
     execution_rate: Decimal | None
     state: str | None  # the snapshot's condition: "unreported", "underspent", "achieved"; None while open
-    state_label: str | None  # 예산 집행 미보고, 예산 집행 부진, 집행 완료
+    state_label: str | None  # 예산 집행 미보고, 예산 집행 부진, 집행 목표 달성
     countdown: Countdown  # shown only while the tranche is open (no state)
 
 

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.db import models as m
-from monitor.display import milestone_deadline
+from monitor.display import milestone_deadline, pledger_text
 from monitor.i18n import t
 from monitor.notify.labels import CONDITION_LABELS, label
-from monitor.registry import citation, find_code
+from monitor.registry import citation, find_code, pledger_row
 from monitor.reports.common import Countdown, ReportHeader, countdown, make_header, party_map
 from monitor.reports.entries import Entry, load_entries
 from monitor.reports.figures import done_label, money, quantity, revision_text, stage_label
@@ -47,7 +47,7 @@ class CardMilestone:
     countdown: Countdown
     reported: str  # what the effective reports add up to: "1,200호", "완료", "집행 120백만원" ("" if nothing)
     done: bool  # achieved as of the snapshot: nothing left to count down to
-    done_label: str | None  # "목표 달성", or "집행 완료" for a budget tranche; None while open
+    done_label: str | None  # "목표 달성", or "집행 목표 달성" for a budget tranche; None while open
     states: list[str]  # condition labels now ("기한 초과", "미달 위험" …)
 
 
@@ -90,6 +90,7 @@ class CardReport:
     department: str | None
     jurisdiction: str
     parties: list[str]
+    pledgers: list[str]  # whose promise, as known at as_of: "후보 허태정 (대전광역시장, 민선9기, …)"
     period: tuple[str | None, str | None]
     parent: str | None
     children: list[tuple[str, str]]  # (code, title) of the items under it
@@ -130,6 +131,7 @@ def build_card(
         department=commitment.department,
         jurisdiction=commitment.jurisdiction.slug,
         parties=[j.slug for j in commitment.parties],
+        pledgers=[pledger_text(pledger_row(p, as_of), lang) for p in commitment.pledgers],
         period=(_iso(commitment.period_start), _iso(commitment.period_end)),
         parent=commitment.parent.code if commitment.parent else None,
         children=[(c.code, c.title) for c in commitment.children if c.retired_at is None],
@@ -208,7 +210,7 @@ def reported_text(facts: MilestoneFacts, summary: ReportSummary, lang: Lang) -> 
 
 
 def _state(e: Evaluation, kinds: dict[str, str], lang: Lang) -> CardState:
-    """A state now; an achieved budget tranche is called 집행 완료, as in its milestone row."""
+    """A state now; an achieved budget tranche is called 집행 목표 달성, as in its milestone row."""
     if e.condition == State.ACHIEVED:
         name = done_label(kinds.get(e.subject, ""), lang)
     else:

@@ -64,7 +64,8 @@ def stage_label(stage: str | None, lang: Lang) -> str | None:
 
 
 def done_label(kind: str, lang: Lang) -> str:
-    """What an achieved target is called: 집행 완료 for a budget tranche, 목표 달성 otherwise."""
+    """What an achieved target is called: 집행 목표 달성 for a budget tranche (executed ≥ plan × the
+    underspend threshold — not necessarily all of it, so never "집행 완료"), 목표 달성 otherwise."""
     if kind == "budget":
         return t("report.cell.achieved", lang)
     return label(CONDITION_LABELS, State.ACHIEVED, lang)

@@ -264,7 +264,7 @@ def test_budget_rows_split_by_source_become_one_report_with_totals(
         ("아무개", "error: 아무개 is not on the officials roster", "not on the officials roster"),
         (
             "대구 혁신정책과",
-            "error: 대구 혁신정책과 reports for daegu only; not for DJ-9-3",
+            "error: 대구 혁신정책과 reports for Daegu Metropolitan City only; not for DJ-9-3",
             "outside the official's jurisdiction",
         ),
     ],
@@ -492,7 +492,7 @@ def test_a_file_mixing_rows_inside_and_outside_the_officials_jurisdictions_write
     result = run_import(db_url, write_csv(tmp_path, sheet))
     assert result.exit_code == 3
     assert result.stderr.splitlines()[0] == (
-        f"error: {OFFICIAL} reports for daejeon, gwangju-seo only; not for DG-2021-1"
+        f"error: {OFFICIAL} reports for Daejeon Metropolitan City, Seo-gu (Gwangju) only; not for DG-2021-1"
     )
     assert counts(roster) == before
     assert chain_length(roster) == entries + 1  # the refusal, and nothing else

@@ -69,7 +69,9 @@ def test_the_csv_template_lists_each_commitment_and_active_milestone_of_the_juri
     header, *rows = read_csv(tmp_path / "t.csv")
     assert header == HEADERS and header[0] == "코드 (code)"
     assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
-    assert result.stdout.strip() == f"Template written: {tmp_path / 't.csv'} (daejeon, {len(rows)} rows)"
+    assert result.stdout.strip() == (
+        f"Template written: {tmp_path / 't.csv'} (Daejeon Metropolitan City, {len(rows)} rows)"
+    )
     by_code = {row[0]: row for row in rows}
     housing = by_code["DJ-9-3.youth-housing"]
     assert [housing[COL[f]] for f in (Field.TITLE, Field.KIND, Field.TARGET, Field.UNIT, Field.DUE)] == [
@@ -187,3 +189,91 @@ def test_the_template_keeps_an_existing_file_and_names_an_unknown_jurisdiction(
     assert template(local, tmp_path / "t.csv", "daejeon", "csv", "--force").exit_code == 0
     unknown = template(local, tmp_path / "u.csv", "atlantis", "csv")
     assert unknown.exit_code == 1 and unknown.stderr.startswith("error: unknown jurisdiction 'atlantis'")
+
+
+def make(db_url: str, *args: str, lang: str = "ko") -> Result:
+    """`progress template --jurisdiction gwangju-seo ARGS`, in Korean (the default) or English."""
+    chosen = ["--lang", "en"] if lang == "en" else []
+    return run_cli([*chosen, "progress", "template", "--jurisdiction", "gwangju-seo", *args], db_url=db_url)
+
+
+def test_the_file_type_follows_the_suffix_of_out_when_no_format_is_given(
+    local: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_csv = make(local, "--out", str(tmp_path / "t.csv"))
+    assert as_csv.exit_code == 0, as_csv.output
+    data = (tmp_path / "t.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"PK")  # text, not a zipped workbook
+    header, *rows = read_csv(tmp_path / "t.csv")
+    assert header == HEADERS and len(rows) > 100
+    assert (
+        as_csv.stdout.strip() == f"서식을 만들었습니다: {tmp_path / 't.csv'} (광주광역시 서구, {len(rows)}행)"
+    )
+    as_xlsx = make(local, "--out", str(tmp_path / "t.xlsx"), lang="en")
+    assert (
+        as_xlsx.stdout.strip()
+        == f"Template written: {tmp_path / 't.xlsx'} (Seo-gu (Gwangju), {len(rows)} rows)"
+    )
+    assert [cell.value for cell in load_workbook(tmp_path / "t.xlsx").worksheets[0][1]] == HEADERS
+    monkeypatch.chdir(tmp_path)
+    assert make(local).exit_code == 0
+    assert (tmp_path / "progress-gwangju-seo.xlsx").read_bytes().startswith(b"PK")  # xlsx by default
+
+
+@pytest.mark.parametrize(
+    ("args", "ko", "en"),
+    [
+        (
+            ["--format", "xlsx", "--out", "t.csv"],
+            "--format xlsx와 --out t.csv가 서로 맞지 않습니다: --format 을 빼거나 .xlsx 파일 이름을 주세요",
+            "--format xlsx contradicts --out t.csv: leave out --format, or name a .xlsx file",
+        ),
+        (
+            ["--format", "csv", "-o", "t.xlsx"],
+            "--format csv와 --out t.xlsx가 서로 맞지 않습니다: --format 을 빼거나 .csv 파일 이름을 주세요",
+            "--format csv contradicts --out t.xlsx: leave out --format, or name a .csv file",
+        ),
+        (
+            ["--out", "t.txt"],
+            "--out t.txt: 파일 이름은 .xlsx나 .csv로 끝나야 합니다 (파일 형식이 이름을 따릅니다)",
+            "--out t.txt: the file name must end in .xlsx or .csv (the file type follows it)",
+        ),
+        (
+            ["--format", "csv", "--out", "template"],
+            "--out template: 파일 이름은 .xlsx나 .csv로 끝나야 합니다 (파일 형식이 이름을 따릅니다)",
+            "--out template: the file name must end in .xlsx or .csv (the file type follows it)",
+        ),
+    ],
+)
+def test_an_out_that_contradicts_the_format_or_has_another_suffix_is_refused_and_nothing_written(
+    local: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], ko: str, en: str
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    korean = make(local, *args)
+    assert (korean.exit_code, korean.stdout, korean.stderr.splitlines()) == (2, "", [f"오류: {ko}"])
+    english = make(local, *args, lang="en")
+    assert (english.exit_code, english.stderr.splitlines()) == (2, [f"error: {en}"])
+    assert not any(folder.iterdir())
+
+
+def test_a_template_that_cannot_be_written_or_would_overwrite_says_so_in_korean(
+    local: str, tmp_path: Path
+) -> None:
+    nowhere = tmp_path / "missing" / "t.csv"
+    failed = make(local, "--out", str(nowhere))
+    assert failed.exit_code == 1
+    assert failed.stderr.splitlines() == [
+        f"오류: {nowhere}에 쓸 수 없습니다: 없는 폴더이거나 만들 수 없는 곳"
+    ]
+    english = make(local, "--out", str(nowhere), lang="en")
+    assert english.stderr.splitlines() == [
+        f"error: cannot write {nowhere}: no such folder, or one that cannot be created"
+    ]
+    (tmp_path / "t.csv").write_text("filled in by someone", encoding="utf-8")
+    kept = make(local, "--out", str(tmp_path / "t.csv"))
+    assert kept.stderr.splitlines() == [
+        f"오류: {tmp_path / 't.csv'}가 이미 있습니다: 다른 --out 을 주거나 --force 로 덮어쓰세요"
+    ]
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8") == "filled in by someone"

@@ -237,9 +237,11 @@ HELP_KO: dict[str, str] = {
         "import`로 가져오세요. 비워 둔 행은 건너뜁니다."
     ),
     "Whose milestones and commitments to list.": "마일스톤과 공약을 나열할 지자체.",
-    "File type.": "파일 형식.",
-    "Where to write it (default: progress-SLUG.xlsx or .csv in the current folder).": (
-        "쓸 위치 (기본값: 현재 폴더의 progress-SLUG.xlsx 또는 .csv)."
+    "File type (default: the suffix of --out, .xlsx or .csv; xlsx without --out).": (
+        "파일 형식 (기본값: --out 파일 이름의 확장자 .xlsx 또는 .csv; --out 이 없으면 xlsx)."
+    ),
+    "Where to write it, a .xlsx or .csv file (default: progress-SLUG.xlsx in the current folder).": (
+        "쓸 위치, .xlsx 또는 .csv 파일 (기본값: 현재 폴더의 progress-SLUG.xlsx)."
     ),
     "Overwrite an existing file.": "이미 있는 파일을 덮어씁니다.",
     # monitor replay

@@ -118,7 +118,7 @@ def log_command(
         try:
             row = log_progress(session, entry, now, app.settings.tz, app.settings.plausible_factor)
         except WriteRefused as refused:  # the same words as `progress import`, in the chosen language
-            raise InputError(refused.render(app.lang)) from None
+            raise InputError(refused.render("en"), ko=refused.render("ko")) from None
         from monitor.display import report_figures
 
         unit = row.milestone.unit if isinstance(row, ProgressReport) and row.milestone else None
@@ -200,30 +200,32 @@ def import_command(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "csv"]),
-    default="xlsx",
-    show_default=True,
-    help="File type.",
+    default=None,
+    help="File type (default: the suffix of --out, .xlsx or .csv; xlsx without --out).",
 )
 @click.option(
     "-o",
     "--out",
     "output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write it (default: progress-SLUG.xlsx or .csv in the current folder).",
+    help="Where to write it, a .xlsx or .csv file (default: progress-SLUG.xlsx in the current folder).",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @pass_app
 def template_command(
-    app: AppContext, jurisdiction: str, fmt: Format, output: Path | None, force: bool
+    app: AppContext, jurisdiction: str, fmt: Format | None, output: Path | None, force: bool
 ) -> None:
     """Write a file to fill in: one row per active milestone and per commitment of the jurisdiction.
 
     It lists title, kind, target, unit, due date and the latest report; fill in 기준일 and what changed
     (실적, 상태, amounts …) and import it with `progress import`. Rows left empty are skipped.
     """
+    from monitor.files import cannot_write
     from monitor.imports import write_template
+    from monitor.imports.template import template_format
     from monitor.imports.texts import say
 
+    fmt = template_format(fmt, output)
     path = output or Path(f"progress-{jurisdiction}.{fmt}")
     if path.exists() and not force:
         raise InputError(
@@ -232,10 +234,10 @@ def template_command(
         )
     with app.require_schema()() as session:
         try:
-            rows = write_template(session, jurisdiction, path, fmt, app.settings.tz)
+            made = write_template(session, jurisdiction, path, fmt, app.settings.tz)
         except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    click.echo(say("template", app.lang, path=path, jurisdiction=jurisdiction, rows=rows))
+            raise cannot_write(path, exc) from None
+    click.echo(say("template", app.lang, path=path, jurisdiction=made.place(app.lang), rows=made.rows))
 
 
 def register(group: click.Group) -> None:

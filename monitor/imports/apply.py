@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.db import models as m
 from monitor.errors import InputError
 from monitor.history.chain import NewRow
+from monitor.imports.access import authorize_import
 from monitor.imports.check import Target, check_row, resolve
 from monitor.imports.columns import Field, HeaderMap, map_headers
 from monitor.imports.combine import Planned, plan
@@ -31,7 +32,7 @@ from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.read import read_table
 from monitor.imports.validate import Parsed, parse_rows
 from monitor.progress import Batch
-from monitor.scope import Actor, authorize, scoped_write
+from monitor.scope import Actor, scoped_write
 from monitor.timeutil import local_date
 from monitor.vocab import Channel, Lang
 from monitor.writecheck import PLAUSIBLE_FACTOR, WriteProblem, WriteRefused
@@ -46,7 +47,9 @@ class Written:
     rows: tuple[int, ...]
     code: str
     as_of: date
-    fields: dict[str, str]
+    fields: dict[str, str]  # English keys (value, status, 국비.executed …) → the figure as written
+    unit: str = ""  # the milestone's unit ("" for a commitment; amounts are in 백만원)
+    commitment: bool = False  # status is a commitment's official status, not a milestone's
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,16 @@ class _DryRun(Exception):
         self.written, self.unchanged = written, unchanged
 
 
-def read_and_parse(path: Path, today: date) -> tuple[HeaderMap, Parsed, int]:
-    """The file's columns and typed rows (no database). Unreadable files and missing columns raise."""
-    table = read_table(path)
+def read_and_parse(path: Path, today: date, lang: Lang = "en") -> tuple[HeaderMap, Parsed, int]:
+    """The file's columns and typed rows (no database). Unreadable files and missing columns raise
+    `ImportRejected`, in `lang`."""
+    try:
+        table = read_table(path)
+    except ImportRejected as unreadable:
+        raise unreadable.speaking(lang) from None
     headers, problems = map_headers(table.headers, table.header_row)
     if problems:
-        raise ImportRejected(table.file, problems)
+        raise ImportRejected(table.file, problems, lang=lang)
     return headers, parse_rows(table, headers, today), len(table.rows)
 
 
@@ -101,9 +108,9 @@ def import_progress(
 ) -> ImportOutcome:
     """Import FILE as `by` (a name on the officials roster). Raises `ImportRejected` listing every problem
     (nothing written), `Refused` when `by` may not report on some target (recorded, nothing written)."""
-    headers, parsed, count = read_and_parse(path, local_date(now, tz))
-    actor = Actor(Channel.IMPORT.value, name=by.strip())
     options = replace(options or WriteOptions(), correction=correction)
+    headers, parsed, count = read_and_parse(path, local_date(now, tz), options.lang)
+    actor = Actor(Channel.IMPORT.value, name=by.strip())
     try:
         with scoped_write(sessions, actor, command=COMMAND, detail=path.name, now=now) as session:
             written, unchanged = _write(session, actor, headers, parsed, now, tz, options, path.name)
@@ -130,7 +137,7 @@ def _write(
     targets, problems = resolve(session, parsed.rows, headers)
     commitments = {t.code: t for t in targets.values() if isinstance(t, m.Commitment)}
     commitments |= {t.commitment.code: t.commitment for t in targets.values() if isinstance(t, m.Milestone)}
-    authorize(session, actor, commitments.values())
+    authorize_import(session, actor, commitments.values())
     problems += parsed.problems
     good = [row for row in parsed.rows if row.valid and row.code in targets]
     checked = {row.row: check_row(row, targets[row.code], headers) for row in good}
@@ -143,7 +150,7 @@ def _write(
     if problems:
         raise ImportRejected(file, problems, headers.written, options.lang)
     batch.write()
-    return [_describe(report, row) for report, row in added], len(unchanged)
+    return [_describe(report, row, targets[report.entry.code]) for report, row in added], len(unchanged)
 
 
 def _add_all(
@@ -165,7 +172,7 @@ def _add_all(
         except WriteRefused as refused:
             problems += [_problem(report.rows[0], headers, p) for p in refused.problems]
         except InputError as exc:
-            problems.append(Problem(report.rows[0], report.column, str(exc)))
+            problems.append(Problem(report.rows[0], report.column, str(exc), exc.ko))
     return added
 
 
@@ -187,7 +194,7 @@ def _add(batch: Batch, report: Planned, target: Target, correction: bool) -> New
         return batch.add(replace(report.entry, correction=True), target)
 
 
-def _describe(report: Planned, row: NewRow) -> Written:
+def _describe(report: Planned, row: NewRow, target: Target) -> Written:
     values = row.values
     fields: dict[str, str] = {}
     if row.model is m.StatusChange:
@@ -209,4 +216,6 @@ def _describe(report: Planned, row: NewRow) -> Written:
         fields["note"] = values["note"]
     if values["evidence"]:
         fields["evidence"] = " ".join(values["evidence"])
-    return Written(report.rows, report.entry.code, values["as_of"], fields)
+    unit = (target.unit or "") if isinstance(target, m.Milestone) else ""
+    commitment = isinstance(target, m.Commitment)
+    return Written(report.rows, report.entry.code, values["as_of"], fields, unit, commitment)

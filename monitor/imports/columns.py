@@ -234,15 +234,29 @@ def map_headers(headers: list[str], row: int) -> tuple[HeaderMap, list[Problem]]
         if found is None:
             ignored.append(header)
         elif found in index:
-            problems.append(
-                Problem(row, header, f"means the same as column {names[found]!r} ({found.value})")
-            )
+            problems.append(_twice(row, header, names[found], found))
         elif found not in INFORMATIONAL:
             index[found], names[found] = position, header
+    found_headers = ", ".join(headers)
     for field in REQUIRED:
         if field not in index:
             column = BY_FIELD[field]
             problems.append(
-                Problem(row, "", f"no {column.ko} ({column.en}) column; headers found: {', '.join(headers)}")
+                Problem(
+                    row,
+                    "",
+                    f"no {column.ko} ({column.en}) column; headers found: {found_headers}",
+                    f"{column.ko} 열이 없습니다 (있는 열 제목: {found_headers})",
+                )
             )
     return HeaderMap(index, names, tuple(ignored), tuple(headers)), problems
+
+
+def _twice(row: int, header: str, first: str, field: Field) -> Problem:
+    """A second column meaning the same field as `first`."""
+    return Problem(
+        row,
+        header,
+        f"means the same as column {first!r} ({field.value})",
+        f"'{first}' 열과 같은 뜻입니다 ({BY_FIELD[field].ko})",
+    )

@@ -49,9 +49,12 @@ def plan(
 
 
 def _duplicate(later: RowUpdate, first: RowUpdate, headers: HeaderMap, source: str) -> Problem:
-    what = f"{later.code} as of {later.as_of}" + (f" ({source})" if source else "")
+    split = f" ({source})" if source else ""
     return Problem(
-        later.row, headers.name(Field.CODE), f"rows {first.row} and {later.row} both report {what}"
+        later.row,
+        headers.name(Field.CODE),
+        f"rows {first.row} and {later.row} both report {later.code} as of {later.as_of}{split}",
+        f"{first.row}행과 {later.row}행이 같은 보고입니다: {later.code} 기준일 {later.as_of}{split}",
     )
 
 
@@ -72,20 +75,30 @@ def _budget_group_problems(
             seen[source] = row
     split = [row for row in group if _source(row, milestone) is not None]
     if split and len(split) < len(group):
-        where = f"row {split[0].row}" if len(split) == 1 else f"rows {', '.join(str(r.row) for r in split)}"
-        message = (
-            f"no 재원 (funding source), but {where} split {group[0].code} as of {group[0].as_of} by source"
-        )
         flagged = {p.row for p in problems}
-        column = headers.name(Field.FUNDING)
-        problems += [
-            Problem(r.row, column, message) for r in group if r not in split and r.row not in flagged
-        ]
+        unsplit = [r for r in group if r not in split and r.row not in flagged]
+        problems += _unsplit(unsplit, split, headers.name(Field.FUNDING))
     if not any(row.secured is not None or row.executed is not None for row in group):
         first = next((row for row in group if row.planned is not None), group[0])
-        message = "planned is reported only together with secured or executed (확보액 or 집행액)"
-        problems.append(Problem(first.row, headers.name(Field.PLANNED), message))
+        problems.append(
+            Problem(
+                first.row,
+                headers.name(Field.PLANNED),
+                "planned is reported only together with secured or executed (확보액 or 집행액)",
+                "계획액은 확보액이나 집행액과 함께만 보고합니다",
+            )
+        )
     return problems
+
+
+def _unsplit(rows: list[RowUpdate], split: list[RowUpdate], column: str) -> list[Problem]:
+    """Rows without a 재원 in a report that other rows split by source."""
+    numbers = ", ".join(str(r.row) for r in split)
+    where = f"row {numbers}" if len(split) == 1 else f"rows {numbers}"
+    first = split[0]
+    message = f"no 재원 (funding source), but {where} split {first.code} as of {first.as_of} by source"
+    ko = f"재원이 비어 있지만 {numbers}행은 {first.code} 기준일 {first.as_of} 보고를 재원별로 나눴습니다"
+    return [Problem(r.row, column, message, ko) for r in rows]
 
 
 def _planned(group: list[RowUpdate], target: Target, headers: HeaderMap, reporter: str) -> Planned:

@@ -10,6 +10,7 @@ CSV is written as UTF-8 with a BOM, so Excel opens the Korean text; the Excel wo
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,21 +21,58 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from monitor.db import models as m
+from monitor.errors import InputError
 from monitor.imports.check import fixed_source
 from monitor.imports.columns import COLUMNS, Field
 from monitor.imports.validate import AMOUNT_UNIT
 from monitor.registry import current_status, require_jurisdiction
 from monitor.timeutil import local_date
-from monitor.vocab import CommitmentKind, MilestoneKind, MilestoneStatus, Status
+from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus, Status
 
 Format = Literal["csv", "xlsx"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv")  # the first is the default
 TemplateCell = str | Decimal | date | None
 Row = dict[Field, TemplateCell]
 
 
+@dataclass(frozen=True)
+class Made:
+    """A template written: how many rows, for which jurisdiction (by name)."""
+
+    rows: int
+    name_ko: str
+    name_en: str
+
+    def place(self, lang: Lang) -> str:
+        return self.name_ko if lang == "ko" else self.name_en
+
+
+def template_format(fmt: Format | None, out: Path | None) -> Format:
+    """The file type: `--format`, else the suffix of `--out` (.csv, .xlsx), else xlsx. An `--out` with
+    another suffix, or one that contradicts `--format`, is refused before anything is written."""
+    if out is None:
+        return fmt or FORMATS[0]
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise InputError(
+            f"--out {out}: the file name must end in .xlsx or .csv (the file type follows it)",
+            ko=f"--out {out}: 파일 이름은 .xlsx나 .csv로 끝나야 합니다 (파일 형식이 이름을 따릅니다)",
+        )
+    if fmt is not None and fmt != suffix:
+        raise InputError(
+            f"--format {fmt} contradicts --out {out}: leave out --format, or name a .{fmt} file",
+            ko=f"--format {fmt}와(과) --out {out}이(가) 서로 맞지 않습니다: "
+            f"--format 을 빼거나 .{fmt} 파일 이름을 주세요",
+        )
+    return "csv" if suffix == "csv" else "xlsx"
+
+
 def template_rows(session: Session, jurisdiction: str, tz: ZoneInfo) -> list[Row]:
     """The template's rows, in seed order: each commitment (when it takes a status), then its milestones."""
-    place = require_jurisdiction(session, jurisdiction)
+    return _rows(session, require_jurisdiction(session, jurisdiction), tz)
+
+
+def _rows(session: Session, place: m.Jurisdiction, tz: ZoneInfo) -> list[Row]:
     parties = select(m.CommitmentParty.commitment_id).where(m.CommitmentParty.jurisdiction_id == place.id)
     query = (
         select(m.Commitment)
@@ -92,9 +130,10 @@ def _reported(report: m.ProgressReport) -> TemplateCell:
     return " / ".join(f"{label} {amount}" for label, amount in parts if amount is not None) or None
 
 
-def write_template(session: Session, jurisdiction: str, path: Path, fmt: Format, tz: ZoneInfo) -> int:
-    """Write the template for `jurisdiction` to `path`; returns the number of rows."""
-    rows = template_rows(session, jurisdiction, tz)
+def write_template(session: Session, jurisdiction: str, path: Path, fmt: Format, tz: ZoneInfo) -> Made:
+    """Write the template for `jurisdiction` to `path`; returns the number of rows and whose they are."""
+    place = require_jurisdiction(session, jurisdiction)
+    rows = _rows(session, place, tz)
     if fmt == "csv":
         _write_csv(rows, path)
     else:
@@ -102,7 +141,7 @@ def write_template(session: Session, jurisdiction: str, path: Path, fmt: Format,
         from monitor.imports.workbook import write_workbook
 
         write_workbook([cells(row) for row in rows], path)
-    return len(rows)
+    return Made(len(rows), place.name_ko, place.name_en)
 
 
 def cells(row: Row) -> list[TemplateCell]:

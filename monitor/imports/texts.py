@@ -1,9 +1,20 @@
-"""What the import and template commands say, Korean first (the `language` setting, `--lang`)."""
+"""What the import and template commands say, Korean first (the `language` setting, `--lang`).
+
+A dry run lists each report the way people read it in Korean — the import's column names (실적, 상태,
+집행액 …), figures with thousands separators and their unit (1,200호, 350.5백만원), statuses by their
+label — and as `key=value` with the English keys under `--lang en`.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
+from monitor.i18n import amount
 from monitor.imports.apply import Written
-from monitor.vocab import Lang
+from monitor.imports.columns import BY_FIELD, Field
+from monitor.imports.validate import AMOUNT_UNIT
+from monitor.korean import particles
+from monitor.vocab import Lang, MilestoneStatus, Status
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "imported": (
@@ -21,7 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " {count} reports already recorded were left as they are.",
     ),
     "would_write": (
-        "행 {rows}: {code} 기준일 {as_of}: {fields}",
+        "{row} {rows}: {code} 기준일 {as_of}: {fields}",
         "{row} {rows}: {code} as of {as_of}: {fields}",
     ),
     "ignored": (
@@ -35,14 +46,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+AMOUNTS = {Field.PLANNED, Field.SECURED, Field.EXECUTED}
+CORRECTS_KO = "정정 대상"
+
+
 def say(key: str, lang: Lang, **values: object) -> str:
+    """The message `key` in `lang` (Korean with its particles chosen)."""
     ko, en = MESSAGES[key]
-    return (ko if lang == "ko" else en).format(**values)
+    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
 
 
 def would_write(report: Written, lang: Lang) -> str:
     """One line of a dry run: the rows, the code, the as-of date and every field as written."""
-    fields = " ".join(f"{name}={value}" for name, value in report.fields.items())
-    rows = ",".join(map(str, report.rows))
-    row = "rows" if len(report.rows) > 1 else "row"
+    if lang == "ko":
+        fields = " · ".join(_field_ko(report, name, value) for name, value in report.fields.items())
+        rows, row = ", ".join(map(str, report.rows)), "행"
+    else:
+        fields = " ".join(f"{name}={value}" for name, value in report.fields.items())
+        rows, row = ",".join(map(str, report.rows)), "rows" if len(report.rows) > 1 else "row"
     return say("would_write", lang, row=row, rows=rows, code=report.code, as_of=report.as_of, fields=fields)
+
+
+def _field_ko(report: Written, key: str, value: str) -> str:
+    """ "실적 1,200호", "국비 집행액 200.5백만원", "상태 완료", "정정 대상 #12"."""
+    source, _, name = key.rpartition(".")
+    if name == "corrects":
+        return f"{CORRECTS_KO} {value}"
+    field = Field(name)
+    label = f"{source} {BY_FIELD[field].ko}" if source else BY_FIELD[field].ko
+    return f"{label} {_shown(report, field, value)}"
+
+
+def _shown(report: Written, field: Field, value: str) -> str:
+    if field == Field.STATUS:
+        try:
+            return (Status(value) if report.commitment else MilestoneStatus(value)).ko
+        except ValueError:
+            return value
+    if field in AMOUNTS:
+        return _figure(value) + AMOUNT_UNIT
+    if field == Field.VALUE:
+        return _figure(value) + report.unit
+    return value
+
+
+def _figure(value: str) -> str:
+    try:
+        return amount(Decimal(value))
+    except InvalidOperation:
+        return value

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from urllib.parse import urlparse
 
-from monitor.imports.columns import UPDATE_FIELDS, Field, HeaderMap
+from monitor.imports.columns import BY_FIELD, UPDATE_FIELDS, Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.read import Cell, Table
 from monitor.vocab import FundingSource
@@ -28,7 +28,11 @@ _DATE = re.compile(r"(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.�
 
 
 class CellError(ValueError):
-    """One cell cannot be read; the message says why."""
+    """One cell cannot be read; the message says why, in English and in Korean (`ko`)."""
+
+    def __init__(self, message: str, *, ko: str) -> None:
+        super().__init__(message)
+        self.message, self.ko = message, ko
 
 
 @dataclass
@@ -76,27 +80,36 @@ def normalise_code(raw: str) -> str:
     return f"{prefix.upper()}{dot}{key.lower()}"
 
 
-def number(cell: Cell, name: str) -> tuple[Decimal, str]:
+def _not_a_number(name: Field, raw: str) -> CellError:
+    column = BY_FIELD[name]
+    return CellError(f"{column.en} {raw!r} is not a number", ko=f"{column.ko} {raw!r}은(는) 숫자가 아닙니다")
+
+
+def number(cell: Cell, name: Field) -> tuple[Decimal, str]:
     """A number and the unit written after it ("1,200호" → 1200, "호")."""
     if isinstance(cell, bool | date):
-        raise CellError(f"{name} {text(cell)!r} is not a number")
+        raise _not_a_number(name, text(cell))
     if isinstance(cell, int | float):
         # Excel keeps every number as a float: 1200.0 is the 1200 typed in the cell
         return Decimal(text(cell)), ""
     raw = text(cell)
     match = _NUMBER.fullmatch(raw)
     if not match or re.search(r",,|,\.|^[+-]?,", match.group(1)):
-        raise CellError(f"{name} {raw!r} is not a number")
+        raise _not_a_number(name, raw)
     try:
         return Decimal(match.group(1).replace(",", "")), (match.group(2) or "").strip()
     except InvalidOperation:
-        raise CellError(f"{name} {raw!r} is not a number") from None
+        raise _not_a_number(name, raw) from None
 
 
-def amount(cell: Cell, name: str) -> Decimal:
+def amount(cell: Cell, name: Field) -> Decimal:
     value, unit = number(cell, name)
     if unit and unit != AMOUNT_UNIT:
-        raise CellError(f"{name} {text(cell)!r}: amounts are in {AMOUNT_UNIT}, not {unit}")
+        column, raw = BY_FIELD[name], text(cell)
+        raise CellError(
+            f"{column.en} {raw!r}: amounts are in {AMOUNT_UNIT}, not {unit}",
+            ko=f"{column.ko} {raw!r}: 금액은 {unit}이(가) 아니라 {AMOUNT_UNIT} 단위로 씁니다",
+        )
     return value  # a negative one is refused by the write path's check, as from every channel
 
 
@@ -113,9 +126,12 @@ def as_of_date(cell: Cell, today: date) -> date:
                 raise ValueError(raw)
             day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
-            raise CellError(f"as-of date {raw!r} is not a date (write 2026-09-30)") from None
+            raise CellError(
+                f"as-of date {raw!r} is not a date (write 2026-09-30)",
+                ko=f"기준일 {raw!r}은(는) 날짜가 아닙니다 (2026-09-30처럼 쓰세요)",
+            ) from None
     if day > today:
-        raise CellError(f"as-of date {day} is in the future")
+        raise CellError(f"as-of date {day} is in the future", ko=f"기준일 {day}은(는) 미래입니다")
     return day
 
 
@@ -125,7 +141,11 @@ def funding(cell: Cell) -> FundingSource:
         if raw.lower() in (source.value, source.ko, source.en.lower()):
             return source
     known = ", ".join(f"{s.ko} ({s.value})" for s in FundingSource)
-    raise CellError(f"funding source {raw!r} is not one of {known}")
+    known_ko = ", ".join(s.ko for s in FundingSource)
+    raise CellError(
+        f"funding source {raw!r} is not one of {known}",
+        ko=f"재원 {raw!r}은(는) {known_ko} 중 하나가 아닙니다",
+    )
 
 
 def evidence(cell: Cell) -> list[str]:
@@ -133,7 +153,9 @@ def evidence(cell: Cell) -> list[str]:
     for url in urls:
         parsed = urlparse(url)
         if parsed.scheme not in {"http", "https"} or not parsed.netloc:
-            raise CellError(f"evidence {url!r} is not an http(s) URL")
+            raise CellError(
+                f"evidence {url!r} is not an http(s) URL", ko=f"근거 {url!r}은(는) http(s) 주소가 아닙니다"
+            )
     return urls
 
 
@@ -158,11 +180,11 @@ class _RowReader:
         try:
             return parse(raw)
         except CellError as exc:
-            self.problem(name, str(exc))
+            self.problem(name, exc.message, exc.ko)
             return None
 
-    def problem(self, name: Field, message: str) -> None:
-        self.problems.append(Problem(self.row, self.headers.name(name), message))
+    def problem(self, name: Field, message: str, ko: str) -> None:
+        self.problems.append(Problem(self.row, self.headers.name(name), message, ko))
 
 
 def parse_rows(table: Table, headers: HeaderMap, today: date) -> Parsed:
@@ -184,26 +206,30 @@ def parse_rows(table: Table, headers: HeaderMap, today: date) -> Parsed:
 def parse_row(cells: _RowReader, today: date) -> RowUpdate:
     code = cells.text(Field.CODE)
     if code is None:
-        cells.problem(Field.CODE, "code is missing")
+        cells.problem(Field.CODE, "code is missing", "코드가 없습니다")
     if cells.text(Field.AS_OF) is None:
-        cells.problem(Field.AS_OF, "as-of date is missing")
+        cells.problem(Field.AS_OF, "as-of date is missing", "기준일이 없습니다")
     update = RowUpdate(
         row=cells.row,
         code=normalise_code(code or ""),
         as_of=cells.read(Field.AS_OF, lambda c: as_of_date(c, today)) or today,
         status=cells.text(Field.STATUS),
         note=cells.text(Field.NOTE),
-        planned=cells.read(Field.PLANNED, lambda c: amount(c, "planned")),
-        secured=cells.read(Field.SECURED, lambda c: amount(c, "secured")),
-        executed=cells.read(Field.EXECUTED, lambda c: amount(c, "executed")),
+        planned=cells.read(Field.PLANNED, lambda c: amount(c, Field.PLANNED)),
+        secured=cells.read(Field.SECURED, lambda c: amount(c, Field.SECURED)),
+        executed=cells.read(Field.EXECUTED, lambda c: amount(c, Field.EXECUTED)),
         funding=cells.read(Field.FUNDING, funding),
         evidence=cells.read(Field.EVIDENCE, evidence) or [],
         unit=cells.text(Field.UNIT),
     )
-    measured = cells.read(Field.VALUE, lambda c: number(c, "value"))
+    measured = cells.read(Field.VALUE, lambda c: number(c, Field.VALUE))
     if measured is not None:
         update.value, suffix = measured
         if suffix and update.unit and suffix != update.unit:
-            cells.problem(Field.VALUE, f"unit {suffix} does not match {update.unit}")
+            cells.problem(
+                Field.VALUE,
+                f"unit {suffix} does not match {update.unit}",
+                f"단위 {suffix}이(가) 단위 열의 {update.unit}과(와) 다릅니다",
+            )
         update.value_unit = suffix or None
     return update

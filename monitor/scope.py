@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.db import models as m
 from monitor.errors import MonitorError
 
+SHOWN_CODES = 5  # codes named in a refusal; more are "…"
+
 
 class Refused(MonitorError):
     """The actor may not write this (not on the roster, or outside their jurisdictions)."""
@@ -86,14 +88,22 @@ def authorize(
         else:
             allowed[commitment.code] = official
     if outside:
-        places = ", ".join(sorted({o.jurisdiction for o in entries}))
-        codes = ", ".join(sorted(set(outside))[:5]) + (" …" if len(set(outside)) > 5 else "")
-        raise Refused(
-            f"{actor} reports for {places} only; not for {codes}",
-            ko=f"{actor}의 담당 지역은 {places}입니다. {codes}은(는) 담당 범위 밖입니다.",
-            reason=f"outside the official's jurisdiction ({places}): {codes}",
-        )
+        raise _outside(session, actor, sorted({o.jurisdiction for o in entries}), sorted(set(outside)))
     return allowed
+
+
+def _outside(session: Session, actor: Actor, mine: list[str], outside: list[str]) -> Refused:
+    """The refusal names the actor's jurisdictions as people read them (광주광역시 서구 / Seo-gu
+    (Gwangju)); the recorded reason keeps the slugs."""
+    from monitor.display import place_names
+
+    known = {j.slug: j for j in session.scalars(select(m.Jurisdiction).where(m.Jurisdiction.slug.in_(mine)))}
+    codes = ", ".join(outside[:SHOWN_CODES]) + (" …" if len(outside) > SHOWN_CODES else "")
+    return Refused(
+        f"{actor} reports for {place_names(known, mine, 'en')} only; not for {codes}",
+        ko=f"{actor}의 담당 지역은 {place_names(known, mine, 'ko')}입니다. {codes}은(는) 담당 범위 밖입니다.",
+        reason=f"outside the official's jurisdiction ({', '.join(mine)}): {codes}",
+    )
 
 
 def record_attempt(

@@ -69,9 +69,13 @@ def test_a_name_not_on_the_roster_is_refused_recorded_and_nothing_is_written(ini
 def test_an_official_of_another_jurisdiction_is_refused(initialised: str) -> None:
     code, output = _log(initialised, "DG-2022-01", "대전 기획조정실", "--status", "완료")
     assert code == 3
-    assert "reports for daejeon only; not for DG-2022-01" in output
-    [attempt] = _state(initialised)[2]
-    assert attempt.reason.startswith("outside the official's jurisdiction (daejeon)")
+    assert "reports for Daejeon Metropolitan City only; not for DG-2022-01" in output  # a name, not a slug
+    korean = run_cli(
+        ["progress", "log", "DG-2022-01", "--status", "완료", "--by", "대전 기획조정실"], initialised
+    )
+    assert "대전 기획조정실의 담당 지역은 대전광역시입니다. DG-2022-01은 담당 범위 밖입니다." in korean.output
+    first, _second = _state(initialised)[2]
+    assert first.reason.startswith("outside the official's jurisdiction (daejeon)")  # the record keeps slugs
 
 
 def test_an_agreement_takes_reports_from_an_official_of_any_party(initialised: str) -> None:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.db import models as m
 from monitor.errors import InputError
 from monitor.history.chain import NewRow
-from monitor.imports.access import authorize_import
 from monitor.imports.check import Target, check_row, resolve
 from monitor.imports.columns import Field, HeaderMap, map_headers
 from monitor.imports.combine import Planned, plan
@@ -32,7 +31,7 @@ from monitor.imports.problems import ImportRejected, Problem
 from monitor.imports.read import read_table
 from monitor.imports.validate import Parsed, parse_rows
 from monitor.progress import Batch
-from monitor.scope import Actor, scoped_write
+from monitor.scope import Actor, authorize, scoped_write
 from monitor.timeutil import local_date
 from monitor.vocab import Channel, Lang
 from monitor.writecheck import PLAUSIBLE_FACTOR, WriteProblem, WriteRefused
@@ -137,7 +136,7 @@ def _write(
     targets, problems = resolve(session, parsed.rows, headers)
     commitments = {t.code: t for t in targets.values() if isinstance(t, m.Commitment)}
     commitments |= {t.commitment.code: t.commitment for t in targets.values() if isinstance(t, m.Milestone)}
-    authorize_import(session, actor, commitments.values())
+    authorize(session, actor, commitments.values())
     problems += parsed.problems
     good = [row for row in parsed.rows if row.valid and row.code in targets]
     checked = {row.row: check_row(row, targets[row.code], headers) for row in good}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from monitor.i18n_reports import REPORT_MESSAGES
+from monitor.i18n_write import WRITE_MESSAGES
 from monitor.korean import particles
 from monitor.vocab import Lang
 
-MESSAGES: dict[str, tuple[str, str]] = {
+_GENERAL: dict[str, tuple[str, str]] = {
     # column headers
     "col.code": ("코드", "Code"),
     "col.title": ("제목", "Title"),
@@ -187,69 +189,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "기록됨: {code} {what} (기준일 {as_of}, 보고자 {by})",
         "Logged: {code} {what} (as of {as_of}, by {by})",
     ),
-    # the one check of every write (monitor/writecheck.py `check_report`): CLI, import, bot, API
-    "write.raw": ("{message}", "{message}"),
-    "write.negative": ("{label} {amount}은(는) 음수입니다", "{name} {amount} is negative"),
-    "write.commitment": (
-        "{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)를 보고하세요. {label}은(는) 목표(CODE.key)에 보고합니다",
-        "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …), not a {name}; report values on its milestones (CODE.key)",
-    ),
-    "write.commitment_status": (
-        "{code}은(는) 공약입니다: 공식 상태(정상추진, 일부추진, 완료 …)가 없습니다",
-        "{code} is a commitment: report its official status (정상추진, 일부추진, 완료 …); the status is missing",
-    ),
-    "write.amounts": (
-        "{code}은(는) {kind_ko} 목표입니다: {label}은(는) 예산 연차에만 씁니다",
-        "{code} is a {kind} milestone: amounts are for budget tranches",
-    ),
-    "write.quantity_status": (
-        "{code}은(는) 수량 목표입니다: 상태가 아니라 실적(--value, {unit})을 보고하세요",
-        "{code} is a quantity milestone: it takes a value (--value), not a status",
-    ),
-    "write.quantity_missing": (
-        "{code}은(는) 수량 목표입니다: 실적({unit})이 없습니다",
-        "{code} is a quantity milestone: the value (in {unit}) is missing",
-    ),
-    "write.status_not_value": (
-        "{code}은(는) {kind_ko} 목표입니다: 값이 아니라 상태({words_ko})를 보고하세요",
-        "{code} is a {kind} milestone: report {words} as its status, not a value",
-    ),
-    "write.status_missing": (
-        "{code}은(는) {kind_ko} 목표입니다: 상태({words_ko})가 없습니다",
-        "{code} is a {kind} milestone: the status ({words}) is missing",
-    ),
-    "write.status_not_allowed": (
-        "{code}은(는) {kind_ko} 목표입니다: 상태는 {words_ko} 중 하나입니다 ('{given}' 아님)",
-        "{code} is a {kind} milestone: status must be one of {allowed} — {words} — not '{given}'",
-    ),
-    "write.budget_not": (
-        "{code}은(는) 예산 연차입니다: {label}이(가) 아니라 금액(계획액·확보액·집행액, 백만원)을 보고하세요",
-        "{code} is a budget tranche: it takes amounts (계획액 planned, 확보액 secured, 집행액 executed, in 백만원), not a {name}",
-    ),
-    "write.budget_missing": (
-        "{code}은(는) 예산 연차입니다: 금액(확보액 또는 집행액, 백만원)이 없습니다",
-        "{code} is a budget tranche: no amount given (확보액 secured or 집행액 executed, in 백만원)",
-    ),
-    "write.planned_alone": (
-        "계획액은 확보액이나 집행액과 함께만 보고합니다",
-        "planned is reported only together with secured or executed (확보액 or 집행액)",
-    ),
-    "write.going_down": (
-        "{code}은(는) 누적 목표로 {as_of}에 {was}이었(였)습니다. {value}(으)로 줄어듭니다 — 앞의 값이 틀렸다면 정정(--correction)으로 기록하세요",
-        "{code} is cumulative and was {was} on {as_of}; {value} would go down — log it as a correction (--correction) if that was wrong",
-    ),
-    "write.over_plan": (
-        "{code}: 입력한 {label} {amount}백만원이 계획액 {plan}백만원의 {factor}배를 넘습니다 (계획의 {percent}%)",
-        "{code}: the {name} amount entered, {amount} 백만원, is more than {factor} × the plan of {plan} 백만원 ({percent}% of it)",
-    ),
-    "write.over_target": (
-        "{code}: 입력한 누적 실적 {value}{unit}은(는) 직전 {was}{unit}보다 목표 {target}{unit}의 {times}배 넘게 늘어난 값입니다",
-        "{code}: the cumulative value entered, {value} {unit}, is up from {was} by more than {times} × the target of {target} {unit}",
-    ),
-    "write.confirm_hint": (
-        " — 맞는 값이면 --confirm 을 붙여 다시 실행하세요",
-        " — if it is right, run again with --confirm",
-    ),
     "summary.silenced": (
         "무음 설정 #{id}: {matcher}, {until}까지 — {reason}",
         "Silence #{id}: {matcher} until {until} — {reason}",
@@ -291,118 +230,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{records}: 공표된 개수 {published}, 실제 목록 {computed} (차이 {difference})",
         "{records}: published count {published}, listed {computed} (difference {difference})",
     ),
-    # ── reports (`monitor report`, monitor/reports/) ──
-    "report.title.digest": ("공약 이행 요약", "Pledge digest"),
-    "report.title.status": ("공약 이행 평가표", "Pledge evaluation table"),
-    "report.title.budget": ("공약 재정 현황 (공약가계부)", "Pledge budget: planned, secured, executed"),
-    "report.title.card": ("공약관리카드", "Pledge card"),
-    "report.as_of": ("{at} 기준", "as of {at}"),
-    "report.all_jurisdictions": ("전체 지자체", "all jurisdictions"),
-    "report.days_past": ("{days}일 지남", "{days} days past"),
-    "report.passed_today": ("오늘 지남", "passed today"),
-    "report.official_status": ("공식 상태: {status}", "official status: {status}"),
-    "report.executed_amount": ("집행 {amount}", "executed {amount}"),
-    "report.secured_amount": ("확보 {amount}", "secured {amount}"),
-    "report.none": ("없음", "none"),
-    "report.total_row": ("전체", "All"),
-    "report.no_category": ("분야 미지정", "no category"),
-    "report.non_budget": ("비예산", "non-budget"),
-    "report.unit_million": ("단위: 백만원", "amounts in million KRW"),
-    "report.period": ("{since} ~ {until}", "{since} to {until}"),
-    "report.corrects": ("{ref} 정정", "corrects {ref}"),
-    "report.corrected_by": ("{refs}에 의해 정정됨", "corrected by {refs}"),
-    "report.resolved": ("해소", "resolved"),
-    "report.resolved_other": ("더 이상 기한 초과가 아님", "no longer overdue"),
-    "report.written": ("저장: {path}", "written: {path}"),
-    "report.target_year": ("목표달성도 기준 연도: {year}", "targets due in {year}"),
-    "report.flag_note": (
-        "기한 초과·미달 위험: 그런 목표가 하나 이상 있는 공약 수 (모니터 자체 점검)",
-        "Overdue / at risk: pledges with at least one such target (the monitor's own checks)",
-    ),
-    "report.findings_note": (
-        "공표된 표 자체의 일관성 점검 결과 (마지막 시드 적재 기준)",
-        "Where the published table disagrees with itself (as of the last seed load)",
-    ),
-    "report.digest_summary": (
-        "새 기한 초과 {new}건 · 계속 {ongoing}건 · 해소 {resolved}건 · {days}일 내 기한 {due}건 · 진행 보고 {progress}건",
-        "{new} newly overdue · {ongoing} still overdue · {resolved} resolved · {due} due within {days} days · {progress} reports",
-    ),
-    "report.cell.unreported": ("미보고", "unreported"),
-    "report.cell.underspent": ("집행 부진", "underspent"),
-    "report.cell.achieved": ("집행 완료", "fully executed"),
-    "report.stage.lead": ("{lead} 전", "{lead} before"),
-    "report.stage.overdue_on_track": ("정상추진이나 기한 초과", "on track yet overdue"),
-    "report.stage.done_below_target": ("완료이나 목표 미달", "done yet below target"),
-    # the budget report's findings: the sentences of `monitor validate`, amounts with their unit
-    "report.finding.budget_row_total": (
-        "{records}: 연차별 금액 합계 {computed}이(가) 공표된 총계 {published}와(과) 다릅니다 (차이 {difference})",
-        "{records}: the year columns add up to {computed}, the published total is {published} (difference {difference})",
-    ),
-    "report.finding.budget_children": (
-        "{records}: 하위 사업의 {column} 합계 {computed}이(가) 상위 금액 {published}와(과) 다릅니다 (차이 {difference})",
-        "{records}: the children's {column} add up to {computed}, the parent says {published} (difference {difference})",
-    ),
-    "report.finding.budget_published_total": (
-        "최상위 사업의 {column} 합계 {computed}이(가) 공표된 {records} {published}와(과) 다릅니다 (차이 {difference})",
-        "the top-level lines' {column} add up to {computed}, the published {records} is {published} (difference {difference})",
-    ),
-    "report.in_term": ("임기 내 재정확보율", "Secured (in-term plan)"),
-    "report.col.overdue": ("기한 초과", "Overdue"),
-    "report.col.at_risk": ("미달 위험", "At risk"),
-    "report.col.planned": ("계획", "Planned"),
-    "report.col.secured": ("확보", "Secured"),
-    "report.col.executed": ("집행", "Executed"),
-    "report.col.year": ("연도", "Year"),
-    "report.col.line": ("사업", "Line"),
-    "report.col.time_left": ("남은 기간", "Time left"),
-    "report.col.reported": ("보고 내용", "Reported"),
-    "report.col.entered": ("입력 시각", "Entered"),
-    "report.col.channel": ("경로", "Channel"),
-    "report.col.field": ("항목", "Field"),
-    "report.col.old": ("이전", "Before"),
-    "report.col.new": ("변경", "After"),
-    "report.col.changed": ("변경 시각", "Changed"),
-    "report.heading.overview": ("개요", "Overview"),
-    "report.heading.new_overdue": ("새로 기한을 넘긴 목표", "Newly overdue"),
-    "report.heading.ongoing_overdue": ("계속 기한 초과", "Still overdue"),
-    "report.heading.resolved": ("지난 요약 이후 해소", "Resolved since the last digest"),
-    "report.heading.due_soon": ("{days}일 안에 기한이 오는 목표", "Due in the next {days} days"),
-    "report.heading.progress": ("최근 진행 보고", "Recent progress"),
-    "report.heading.states": ("현재 점검 상태", "Current states"),
-    "report.heading.history": ("진행 보고·공식 상태 이력", "Reports and official statuses"),
-    "report.heading.totals": ("지자체 합계", "Totals"),
-    "report.heading.lines": ("사업별·연도별", "Per line and year"),
-    "report.heading.chart": ("그림", "Chart"),
-    "report.field.due_date": ("기한", "deadline"),
-    "report.field.target_value": ("목표", "target"),
-    "report.field.target_max": ("목표 상한", "target (upper)"),
-    "report.field.unit": ("단위", "unit"),
-    "report.field.baseline": ("기준값", "baseline"),
-    "report.field.planned_amount": ("계획 금액", "planned amount"),
-    "report.field.fiscal_year_start": ("회계연도 시작", "first fiscal year"),
-    "report.field.fiscal_year_end": ("회계연도 끝", "last fiscal year"),
-    "report.field.starts_at": ("시작 시각", "start"),
-    "report.field.ends_at": ("종료 시각", "end"),
-    "report.field.cadence": ("지급 주기", "cadence"),
-    # the daemon's console: the summary at start, collapsed reasons, the next planned change (its log)
-    "daemon.summary.heading": (
-        "■ 시작 요약: {at} 기준 지자체별 점검 상태",
-        "■ At start: states per jurisdiction as of {at}",
-    ),
-    "daemon.summary.none": ("이상 없음", "nothing to report"),
-    "daemon.summary.total": (
-        "합계 {total}건 — 전체 목록은 monitor check",
-        "{total} in total — monitor check lists them all",
-    ),
-    "daemon.summary.empty": ("평가할 항목이 없습니다", "nothing to evaluate"),
-    "daemon.more": ("… 외 {count}건", "… and {count} more"),
-    "daemon.next_change": ("다음 상태 변화: {at} ({reason})", "next state change at {at} ({reason})"),
+    # what kind of check a finding is, as `monitor validate` heads it (the JSON keeps the rule key)
+    "finding.label.budget_row_total": ("연차 합계와 총계 불일치", "year columns vs. total"),
+    "finding.label.budget_children": ("하위 사업 합계 불일치", "children vs. parent"),
+    "finding.label.budget_published_total": ("공표 총계 불일치", "published total"),
+    "finding.label.conflicting_statement": ("문서 내 상충 기재", "conflicting statement"),
+    "finding.label.published_count": ("공표 개수 불일치", "published count"),
 }
+
+# The operator's tables and confirmations (monitor/cli/telegram_cmds.py, silence_cmds.py, metrics_cmds.py,
+# replay_cmds.py): stored values by their label, empty lists in one line.
+_OPERATOR: dict[str, tuple[str, str]] = {
+    "severity.info": ("알림", "info"),
+    "severity.warning": ("경고", "warning"),
+    "severity.critical": ("긴급", "critical"),
+    "outbox.state.pending": ("대기", "pending"),
+    "outbox.state.sent": ("보냄", "sent"),
+    "outbox.state.failed": ("실패", "failed"),
+    "empty.outbox": ("발송 기록이 없습니다.", "No deliveries."),
+    "empty.subscriptions": ("구독이 없습니다.", "No subscriptions."),
+    "empty.officials": ("등록된 담당 공무원이 없습니다.", "No officials on the roster."),
+    "empty.attempts": ("기록된 시도가 없습니다.", "No attempts recorded."),
+    "empty.silences": ("무음 설정이 없습니다.", "No silences."),
+    "metrics.candidate": ("{count} (후보 {candidates})", "{count} (candidate {candidates})"),
+    "replay.header": ("{at} {place} — 알림 {count}건", "{at} {place} — {count} notifications"),
+    "summary.subscribed": (
+        "구독 #{id} (채팅 {chat}): {filters}",
+        "Subscription #{id} (chat {chat}): {filters}",
+    ),
+    "summary.unsubscribed": (
+        "채팅 {chat}의 구독 {count}건 해지",
+        "{count} subscription(s) of chat {chat} ended",
+    ),
+    "summary.official_added": (
+        "담당 공무원 #{id} {name}{user} → {place}",
+        "Official #{id} {name}{user} → {place}",
+    ),
+    "summary.official_user": (" (텔레그램 {user})", " (Telegram {user})"),
+    "summary.official_removed": (
+        "{who}: 명단에서 {count}건 삭제",
+        "{who}: removed from the roster ({count})",
+    ),
+}
+
+MESSAGES: dict[str, tuple[str, str]] = {**_GENERAL, **WRITE_MESSAGES, **REPORT_MESSAGES, **_OPERATOR}
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
     ko, en = MESSAGES[key]
     return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+
+
+def finding_label(rule: str, lang: Lang) -> str:
+    """What kind of consistency check a finding is (연차 합계와 총계 불일치 …); an unnamed rule as its key."""
+    key = f"finding.label.{rule}"
+    return t(key, lang) if key in MESSAGES else rule
 
 
 def amount(value: Decimal | str | None) -> str:

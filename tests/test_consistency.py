@@ -140,4 +140,4 @@ def test_findings_do_not_fail_validation_unless_strict() -> None:
     assert run_cli(["validate", str(SEEDS)]).exit_code == 0
     strict = run_cli(["validate", str(SEEDS), "--strict"])
     assert strict.exit_code == 1
-    assert "budget_published_total" in strict.stdout
+    assert "[공표 총계 불일치]" in strict.stdout

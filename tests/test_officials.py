@@ -50,7 +50,7 @@ def test_an_outsider_is_refused_and_the_attempt_recorded(roster: sessionmaker[Se
 
 def test_an_official_outside_their_jurisdiction_is_refused(roster: sessionmaker[Session]) -> None:
     reply = ask(roster, "/log DG-2022-01.done 완료", user=MEMBER)
-    assert reply.html == "DG-2022-01.done은(는) daejeon 소관이 아닙니다. 이 시도는 기록되었습니다."
+    assert reply.html == "DG-2022-01.done는 daejeon 소관이 아닙니다. 이 시도는 기록되었습니다."
     assert attempts(roster) == [(MEMBER, "log", False)]
 
 
@@ -134,7 +134,7 @@ def test_roster_is_managed_from_the_cli(db_url: str) -> None:
         ],
         db_url,
     )
-    assert added.exit_code == 0 and "→ daegu" in added.output
+    assert added.exit_code == 0 and "→ Daegu Metropolitan City" in added.output
     again = run_cli(
         [
             "--lang",

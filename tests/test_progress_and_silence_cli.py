@@ -260,6 +260,46 @@ def test_a_silence_reads_to_the_minute_in_korean(initialised: str) -> None:
     assert "코드 DJ-9" in listed and not re.search(r"T\d{2}:\d{2}|\.\d{6}", listed)
 
 
+def test_a_silence_names_its_jurisdiction_not_the_slug(initialised: str) -> None:
+    added = run_cli(
+        [
+            "silence",
+            "add",
+            "--jurisdiction",
+            "gwangju-seo",
+            "--for",
+            "2d",
+            "--reason",
+            "예산 심의 중",
+            "--by",
+            "관리자",
+        ],
+        db_url=initialised,
+    )
+    assert re.fullmatch(
+        r"무음 설정 #1: 광주광역시 서구, [\d-]{10} [\d:]{5}까지 — 예산 심의 중\n", added.stdout
+    )
+    matcher = ["--prefix", "DJ-9", "--jurisdiction", "daejeon"]
+    english = run_cli(
+        ["--lang", "en", "silence", "add", *matcher, "--for", "2d", "--reason", "r", "--by", "b"],
+        db_url=initialised,
+    )
+    assert english.stdout.startswith("Silence #2: Code DJ-9 & Daejeon Metropolitan City until ")
+    listed = run_cli(["silence", "list"], db_url=initialised, env={"COLUMNS": "80"}).stdout
+    matchers = [line.split("│")[2].strip() for line in listed.splitlines() if line.startswith("│")]
+    assert matchers == ["광주광역시 서구", "코드 DJ-9 & 대전광역시"]
+    assert "@" not in listed and "gwangju-seo" not in listed and "daejeon" not in listed
+    in_english = run_cli(
+        ["--lang", "en", "silence", "list"], db_url=initialised, env={"COLUMNS": "120"}
+    ).stdout
+    assert "│ Seo-gu (Gwangju) " in in_english and "Code DJ-9 & Daejeon Metropolitan City" in in_english
+
+
+def test_no_silences_is_said_in_one_line(initialised: str) -> None:
+    assert run_cli(["silence", "list"], db_url=initialised).stdout == "무음 설정이 없습니다.\n"
+    assert run_cli(["--lang", "en", "silence", "list"], db_url=initialised).stdout == "No silences.\n"
+
+
 @pytest.mark.parametrize(
     ("args", "korean"),
     [

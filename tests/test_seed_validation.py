@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tests.factories import (
     MINI_BUDGET,
     MINI_COMMITMENTS,
     NOW,
+    SEEDS,
     SEOUL,
     migrated_engine,
     mini_seeds,
@@ -151,3 +153,43 @@ def test_cli_validate_json_lists_problems(tmp_path: Path) -> None:
     result = run_cli(["validate", str(folder), "--format", "json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["problems"][0].startswith(f"{folder}/mini.yaml:22:")
+
+
+def test_cli_validate_heads_each_finding_with_its_kind_in_korean_and_its_file_line() -> None:
+    result = run_cli(["validate", str(SEEDS)])
+    assert result.exit_code == 0
+    heads = [line for line in result.stdout.splitlines() if line.startswith("- [")]
+    assert heads == [
+        "- [문서 내 상충 기재] 001_fc25d9605dcb00c1.txt:249",
+        "- [연차 합계와 총계 불일치] 002_7fc74de1de420957.txt:21",
+        "- [공표 총계 불일치] 002_7fc74de1de420957.txt:21",
+        "- [공표 총계 불일치] 002_7fc74de1de420957.txt:21",
+        "- [문서 내 상충 기재] 003_d86cdf688576ea86.txt:60",
+    ]
+    assert "conflicting_statement" not in result.stdout and "budget_row_total" not in result.stdout
+    english = run_cli(["--lang", "en", "validate", str(SEEDS)]).stdout
+    assert [line for line in english.splitlines() if line.startswith("- [")][:3] == [
+        "- [conflicting statement] 001_fc25d9605dcb00c1.txt:249",
+        "- [year columns vs. total] 002_7fc74de1de420957.txt:21",
+        "- [published total] 002_7fc74de1de420957.txt:21",
+    ]
+    rules = [
+        f["rule"]
+        for f in json.loads(run_cli(["validate", str(SEEDS), "--format", "json"]).stdout)["findings"]
+    ]
+    assert rules[:2] == ["conflicting_statement", "budget_row_total"]  # JSON keeps the rule keys
+
+
+def test_every_consistency_check_kind_has_a_korean_and_an_english_label() -> None:
+    from monitor.i18n import finding_label
+    from monitor.seeds.consistency import RULES
+
+    korean = [finding_label(rule, "ko") for rule in RULES]
+    assert korean == [
+        "연차 합계와 총계 불일치",
+        "하위 사업 합계 불일치",
+        "공표 총계 불일치",
+        "문서 내 상충 기재",
+        "공표 개수 불일치",
+    ]
+    assert all(finding_label(rule, "en") not in RULES for rule in RULES)

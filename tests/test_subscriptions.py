@@ -111,7 +111,7 @@ def test_cli_subscribes_lists_and_unsubscribes(db_url: str) -> None:
     assert '"jurisdiction": "daegu"' in listed.output and '"code_prefix": "DG-2022"' in listed.output
     assert '"language": "en"' in listed.output
     ended = run_cli(["unsubscribe", str(WATCHDOG)], db_url)
-    assert ended.exit_code == 0 and "1 subscription" in ended.output
+    assert ended.exit_code == 0 and ended.output == f"채팅 {WATCHDOG}의 구독 1건 해지\n"
     assert run_cli(["subscriptions", "--format", "json"], db_url).output.strip() == "[]"
 
 
@@ -124,3 +124,33 @@ def test_cli_subscribe_with_unknown_filters_fails_in_one_line(db_url: str) -> No
     wrong_code = run_cli(["--lang", "en", "subscribe", "42", "--prefix", "XX-9"], db_url)
     assert wrong_code.exit_code != 0 and "matches no commitment" in wrong_code.output
     assert run_cli(["--lang", "en", "subscriptions", "--format", "json"], db_url).output.strip() == "[]"
+
+
+def test_cli_subscription_lines_and_table_name_places_and_label_severities(db_url: str) -> None:
+    assert run_cli(["init"], db_url).exit_code == 0
+    args = ["subscribe", str(WATCHDOG), "--jurisdiction", "gwangju-seo", "--prefix", "SEOGU-1"]
+    added = run_cli([*args, "--severity", "warning"], db_url)
+    assert added.output == f"구독 #1 (채팅 {WATCHDOG}): 광주광역시 서구 · 코드 SEOGU-1 · 경고 이상\n"
+    english = run_cli(["--lang", "en", "subscribe", str(HEALTH), "--category", "돌봄·의료"], db_url)
+    assert english.output == f"Subscription #2 (chat {HEALTH}): category 돌봄·의료\n"
+    everything = run_cli(["subscribe", str(CRITICAL_ONLY), "--severity", "critical"], db_url)
+    assert everything.output == f"구독 #3 (채팅 {CRITICAL_ONLY}): 긴급 이상\n"
+    table = run_cli(["subscriptions"], db_url, env={"COLUMNS": "80"}).stdout
+    lines = [
+        [c.strip() for c in line.strip("│").split("│")] for line in table.splitlines() if line.startswith("│")
+    ]
+    assert lines == [
+        ["1", str(WATCHDOG), "광주광역시 서구", "", "SEOGU-1", "경고"],
+        ["2", str(HEALTH), "", "돌봄·의료", "", "알림"],
+        ["3", str(CRITICAL_ONLY), "", "", "", "긴급"],
+    ]
+    assert "gwangju-seo" not in table and "warning" not in table and "중지 사유" not in table
+    english_table = run_cli(["--lang", "en", "subscriptions"], db_url, env={"COLUMNS": "80"}).stdout
+    assert "Seo-gu (Gwangju)" in english_table and "│ warning " in english_table
+    assert "Minimum severity" in english_table and "경고" not in english_table
+
+
+def test_no_subscriptions_is_said_in_one_line(db_url: str) -> None:
+    assert run_cli(["init"], db_url).exit_code == 0
+    assert run_cli(["subscriptions"], db_url).output == "구독이 없습니다.\n"
+    assert run_cli(["--lang", "en", "subscriptions"], db_url).output == "No subscriptions.\n"

@@ -214,3 +214,135 @@ def test_a_link_wider_than_the_terminal_folds_alone(initialised: str) -> None:
         assert cells[0] == "DJ-9-3.youth-housing"  # the code is never cut
         assert cells[-1].startswith("청년주택 추가 공급 확인 https://")  # the note whole; the link under it
         assert "".join(cells[-1].split()[4:]) == link  # folded, but all there
+
+
+METRICS_AS_OF = ("--as-of", "2026-11-30T12:00", "--year", "2022")
+METRICS_PLACES = ("daegu", "daejeon", "gwangju-seo", "sejong", "seoul")
+
+
+def test_metrics_at_80_columns_keeps_places_and_counts_whole(initialised: str) -> None:
+    out = _cli(initialised, "metrics", *METRICS_AS_OF)
+    assert_fits(out, 80)
+    assert header_cells(out) == ["지자체", "공약 수", "완료율", "목표달성도", "재정확보율", "집행률"]
+    assert table_rows(out, [_name(slug) for slug in METRICS_PLACES]) == [
+        ["대구광역시", "0", "0.0%", "0/14 0.0%", "—", "—"],
+        ["대전광역시", "37 (후보 37)", "0.0%", "0/0 —", "—", "—"],
+        ["광주광역시 서구", "21", "0.0%", "0/0 —", "0.0%", "0.0%"],
+        ["세종특별자치시", "0", "0.0%", "0/0 —", "—", "—"],
+        ["서울특별시", "0", "0.0%", "0/0 —", "—", "—"],
+    ]
+    assert len([line for line in out.splitlines() if line.startswith("│")]) == 5  # one line per row
+    assert_no_slugs(out)
+
+
+def test_metrics_in_english_names_places_in_english_and_wide_shows_every_column(initialised: str) -> None:
+    out = _cli(initialised, "--lang", "en", "metrics", *METRICS_AS_OF)
+    assert_fits(out, 80)
+    assert header_cells(out)[:4] == ["Jurisdiction", "Pledges", "Completion", "Targets met"]
+    rows = table_rows(out, ["Daegu Metropolitan City", "Daejeon Metropolitan City", "Seo-gu (Gwangju)"])
+    assert rows[1][:2] == ["Daejeon Metropolitan City", "37 (candidate 37)"]
+    assert "지자체" not in out and "후보" not in out
+    wide = _cli(initialised, "metrics", *METRICS_AS_OF, "--by-category", "--wide")
+    assert header_cells(wide) == ["지자체", "분야", "공약 수", "완료율", "목표달성도", "재정확보율", "집행률"]
+
+
+def test_metrics_by_category_at_80_columns_keeps_every_category_whole(initialised: str) -> None:
+    rows = _json(initialised, "metrics", *METRICS_AS_OF, "--by-category", "--jurisdiction", "daejeon")
+    out = _cli(initialised, "metrics", *METRICS_AS_OF, "--by-category", "--jurisdiction", "daejeon")
+    assert_fits(out, 80)
+    assert header_cells(out) == ["지자체", "분야", "공약 수", "완료율", "목표달성도"]
+    shown = table_rows(out, ["대전광역시"] * len(rows))
+    assert [cells[1] for cells in shown] == [
+        r["category"] or "" for r in rows
+    ]  # "문화·예술·스포츠·관광" whole
+    assert ["대전광역시", "돌봄·의료", "7 (후보 7)", "0.0%", "0/0 —"] in shown
+
+
+def _outbox(url: str) -> None:
+    """A delivery of each state: sent to the console, pending and failed for a Telegram group."""
+    from datetime import UTC, datetime
+
+    from monitor.db import models as m
+    from monitor.db.engine import make_engine, make_session_factory
+
+    at = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 12:00 in Seoul
+    engine = make_engine(url)
+    group = "telegram:-1001234567890"
+    rows = [
+        ("SEOUL-SEJONG-2023.signing:event", "firing", "console", "sent", 1, at, None),
+        ("DG-2022-01.done:deadline", "repeat", group, "pending", 2, None, "timed out"),
+        (
+            "DJ-9-3.youth-housing:trend",
+            "resolved",
+            group,
+            "failed",
+            5,
+            None,
+            "Forbidden: bot was blocked by the user",
+        ),
+    ]
+    with make_session_factory(engine).begin() as session:
+        for key, event, destination, state, attempts, sent_at, error in rows:
+            session.add(
+                m.OutboxEntry(
+                    dedup_key=key + destination,
+                    alert_key=key,
+                    event=event,
+                    destination=destination,
+                    group_key="x",
+                    payload={},
+                    created_at=at,
+                    not_before=at,
+                    state=state,
+                    attempts=attempts,
+                    sent_at=sent_at,
+                    last_error=error,
+                )
+            )
+    engine.dispose()
+
+
+def test_outbox_at_80_columns_reads_in_korean_with_every_code_whole(initialised: str) -> None:
+    _outbox(initialised)
+    out = _cli(initialised, "outbox", "list")
+    assert_fits(out, 80)
+    assert header_cells(out) == ["번호", "상태", "키", "보낸 시각"]  # "보낸 시각" on one line
+    assert table_rows(out, ["3", "2", "1"]) == [
+        [
+            "3",
+            "실패 해결",
+            "DJ-9-3.youth-housing:trend telegram:-1001234567890 마지막 오류: Forbidden: bot was blocked by the user",
+            "",
+        ],
+        [
+            "2",
+            "대기 계속",
+            "DG-2022-01.done:deadline telegram:-1001234567890 마지막 오류: timed out",
+            "다음 시도: 2026-11-22 12:00",
+        ],
+        ["1", "보냄 새 경보", "SEOUL-SEJONG-2023.signing:event console", "2026-11-22 12:00"],
+    ]
+    words = set(out.replace("│", " ").split())
+    assert not words & {"pending", "sent", "failed", "firing", "repeat", "resolved"}
+    dated = [line for line in out.splitlines() if "2026-11-22" in line]
+    assert len(dated) == 2 and all("2026-11-22 12:00" in line for line in dated)  # times never split
+
+
+def test_outbox_in_english_and_wide(initialised: str) -> None:
+    _outbox(initialised)
+    out = _cli(initialised, "--lang", "en", "outbox", "list")
+    assert_fits(out, 80)
+    assert header_cells(out) == ["ID", "State", "Key", "Sent"]
+    rows = table_rows(out, ["3", "2", "1"])
+    assert [cells[1] for cells in rows] == ["failed resolved", "pending still firing", "sent new"]
+    assert rows[1][3] == "Next try: 2026-11-22 12:00" and "Last error: timed out" in rows[1][2]
+    wide = _cli(initialised, "outbox", "list", "--wide")
+    assert header_cells(wide) == [
+        "번호", "상태", "수신처", "이벤트", "키", "시도", "보낸 시각", "다음 시도", "마지막 오류"
+    ]  # fmt: skip
+
+
+def test_an_empty_outbox_is_said_in_one_line(initialised: str) -> None:
+    assert _cli(initialised, "outbox", "list") == "발송 기록이 없습니다.\n"
+    assert _cli(initialised, "--lang", "en", "outbox", "list") == "No deliveries.\n"
+    assert _cli(initialised, "outbox", "list", "--format", "json").strip() == "[]"

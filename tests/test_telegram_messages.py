@@ -14,6 +14,7 @@ from monitor.telegram.render import (
     reply_parts,
     visible_length,
 )
+from monitor.telegram.texts import TEXTS, say, subscription_filters
 from tests.telegram_factories import batch, outbox_item
 
 # Straight from the seeds' sources: title quotes in angle brackets, R&D, raw HTML fragments.
@@ -95,3 +96,27 @@ def test_a_long_reply_is_cut_between_lines_and_keeps_its_markup_whole() -> None:
     for part in parts:
         assert visible_length(plain_text(part)) <= MESSAGE_LIMIT
         assert part.count("<b>") == part.count("</b>")
+
+
+def test_bot_texts_choose_their_korean_particles() -> None:
+    refused = say("wrong_jurisdiction", "ko", code="SEOGU-1-1", jurisdiction="대전광역시")
+    assert refused == "SEOGU-1-1은 대전광역시 소관이 아닙니다. 이 시도는 기록되었습니다."
+    assert say("wrong_jurisdiction", "ko", code="DJ-9", jurisdiction="광주광역시 서구").startswith("DJ-9는 ")
+    english = say("wrong_jurisdiction", "en", code="DJ-9", jurisdiction="Daejeon Metropolitan City")
+    assert english == "DJ-9 is not under Daejeon Metropolitan City. This attempt was recorded."
+    fallbacks = re.compile(r"을\(를\)|이\(가\)|은\(는\)|\(으\)로|과\(와\)")
+    assert not any(fallbacks.search(say(key, "ko", **_blanks(key))) for key in TEXTS)
+
+
+def _blanks(key: str) -> dict[str, str]:
+    """Every field of a text filled with a word, to read the text as a chat would."""
+    return dict.fromkeys(re.findall(r"{(\w+)}", TEXTS[key][0]), "공약")
+
+
+def test_a_subscription_is_described_by_place_name_and_labels() -> None:
+    korean = subscription_filters("광주광역시 서구", "돌봄·의료", "SEOGU-1", "warning", "ko")
+    assert korean == "광주광역시 서구 · 분야 돌봄·의료 · 코드 SEOGU-1 · 경고 이상"
+    english = subscription_filters("Seo-gu (Gwangju)", None, "SEOGU-1", "critical", "en")
+    assert english == "Seo-gu (Gwangju) · code SEOGU-1 · critical and above"
+    assert subscription_filters(None, None, None, "info", "ko") == "모든 알림"
+    assert subscription_filters(None, None, None, "info", "en") == "all alerts"

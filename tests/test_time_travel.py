@@ -123,7 +123,7 @@ def test_replay_table_summary_and_bad_step(initialised: str) -> None:
         db_url=initialised,
     )
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == "2023-01-08T00:00 daegu — 14"
+    assert result.stdout.splitlines()[0] == "2023-01-08 00:00 대구광역시 — 알림 14건"
     assert result.stdout.strip().endswith("메시지 1건, 알림 14건")
     bad = run_cli(
         ["--lang", "en", "replay", "--from", "2023-01-07", "--to", "2023-01-09", "--step", "often"],

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table
+from monitor.cli.output import Col, format_option, print_json, print_table, wide_option
 from monitor.i18n import t
+
+if TYPE_CHECKING:
+    from monitor.snapshot import Place
+    from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -24,6 +28,7 @@ pass_app = click.make_pass_decorator(AppContext)
 )
 @click.option("--by-category", is_flag=True, help="One row per jurisdiction and category (분야).")
 @format_option("table", "json")
+@wide_option
 @pass_app
 def metrics(
     app: AppContext,
@@ -32,6 +37,7 @@ def metrics(
     jurisdiction: str | None,
     by_category: bool,
     fmt: str,
+    wide: bool,
 ) -> None:
     """완료율, 목표달성도, 재정확보율 and 집행률 per jurisdiction (see the README for the definitions)."""
     from monitor import snapshot
@@ -69,41 +75,40 @@ def metrics(
     if fmt == "json":
         print_json(data)
         return
-    headers = [
-        t(k, app.lang)
-        for k in (
-            "col.jurisdiction",
-            "col.category",
-            "col.pledges",
-            "col.completion",
-            "col.achievement",
-            "col.securing",
-            "col.execution",
-        )
-    ]
-    from monitor.display import place_name
+    _table(app, snap.places, data, by_category, wide)
 
-    print_table(
-        app.console,
+
+def _table(
+    app: AppContext, places: dict[str, Place], data: list[dict[str, Any]], by_category: bool, wide: bool
+) -> None:
+    """The metrics for people: places by name (the category under it when narrow), the pledge count with a
+    candidate's share, rates as percentages; the funding columns give way first on a narrow terminal."""
+    from monitor.display import place_name  # here: the display layer imports the rules (and pydantic)
+
+    lang = app.lang
+    cols = [Col(t("col.jurisdiction", lang), whole=True)]
+    cols += [Col(t("col.category", lang), keep=1, into=0)] if by_category else []
+    cols += [Col(t("col.pledges", lang), whole=True), Col(t("col.completion", lang))]
+    cols += [Col(t("col.achievement", lang)), Col(t("col.securing", lang), keep=3)]
+    cols += [Col(t("col.execution", lang), keep=2)]
+    rows = [
         [
-            (
-                place_name(snap.places, d["jurisdiction"], app.lang),
-                d["category"],
-                str(d["pledges"])
-                + (
-                    f" ({t('report.candidate_pledges', app.lang, count=n)})"
-                    if (n := d["candidate_pledges"])
-                    else ""
-                ),
-                _pct(d["completion_rate"]),
-                f"{d['targets_met']}/{d['targets_due']} {_pct(d['achievement_rate'])}",
-                _pct(d["securing_rate"]),
-                _pct(d["execution_rate"]),
-            )
-            for d in data
-        ],
-        headers,
-    )
+            place_name(places, d["jurisdiction"], lang),
+            *([d["category"]] if by_category else []),
+            _pledges(d["pledges"], d["candidate_pledges"], lang),
+            _pct(d["completion_rate"]),
+            f"{d['targets_met']}/{d['targets_due']} {_pct(d['achievement_rate'])}",
+            _pct(d["securing_rate"]),
+            _pct(d["execution_rate"]),
+        ]
+        for d in data
+    ]
+    print_table(app.console, rows, cols, wide=wide)
+
+
+def _pledges(count: int, candidates: int, lang: Lang) -> str:
+    """ "37" / "37 (후보 37)": a candidate's pledges (before the election outcome) counted apart."""
+    return t("metrics.candidate", lang, count=count, candidates=candidates) if candidates else str(count)
 
 
 def _num(value: Decimal | None) -> str | None:

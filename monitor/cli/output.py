@@ -75,14 +75,23 @@ class Col:
     """A table column and how it gives way on a narrow terminal.
 
     `keep` 0: always shown; otherwise, while the table is wider than the console, the column with the
-    highest `keep` is dropped first. A dropped column with `into` (the index of another column) is not
-    lost: its text joins that column's cell on a new line. `code`: never wrapped (codes are what people
-    type back)."""
+    highest `keep` is dropped first, and a column with nothing in it is not shown at all. A dropped column
+    with `into` (the index of another column) is not lost: its text joins that column's cell on a new
+    line (after its header with `tag`: "마지막 오류: …"), its lines still whole if the column was (a tag
+    then has a line of its own). `code`: never wrapped (codes are what people type back); `whole`: never
+    wrapped either (a place name, a label, a time) unless nothing else can give way. A header is never
+    wrapped."""
 
     header: str
     keep: int = 0
     into: int | None = None
     code: bool = False
+    whole: bool = False
+    tag: bool = False
+
+    @property
+    def unbroken(self) -> bool:
+        return self.code or self.whole
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,8 @@ class _Layout:
     cells: list[list[str]]  # per column, header excluded
     shown: list[int]
     merged: set[int] = field(default_factory=set)
+    wrapped: set[int] = field(default_factory=set)  # whole columns that must wrap at spaces to fit
+    floors: dict[int, int] = field(default_factory=dict)  # the longest unbroken line merged into a column
     widths: list[int] | None = None
 
 
@@ -135,10 +146,11 @@ def print_table(
 
     cols = [h if isinstance(h, Col) else Col(h, code=i == 0) for i, h in enumerate(headers)]
     cells = [["" if row[i] is None else str(row[i]) for row in rows] for i in range(len(cols))]
-    layout = _layout(_Layout(cols, cells, list(range(len(cols)))), console.width, wide)
+    shown = [i for i in range(len(cols)) if wide or not cols[i].keep or any(cells[i])]
+    layout = _layout(_Layout(cols, cells, shown), console.width, wide)
     table = Table(title=title, show_lines=False, header_style="bold")
     for n, i in enumerate(layout.shown):
-        width, unbroken = layout.widths[n] if layout.widths else None, cols[i].code and i not in layout.merged
+        width, unbroken = layout.widths[n] if layout.widths else None, _unbroken(layout, i)
         table.add_column(cols[i].header, width=width, no_wrap=unbroken, overflow="fold")
     for r in range(len(rows)):
         # Text, not markup: seed titles contain brackets such as "[비공개]".
@@ -157,7 +169,8 @@ def _layout(plan: _Layout, width: int, wide: bool) -> _Layout:
     while True:
         for i in plan.shown:
             if i not in known or i in plan.merged:
-                known[i] = _bounds(plan.cols[i].header, plan.cells[i])
+                found = _bounds(plan.cols[i].header, plan.cells[i], _unbroken(plan, i))
+                known[i] = found._replace(low=min(found.high, max(found.low, plan.floors.get(i, 0))))
         bounds = [known[i] for i in plan.shown]
         if wide:
             plan.widths = [b.high for b in bounds]
@@ -166,9 +179,29 @@ def _layout(plan: _Layout, width: int, wide: bool) -> _Layout:
         plan.widths = _share(bounds, room)
         if plan.widths is not None:
             return plan
-        if not _drop_one(plan):
-            plan.widths = _squeeze([b.low for b in bounds], [plan.cols[i].code for i in plan.shown], room)
-            return plan
+        if _drop_one(plan) or _wrap_one(plan, known):
+            continue
+        unbroken = [_unbroken(plan, i) for i in plan.shown]
+        plan.widths = _squeeze([b.low for b in bounds], unbroken, room)
+        return plan
+
+
+def _wrap_one(plan: _Layout, known: dict[int, _Bounds]) -> bool:
+    """Let the widest whole column wrap at its spaces (Sejong Special / Self-Governing City) when nothing
+    else can give way; it is measured again."""
+    whole = [i for i in plan.shown if plan.cols[i].whole and _unbroken(plan, i)]
+    if not whole:
+        return False
+    wraps = max(reversed(whole), key=lambda i: known[i].low)
+    plan.wrapped.add(wraps)
+    del known[wraps]
+    return True
+
+
+def _unbroken(plan: _Layout, i: int) -> bool:
+    """Never wrapped: a code or whole column, unless another column's text was merged into it (or, for a
+    whole column, it cannot fit otherwise)."""
+    return plan.cols[i].unbroken and i not in plan.merged and i not in plan.wrapped
 
 
 def _squeeze(lows: list[int], codes: list[bool], room: int) -> list[int]:
@@ -207,11 +240,16 @@ def _drop_one(plan: _Layout) -> bool:
         return False
     gone = max(reversed(optional), key=lambda i: plan.cols[i].keep)  # ties: the rightmost goes first
     plan.shown.remove(gone)
-    into = plan.cols[gone].into
+    col, into = plan.cols[gone], plan.cols[gone].into
     if into is not None and into in plan.shown:
-        pairs = zip(plan.cells[into], plan.cells[gone], strict=True)
+        joint = ":\n" if _unbroken(plan, gone) else ": "  # a whole value keeps a line of its own
+        moved = [f"{col.header}{joint}{text}" if col.tag and text else text for text in plan.cells[gone]]
+        pairs = zip(plan.cells[into], moved, strict=True)
         plan.cells[into] = [f"{a}\n{b}" if a and b else a or b for a, b in pairs]
         plan.merged.add(into)
+        if _unbroken(plan, gone):
+            longest = _bounds("", plan.cells[gone], unbroken=True).low
+            plan.floors[into] = max(plan.floors.get(into, 0), longest)
     return True
 
 
@@ -221,11 +259,14 @@ class _Bounds(NamedTuple):
     excess: int  # the cells of every line beyond `low`: how much it wraps at its narrowest
 
 
-def _bounds(header: str, cells: list[str]) -> _Bounds:
+def _bounds(header: str, cells: list[str], unbroken: bool = False) -> _Bounds:
+    """A header is one word (never wrapped: "보낸 / 시각" reads badly); so is every line of an unbroken
+    column."""
     from rich.cells import cell_len
 
     lines = [cell_len(line) for text in [header, *cells] for line in text.splitlines()]
-    low = max((cell_len(word) for text in [header, *cells] for word in text.split()), default=0)
+    words = [cell_len(word) for text in cells for word in (text.splitlines() if unbroken else text.split())]
+    low = max([cell_len(header), *words])
     return _Bounds(low, max(lines, default=0), sum(max(0, n - low) for n in lines))
 
 

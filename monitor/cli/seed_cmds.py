@@ -12,7 +12,7 @@ import click
 from monitor.cli.context import AppContext
 from monitor.cli.output import format_option, print_json
 from monitor.errors import SeedError
-from monitor.i18n import MESSAGES, amount, t
+from monitor.i18n import MESSAGES, amount, finding_label, t
 
 if TYPE_CHECKING:
     from monitor.seeds import SeedResult
@@ -192,7 +192,8 @@ def validate(app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool) -
                 f" … ({len(finding.records)})" if len(finding.records) > 4 else ""
             )
             click.echo(
-                f"- [{finding.rule}] {finding.source}\n  {finding_message(finding, app.lang)}\n"
+                f"- [{finding_label(finding.rule, app.lang)}] {finding.source}\n"
+                f"  {finding_message(finding, app.lang)}\n"
                 f"  {t('col.records', app.lang)}: {records}"
             )
     if strict and findings:

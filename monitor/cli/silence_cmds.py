@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table
+from monitor.cli.output import Col, format_option, print_json, print_table
 from monitor.durations import not_a_duration, parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.timeutil import isoformat_local
 from monitor.vocab import Lang
+
+if TYPE_CHECKING:
+    from monitor.snapshot import Place
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -45,6 +48,7 @@ def add(
 ) -> None:
     """Add a silence. Matching alerts still change state but send nothing until it ends."""
     from monitor.alerts.silences import add_silence
+    from monitor.snapshot import places
 
     now = app.now()
     if (until is None) == (duration is None):
@@ -62,7 +66,9 @@ def add(
                 "summary.silenced",
                 app.lang,
                 id=row.id,
-                matcher=_matcher(row.code_prefix, row.jurisdiction, app.lang),
+                matcher=_matcher(
+                    row.code_prefix, _place(places(session), row.jurisdiction, app.lang), app.lang
+                ),
                 until=_minute(row.ends_at, app.settings.tz),
                 reason=row.reason,
             )
@@ -75,10 +81,12 @@ def add(
 @pass_app
 def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
     """List silences in force (or all)."""
+    from monitor import snapshot
     from monitor.alerts.silences import list_silences
 
     tz = app.settings.tz
     with app.require_schema()() as session:
+        places = snapshot.places(session)
         rows: list[dict[str, Any]] = [
             {
                 "id": s.id,
@@ -96,23 +104,30 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
     if fmt == "json":
         print_json(rows)
         return
+    _table(app, rows, places)
+
+
+def _table(app: AppContext, rows: list[dict[str, Any]], places: dict[str, Place]) -> None:
+    """Silences for people: what each matches (places by name), until when (to the minute), why, by whom."""
+    if not rows:
+        click.echo(t("empty.silences", app.lang))
+        return
     from monitor.display import iso_minute  # here: the display layer imports the rules (and pydantic)
 
-    headers = [t(k, app.lang) for k in ("col.id", "col.matcher", "col.until", "col.reason", "col.by")]
-    print_table(
-        app.console,
-        [
-            (
-                r["id"],
-                _matcher(r["code_prefix"], r["jurisdiction"], app.lang),
-                iso_minute(str(r["ends_at"])),
-                r["reason"],
-                r["created_by"],
-            )
-            for r in rows
-        ],
-        headers,
-    )
+    lang = app.lang
+    headers = [t(k, lang) for k in ("col.id", "col.matcher", "col.until", "col.reason", "col.by")]
+    cols = [Col(headers[0], code=True), Col(headers[1]), Col(headers[2], whole=True), *map(Col, headers[3:])]
+    table = [
+        (
+            r["id"],
+            _matcher(r["code_prefix"], _place(places, r["jurisdiction"], lang), lang),
+            iso_minute(str(r["ends_at"])),
+            r["reason"],
+            r["created_by"],
+        )
+        for r in rows
+    ]
+    print_table(app.console, table, cols)
 
 
 @silence.command(name="remove")
@@ -134,12 +149,17 @@ def _minute(instant: datetime, tz: ZoneInfo) -> str:
     return minute(instant, tz)
 
 
-def _matcher(prefix: str | None, jurisdiction: str | None, lang: Lang) -> str:
-    """ "코드 DJ-9 & @daejeon": what a silence matches."""
+def _place(places: dict[str, Place], slug: str | None, lang: Lang) -> str | None:
+    """A jurisdiction by name (광주광역시 서구); None for none."""
+    from monitor.display import place_name
+
+    return None if slug is None else place_name(places, slug, lang)
+
+
+def _matcher(prefix: str | None, place: str | None, lang: Lang) -> str:
+    """ "코드 DJ-9 & 대전광역시": what a silence matches (`place`: the jurisdiction's name)."""
     code = t("col.code", lang)
-    return " & ".join(
-        part for part in (prefix and f"{code} {prefix}", jurisdiction and f"@{jurisdiction}") if part
-    )
+    return " & ".join(part for part in (prefix and f"{code} {prefix}", place) if part)
 
 
 def register(group: click.Group) -> None:

@@ -3,49 +3,30 @@ Telegram side, managed from the command line (the bot offers the same to chats a
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, print_json, print_table
+from monitor.cli.output import format_option, wide_option
+from monitor.cli.telegram_tables import ATTEMPTS, OFFICIALS, OUTBOX, SUBSCRIPTIONS, show
 from monitor.i18n import t
 from monitor.timeutil import isoformat_local
-from monitor.vocab import Lang
+
+if TYPE_CHECKING:
+    from monitor.snapshot import Place
 
 pass_app = click.make_pass_decorator(AppContext)
 # Group chat ids are negative: `monitor subscribe -1001234` must read as an argument, not an option.
 CHAT_ID_ARGUMENT = {"ignore_unknown_options": True}
 OUTBOX_STATES = ("pending", "sent", "failed")
-ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def _show(app: AppContext, rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
-    """JSON as stored; a table for people: Korean headers, places by name, times to the minute."""
-    if fmt == "json":
-        print_json(rows)
-        return
-    from monitor import snapshot
+def _place(app: AppContext, slug: str | None, places: dict[str, Place]) -> str | None:
+    """A jurisdiction by name (광주광역시 서구), for the confirmation lines."""
+    from monitor.display import place_name  # here: the display layer imports the rules (and pydantic)
 
-    with app.require_schema()() as session:
-        places = snapshot.places(session)
-    table = [[_cell(c, row[c], places, app.lang) for c in columns] for row in rows]
-    print_table(app.console, table, [t(f"col.{c}", app.lang) for c in columns])
-
-
-def _cell(column: str, value: Any, places: dict[str, Any], lang: Lang) -> str:
-    from monitor.display import iso_minute, place_name
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return t("value.yes" if value else "value.no", lang)
-    if column == "jurisdiction" and value in places:
-        return place_name(places, value, lang)
-    if isinstance(value, str) and ISO_INSTANT.match(value):  # local ISO time: to the minute
-        return iso_minute(value)
-    return str(value)
+    return None if slug is None else place_name(places, slug, app.lang)
 
 
 @click.command(context_settings=CHAT_ID_ARGUMENT)
@@ -75,8 +56,9 @@ def subscribe(
 ) -> None:
     """Send matching alerts to Telegram chat CHAT_ID (negative for groups). Filters combine; none means
     every alert. A chat disabled by a delivery error is enabled again."""
+    from monitor import snapshot
     from monitor.telegram import chats
-    from monitor.telegram.queries import describe
+    from monitor.telegram.texts import subscription_filters
 
     with app.require_schema().begin() as session:
         row = chats.subscribe(
@@ -90,7 +72,9 @@ def subscribe(
             min_severity=severity,
             language=language,
         )
-        click.echo(f"#{row.id} {chat_id}: {describe(row, app.lang)}")
+        place = _place(app, row.jurisdiction, snapshot.places(session))
+        filters = subscription_filters(place, row.category, row.code_prefix, row.min_severity, app.lang)
+        click.echo(t("summary.subscribed", app.lang, id=row.id, chat=chat_id, filters=filters))
 
 
 @click.command(context_settings=CHAT_ID_ARGUMENT)
@@ -103,14 +87,15 @@ def unsubscribe(app: AppContext, chat_id: int, subscription_id: int | None) -> N
 
     with app.require_schema().begin() as session:
         count = chats.unsubscribe(session, chat_id, app.now(), subscription_id)
-    click.echo(f"{count} subscription(s) of {chat_id} ended")
+    click.echo(t("summary.unsubscribed", app.lang, chat=chat_id, count=count))
 
 
 @click.command()
 @click.option("--chat", "chat_id", type=int, help="Only this chat.")
 @format_option("table", "json")
+@wide_option
 @pass_app
-def subscriptions(app: AppContext, chat_id: int | None, fmt: str) -> None:
+def subscriptions(app: AppContext, chat_id: int | None, fmt: str, wide: bool) -> None:
     """List active subscriptions, with each chat's language and whether it is disabled (and why)."""
     from monitor.telegram import chats
 
@@ -130,8 +115,7 @@ def subscriptions(app: AppContext, chat_id: int | None, fmt: str) -> None:
             }
             for s in chats.subscriptions(session, chat_id)
         ]
-    columns = ["id", "chat_id", "jurisdiction", "category", "code_prefix", "min_severity", "disabled"]
-    _show(app, rows, fmt, columns)
+    show(app, rows, fmt, SUBSCRIPTIONS, "empty.subscriptions", wide)
 
 
 @click.group()
@@ -148,11 +132,14 @@ def officials() -> None:
 def officials_add(app: AppContext, user_id: int | None, jurisdiction: str, name: str, by: str) -> None:
     """Allow NAME (`--by NAME` on the command line and in imports) and, with USER_ID, that Telegram user
     (/log) to report progress for one jurisdiction. Every change of the roster is chained (monitor verify)."""
+    from monitor import snapshot
     from monitor.telegram import chats
 
     with app.require_schema().begin() as session:
         row = chats.add_official(session, user_id, jurisdiction, name, by, app.now())
-        click.echo(f"#{row.id} {row.name}{f' (tg:{user_id})' if user_id else ''} → {jurisdiction}")
+        place = _place(app, row.jurisdiction, snapshot.places(session))
+        user = t("summary.official_user", app.lang, user=user_id) if user_id else ""
+        click.echo(t("summary.official_added", app.lang, id=row.id, name=row.name, user=user, place=place))
 
 
 @officials.command(name="list")
@@ -175,7 +162,7 @@ def officials_list(app: AppContext, fmt: str) -> None:
             }
             for o in chats.active_officials(session)
         ]
-    _show(app, rows, fmt, ["id", "user_id", "jurisdiction", "name", "added_at"])
+    show(app, rows, fmt, OFFICIALS, "empty.officials")
 
 
 @officials.command(name="remove")
@@ -191,7 +178,7 @@ def officials_remove(app: AppContext, who: str, jurisdiction: str | None, by: st
     target: int | str = int(who) if who.lstrip("-").isdigit() else who
     with app.require_schema().begin() as session:
         count = chats.remove_official(session, target, by, app.now(), jurisdiction)
-    click.echo(f"{count} roster entr{'y' if count == 1 else 'ies'} of {who} removed")
+    click.echo(t("summary.official_removed", app.lang, who=who, count=count))
 
 
 @officials.command(name="attempts")
@@ -224,7 +211,7 @@ def officials_attempts(app: AppContext, refused: bool, limit: int, fmt: str) -> 
             }
             for a in session.scalars(query)
         ]
-    _show(app, rows, fmt, ["at", "channel", "actor", "user_id", "command", "allowed", "reason", "detail"])
+    show(app, rows, fmt, ATTEMPTS, "empty.attempts")
 
 
 @click.group()
@@ -237,9 +224,10 @@ def outbox() -> None:
 @click.option("--destination", metavar="DEST", help="Only this destination (telegram:CHAT_ID, file …).")
 @click.option("--limit", type=int, default=100, show_default=True, help="Most recent first.")
 @format_option("table", "json")
+@wide_option
 @pass_app
 def outbox_list(
-    app: AppContext, state: tuple[str, ...], destination: str | None, limit: int, fmt: str
+    app: AppContext, state: tuple[str, ...], destination: str | None, limit: int, fmt: str, wide: bool
 ) -> None:
     """Show deliveries: destination, attempts, message ids, last error."""
     from sqlalchemy import select
@@ -269,8 +257,7 @@ def outbox_list(
             }
             for o in session.scalars(query)
         ]
-    columns = ["id", "state", "destination", "event", "key", "attempts", "sent_at", "next_try", "last_error"]
-    _show(app, rows, fmt, columns)
+    show(app, rows, fmt, OUTBOX, "empty.outbox", wide)
 
 
 def register(group: click.Group) -> None:

@@ -1,8 +1,11 @@
-"""What the bot says, Korean first (a chat switches with /lang en). Values are escaped before formatting."""
+"""What the bot says, Korean first (a chat switches with /lang en). Values are escaped before formatting;
+Korean particles are chosen after it (`{code}은(는)` → `DJ-1은`)."""
 
 from __future__ import annotations
 
 from monitor.alerts.outbox import ReportPayload
+from monitor.i18n import t
+from monitor.korean import particles
 from monitor.vocab import Lang
 
 # Command → (Korean, English) description, in the order /help and setMyCommands list them.
@@ -57,6 +60,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "subscribed": ("구독 #{id}: {filters}", "Subscription #{id}: {filters}"),
     "all_alerts": ("모든 알림", "all alerts"),
+    "filter_category": ("분야 {value}", "category {value}"),
+    "filter_prefix": ("코드 {value}", "code {value}"),
+    "filter_severity": ("{value} 이상", "{value} and above"),
     "unsubscribed": ("구독 {count}건 해지", "{count} subscription(s) ended"),
     "no_subscriptions": (
         "구독이 없습니다. /subscribe 로 시작하세요.",
@@ -123,7 +129,22 @@ def pick(pair: tuple[str, str], lang: Lang) -> str:
 
 
 def say(key: str, lang: Lang, **values: object) -> str:
-    return pick(TEXTS[key], lang).format(**values)
+    text = pick(TEXTS[key], lang).format(**values)
+    return particles(text) if lang == "ko" else text
+
+
+def subscription_filters(
+    place: str | None, category: str | None, prefix: str | None, severity: str, lang: Lang
+) -> str:
+    """What a subscription matches, for people: "광주광역시 서구 · 분야 돌봄·의료 · 코드 DJ-9 · 경고 이상"
+    (`place` is the jurisdiction's name, not its slug); "모든 알림" when nothing narrows it."""
+    parts = [place] if place else []
+    parts += [
+        say(key, lang, value=v) for key, v in (("filter_category", category), ("filter_prefix", prefix)) if v
+    ]
+    if severity != "info":
+        parts.append(say("filter_severity", lang, value=t(f"severity.{severity}", lang)))
+    return " · ".join(parts) or say("all_alerts", lang)
 
 
 def report_caption(payload: ReportPayload, lang: Lang) -> str:

@@ -66,16 +66,17 @@ def final_sound(word: str) -> str | None:
 def _latin(text: str) -> str | None:
     """An acronym (capitals, or no vowel letter) is read letter by letter (L 엘, M 엠, fr 에프알); a word
     as a word: -ng (하우징),
-    -m, -n end in a consonant, -l in ㄹ, anything else in a vowel (-k 크, -t 트, -s 스)."""
+    -m, -n (and -me, -ne: a silent e) end in a consonant, -l and -le in ㄹ, anything else in a vowel
+    (-k 크, -t 트, -s 스, code 코드)."""
     run = len(text) - len(text.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
     word = text[-run:]
     if word.isupper() or not any(vowel in word.lower() for vowel in "aeiouy"):  # CSV, fr: letter by letter
         sound = _LETTERS.get(word[-1].lower())
         return None if sound is None else "ㄹ" if sound == "ㄹ" else "C"
     lower = word.lower()
-    if lower.endswith(("ng", "m", "n")):
+    if lower.endswith(("ng", "m", "n", "me", "ne")):  # a silent e: done 던, time 타임
         return "C"
-    return "ㄹ" if lower.endswith("l") else None
+    return "ㄹ" if lower.endswith(("l", "le")) else None  # table 테이블, file 파일
 
 
 def particles(text: str) -> str:

@@ -55,14 +55,14 @@ def test_group_settings_are_for_admins_only_and_refusals_are_recorded(seeded: se
         == 1
     )
     accepted = ask(seeded, "/subscribe daegu prefix=DG-2022 severity=critical", user=ADMIN)
-    assert accepted.html == "구독 #1: jurisdiction=daegu prefix=DG-2022 severity≥critical"
+    assert accepted.html == "구독 #1: 대구광역시 · 코드 DG-2022 · 긴급 이상"  # the place by name
     listed = ask(seeded, "/subscriptions", user=MEMBER, admin=False)  # reading is for everyone
-    assert "#1 jurisdiction=daegu" in listed.html
+    assert "#1 대구광역시 · 코드 DG-2022" in listed.html
 
 
 def test_subscribe_reads_quoted_korean_filters(seeded: sessionmaker[Session]) -> None:
     reply = ask(seeded, '/subscribe 지자체=daejeon 분야="돌봄·의료" lang=en')
-    assert reply.html == "Subscription #1: jurisdiction=daejeon category=돌봄·의료"
+    assert reply.html == "Subscription #1: Daejeon Metropolitan City · category 돌봄·의료"
     with seeded() as session:
         chat = session.get(m.TelegramChat, GROUP)
         assert chat is not None and chat.language == "en" and chat.title == "감시단"

@@ -41,6 +41,10 @@ from monitor.rules.outcome import Reason
         ("'x'은(는)", "'x'는"),  # 엑스
         ("BOM을(를)", "BOM을"),  # M 엠
         ("report을(를)", "report를"),  # 리포트
+        ("DG-2022-01.done은(는)", "DG-2022-01.done은"),  # a silent e: 던
+        ("time이(가)", "time이"),  # 타임
+        ("table(으)로", "table로"),  # 테이블: ㄹ
+        ("code을(를)", "code를"),  # 코드
         ("목표(3)을(를)", "목표(3)을"),  # a closing bracket is looked through
         ("괄호 없음", "괄호 없음"),
         ("300이었(였)습니다", "300이었습니다"),  # 0 영

@@ -50,7 +50,7 @@ def test_an_outsider_is_refused_and_the_attempt_recorded(roster: sessionmaker[Se
 
 def test_an_official_outside_their_jurisdiction_is_refused(roster: sessionmaker[Session]) -> None:
     reply = ask(roster, "/log DG-2022-01.done 완료", user=MEMBER)
-    assert reply.html == "DG-2022-01.done는 daejeon 소관이 아닙니다. 이 시도는 기록되었습니다."
+    assert reply.html == "DG-2022-01.done은 대전광역시 소관이 아닙니다. 이 시도는 기록되었습니다."
     assert attempts(roster) == [(MEMBER, "log", False)]
 
 
@@ -151,8 +151,11 @@ def test_roster_is_managed_from_the_cli(db_url: str) -> None:
     )
     assert (
         again.exit_code != 0
-        and again.output.strip() == f"error: user {OFFICIAL} is already an official of daegu"
+        and again.output.strip()
+        == f"error: user {OFFICIAL} is already an official of Daegu Metropolitan City"
     )
+    korean = run_cli(["officials", "add", str(OFFICIAL), "--jurisdiction", "daegu", "--name", "x"], db_url)
+    assert korean.output.strip() == f"오류: 텔레그램 사용자 {OFFICIAL}은 이미 대구광역시 담당 공무원입니다"
     unknown = run_cli(
         ["--lang", "en", "officials", "add", "7", "--jurisdiction", "busan", "--name", "x"], db_url
     )

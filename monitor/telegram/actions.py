@@ -76,7 +76,8 @@ def subscribe(session: Session, request: Request, env: Env) -> Reply:
         **filters,
     )
     lang = language or env.lang
-    return Reply(h(say("subscribed", lang, id=subscription.id, filters=describe(subscription, lang))))
+    matched = describe(session, subscription, lang)
+    return Reply(h(say("subscribed", lang, id=subscription.id, filters=matched)))
 
 
 def unsubscribe(session: Session, request: Request, env: Env) -> Reply:

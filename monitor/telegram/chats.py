@@ -19,11 +19,13 @@ from monitor.alerts.outbox import NoticePayload
 from monitor.alerts.routing import SEVERITY_RANK, chat_of, telegram_destination
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
+from monitor.display import place_name
 from monitor.errors import InputError, NotFoundError
 from monitor.notify.base import Failed
 from monitor.notify.sender import FailureHook
 from monitor.registry import require_jurisdiction
 from monitor.scope import Actor
+from monitor.snapshot.scope import places
 from monitor.vocab import Channel, Lang
 
 
@@ -210,10 +212,12 @@ def add_official(
         if old.jurisdiction == jurisdiction and (
             old.name == name or (user_id is not None and old.telegram_user_id == user_id)
         ):
-            who = f"user {user_id}" if user_id is not None and old.telegram_user_id == user_id else name
+            same_user = user_id is not None and old.telegram_user_id == user_id
+            who, who_ko = (f"user {user_id}", f"텔레그램 사용자 {user_id}") if same_user else (name, name)
+            known = places(session)
             raise InputError(
-                f"{who} is already an official of {jurisdiction}",
-                ko=f"{who}은(는) 이미 {jurisdiction} 담당 공무원입니다",
+                f"{who} is already an official of {place_name(known, jurisdiction, 'en')}",
+                ko=f"{who_ko}은(는) 이미 {place_name(known, jurisdiction, 'ko')} 담당 공무원입니다",
             )
     official = m.Official(
         telegram_user_id=user_id, jurisdiction=jurisdiction, name=name, added_by=by, added_at=now

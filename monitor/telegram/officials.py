@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
+from monitor.display import place_names
 from monitor.progress import log_progress
 from monitor.registry import find_code
 from monitor.scope import Actor, official_for
+from monitor.snapshot.scope import places
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, UsageError, h
 from monitor.telegram.texts import say
@@ -109,9 +111,10 @@ def log_command(session: Session, request: Request, env: Env) -> Reply:
     target = find_code(session, code)
     official = _official_for(session, request.user_id, target)
     if official is None:
-        places = ", ".join(sorted({o.jurisdiction for o in officials}))
-        text = say("wrong_jurisdiction", env.lang, code=target.code, jurisdiction=places)
-        return refuse(session, request, f"outside the official's jurisdiction ({places})", text)
+        slugs = sorted({o.jurisdiction for o in officials})
+        names = place_names(places(session), slugs, env.lang)
+        text = say("wrong_jurisdiction", env.lang, code=target.code, jurisdiction=names)
+        return refuse(session, request, f"outside the official's jurisdiction ({', '.join(slugs)})", text)
     fields = _fields(target, value, rest)
     warning = _dry_run(session, _entry(fields, reporter(official, request)), request, env)
     if warning is not None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.db import models as m
-from monitor.display import milestone_deadline
+from monitor.display import milestone_deadline, place_name
 from monitor.i18n import t
 from monitor.metrics import from_snapshot
 from monitor.notify.labels import CONDITION_LABELS, label
@@ -23,10 +23,10 @@ from monitor.registry import citation, commitment_detail, find_code
 from monitor.rules import Evaluation, MilestoneFacts, Rule
 from monitor.rules.outcome import State
 from monitor.snapshot import Snapshot
-from monitor.snapshot.scope import self_and_above
+from monitor.snapshot.scope import places, self_and_above
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, Scope, UsageError, h, link, scope_from
-from monitor.telegram.texts import COMMANDS, pick, say
+from monitor.telegram.texts import COMMANDS, pick, say, subscription_filters
 from monitor.vocab import Lang, Status
 
 # Conditions that mean "the deadline has passed": a target, a budget year's report, an event.
@@ -244,19 +244,14 @@ def subscription_list(session: Session, request: Request, env: Env) -> Reply:
     found = chats.subscriptions(session, request.chat_id)
     if not found:
         return Reply(h(say("no_subscriptions", env.lang)))
-    return Reply("\n".join(f"#{s.id} {h(describe(s, env.lang))}" for s in found))
+    return Reply("\n".join(f"#{s.id} {h(describe(session, s, env.lang))}" for s in found))
 
 
-def describe(subscription: m.Subscription, lang: Lang) -> str:
-    filters = [
-        f"{name}={value}"
-        for name, value in (
-            ("jurisdiction", subscription.jurisdiction),
-            ("category", subscription.category),
-            ("prefix", subscription.code_prefix),
-        )
-        if value
-    ]
-    if subscription.min_severity != "info":
-        filters.append(f"severity≥{subscription.min_severity}")
-    return " ".join(filters) or say("all_alerts", lang)
+def describe(session: Session, subscription: m.Subscription, lang: Lang) -> str:
+    """What a subscription matches, places by name: "광주광역시 서구 · 코드 SEOGU-1 · 경고 이상"."""
+    place = None
+    if subscription.jurisdiction:
+        place = place_name(places(session), subscription.jurisdiction, lang)
+    return subscription_filters(
+        place, subscription.category, subscription.code_prefix, subscription.min_severity, lang
+    )

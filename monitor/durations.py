@@ -6,12 +6,15 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from monitor.errors import LocalizedValueError
+
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 _PART = re.compile(r"(\d+(?:\.\d+)?)([wdhms])")
 
 
 def parse_duration(value: Any) -> Any:
-    """`7d`, `1d12h`, `90` (seconds) → timedelta; anything else is left to pydantic (ISO 8601 `P7D`)."""
+    """`7d`, `1d12h`, `90` (seconds) → timedelta; anything else is left to pydantic (ISO 8601 `P7D`).
+    A string that is no duration raises `LocalizedValueError` (its Korean: `not_a_duration`)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return timedelta(seconds=value)
     if not isinstance(value, str):
@@ -22,7 +25,8 @@ def parse_duration(value: Any) -> Any:
     if not text or _PART.sub("", text):
         if text.startswith("p"):
             return value
-        raise ValueError(f"{value!r} is not a duration (use e.g. 90d, 12h, 30m, 45s)")
+        english = f"{value!r} is not a duration (use e.g. 90d, 12h, 30m, 45s)"
+        raise LocalizedValueError(english, ko=not_a_duration(value))
     total = timedelta()
     for number, unit in _PART.findall(text):
         total += timedelta(**{_UNITS[unit]: float(number)})

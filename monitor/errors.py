@@ -47,7 +47,8 @@ class SeedError(MonitorError):
         count = len(problems)
         super().__init__(
             f"{count} problem{'s' if count != 1 else ''} in the seed files; nothing was written. "
-            "Fix them and run again."
+            "Fix them and run again.",
+            ko=f"시드 파일에 문제가 {count}건 있어 아무것도 쓰지 않았습니다. 고친 뒤 다시 실행하세요.",
         )
 
 
@@ -79,3 +80,12 @@ class OutputFileError(Localized):
 
 class ConfigFileError(Localized, SettingsError):
     """The configuration file (`--config`, MONITOR_CONFIG) is missing, not TOML, or holds a bad value."""
+
+
+class LocalizedValueError(ValueError):
+    """A validator's refusal with its Korean: raised inside a pydantic validator, it is kept in the
+    error's `ctx["error"]`, where monitor.settings_errors finds the Korean (`str()` stays English)."""
+
+    def __init__(self, message: str, *, ko: str) -> None:
+        super().__init__(message)
+        self.ko = ko

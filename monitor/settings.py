@@ -8,7 +8,6 @@ import time.
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,10 +25,8 @@ from pydantic_settings import (
 )
 
 from monitor.durations import parse_duration, parse_durations
-from monitor.errors import SettingsError
-
-ENV_PREFIX = "MONITOR_"
-
+from monitor.errors import LocalizedValueError
+from monitor.settings_errors import ENV_PREFIX, invalid_setting, read_config_file
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Durations = Annotated[list[Duration], NoDecode, BeforeValidator(parse_durations)]
@@ -78,11 +75,15 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
-def _check_timezone(name: str) -> str:
+def check_timezone(name: str) -> str:
+    """An IANA time zone name (the `timezone` setting, a job's `timezone`)."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)") from exc
+        raise LocalizedValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)",
+            ko=f"알 수 없는 시간대 {name!r}입니다 (Asia/Seoul 같은 IANA 이름을 쓰세요)",
+        ) from exc
     return name
 
 
@@ -93,11 +94,16 @@ def _check_database_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ValueError(
-            "not a database URL (expected e.g. sqlite:///path or postgresql+psycopg://…)"
+        raise LocalizedValueError(
+            "not a database URL (expected e.g. sqlite:///path or postgresql+psycopg://…)",
+            ko="데이터베이스 URL이 아닙니다 (예: sqlite:///경로 또는 postgresql+psycopg://…)",
         ) from exc
-    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
-        raise ValueError(f"unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)")
+    backend = parsed.get_backend_name()
+    if backend not in {"sqlite", "postgresql"}:
+        raise LocalizedValueError(
+            f"unsupported database {backend!r} (use sqlite or postgresql)",
+            ko=f"지원하지 않는 데이터베이스 {backend!r}입니다 (sqlite나 postgresql을 쓰세요)",
+        )
     return url
 
 
@@ -107,7 +113,10 @@ def _check_token(token: SecretStr | None) -> SecretStr | None:
         return None
     head, _, tail = token.get_secret_value().partition(":")
     if not head.isdigit() or len(tail) < 30:
-        raise ValueError("does not look like a bot token from @BotFather (digits:secret)")
+        raise LocalizedValueError(
+            "does not look like a bot token from @BotFather (digits:secret)",
+            ko="@BotFather가 준 봇 토큰의 모양(숫자:비밀값)이 아닙니다",
+        )
     return token
 
 
@@ -116,7 +125,9 @@ def _check_base_url(url: str | None) -> str | None:
         return None
     assert url is not None
     if not url.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
+        raise LocalizedValueError(
+            "must start with http:// or https://", ko="http:// 또는 https://(으)로 시작해야 합니다"
+        )
     return url
 
 
@@ -135,7 +146,7 @@ class Settings(BaseSettings):
         default_factory=default_database_url,
         description="SQLAlchemy URL; default is a SQLite file in the user data directory.",
     )
-    timezone: Annotated[str, AfterValidator(_check_timezone)] = Field(
+    timezone: Annotated[str, AfterValidator(check_timezone)] = Field(
         default="Asia/Seoul", description="Time zone in which calendar-date deadlines end."
     )
     language: Literal["ko", "en"] = Field(default="ko", description="Language of user-facing text.")
@@ -253,45 +264,16 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
 
 
-def _read_config_file(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise SettingsError(
-            f"{path}: configuration file not found (check --config / MONITOR_CONFIG)"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-    unknown = sorted(set(data) - set(Settings.model_fields))
-    if unknown:
-        raise SettingsError(f"{path}: unknown setting {unknown[0]!r} (see config/monitor.example.toml)")
-    return data
-
-
-def _where(field: str, config_file: Path | None, env_file: Path | None) -> str:
-    """Name the place a bad value most likely came from, as the user would type it."""
-    env_name = ENV_PREFIX + field.upper()
-    if env_name in os.environ:
-        return env_name
-    if env_file is not None and env_file.is_file():
-        text = env_file.read_text(encoding="utf-8")
-        if any(line.strip().upper().startswith(env_name + "=") for line in text.splitlines()):
-            return f"{env_name} in {env_file}"
-    if config_file is not None:
-        return f"{field!r} in {config_file}"
-    return env_name
-
-
 def load_settings(
     config_file: Path | None = None, env_file: Path | None = Path(".env"), **overrides: Any
 ) -> Settings:
-    """Build the settings; raise `SettingsError` with a one-line, secret-free message on a bad value."""
+    """Build the settings; raise `SettingsError` with a one-line, secret-free message on a bad value,
+    in English and Korean (monitor.settings_errors)."""
     if config_file is None and os.environ.get(ENV_PREFIX + "CONFIG"):
         config_file = Path(os.environ[ENV_PREFIX + "CONFIG"])
     settings_cls: type[Settings] = Settings
     if config_file is not None:
-        _read_config_file(config_file)
+        read_config_file(config_file, Settings.model_fields)
         # A subclass carries the file path into the TOML source without any module-level state.
         settings_cls = type(
             "Settings",
@@ -301,7 +283,4 @@ def load_settings(
     try:
         return settings_cls(_env_file=env_file, **overrides)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{_where(field, config_file, env_file)}: {message}") from None
+        raise invalid_setting(exc, config_file, env_file) from None

@@ -5,6 +5,7 @@ Tampering is done the way an insider would: raw SQL on the database, past the ap
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -159,7 +160,7 @@ def test_cutting_the_end_of_the_chain_is_caught_and_a_published_head_proves_it(
     _sql(engine, "DELETE FROM history_chain WHERE seq = :seq", seq=last.seq - 1)
     result = run_cli(["verify", "--published", published], db_url=db_url)
     assert result.exit_code == 4
-    assert "is not in the chain" in result.output
+    assert re.search(f"오류: 공표된 헤드 {published}(이|가) 체인에 없습니다", result.output), result.output
 
 
 def test_verify_exits_zero_when_intact_and_four_with_the_first_breach(
@@ -168,9 +169,90 @@ def test_verify_exits_zero_when_intact_and_four_with_the_first_breach(
     intact = run_cli(["--lang", "en", "verify"], db_url=db_url)
     assert intact.exit_code == 0 and intact.output.startswith("history intact:")
     _sql(engine, "UPDATE officials SET jurisdiction = 'seoul'")
+    broken = run_cli(["--lang", "en", "verify"], db_url=db_url)
+    assert broken.exit_code == 4
+    assert broken.stderr.splitlines()[0].startswith("first breach: officials row 1 was edited directly")
+    assert broken.stderr.splitlines()[-1] == (
+        "error: 1 breach(es) of the history chain; run without --head for details"
+    )
+
+
+def test_verify_names_the_breach_in_korean_by_default(
+    history: sessionmaker[Session], engine: Engine, db_url: str
+) -> None:
+    _sql(engine, "UPDATE officials SET jurisdiction = 'seoul'")
     broken = run_cli(["verify"], db_url=db_url)
     assert broken.exit_code == 4
-    assert broken.output.splitlines()[0].startswith("first breach: officials row 1 was edited directly")
+    lines = broken.stderr.splitlines()
+    assert re.fullmatch(
+        r"첫 위반: 담당 공무원 명단\(officials\) 1번 행이 직접 수정되었습니다 "
+        r"\(jurisdiction: 'daejeon' → 'seoul'(, [a-z_]+: .+)?; 항목 #\d+\)",
+        lines[0],
+    ), lines
+    assert lines[-1] == "오류: 이력 체인 위반 1건 — 자세한 내용은 --head 없이 실행해 보세요"
+    assert not any(word in broken.stderr for word in ("breach", "row", "entry", "edited"))
+
+
+@pytest.mark.parametrize(
+    ("statement", "korean", "english"),
+    [
+        (
+            "DELETE FROM history_chain WHERE seq = 3",
+            "항목 #3이 삭제되었습니다: #2 다음이 항목 #4(",
+            "entry #3 was deleted: entry #4 (",
+        ),
+        (
+            "UPDATE history_chain SET content = replace(content, '\"as_of\"', '\"as_of \"') WHERE seq = 5",
+            "항목 #5(추가: ",
+            "entry #5 (insert ",
+        ),
+    ],
+)
+def test_a_breach_of_the_chain_itself_is_told_in_both_languages(
+    history: sessionmaker[Session], engine: Engine, statement: str, korean: str, english: str
+) -> None:
+    _sql(engine, statement)
+    first = _verify(history).breaches[0]
+    assert first.text("ko").startswith(korean) and first.text("en").startswith(english)
+    assert first.text("en") == first.message and not re.search("[가-힣]", first.message)
+    assert not re.search(r"\b(entry|was|deleted|edited)\b", first.text("ko"))
+
+
+def test_every_breach_of_verify_json_carries_both_languages(
+    history: sessionmaker[Session], engine: Engine, db_url: str
+) -> None:
+    _sql(engine, "DELETE FROM history_chain WHERE seq = 3")
+    result = run_cli(["verify", "--json"], db_url=db_url)
+    assert result.exit_code == 4
+    breach = json.loads(result.stdout)["breaches"][0]
+    assert breach["message"] == breach["message_ko"] and breach["message_ko"].startswith(
+        "항목 #3이 삭제되었습니다"
+    )
+    assert breach["message_en"].startswith("entry #3 was deleted")
+    english = json.loads(run_cli(["--lang", "en", "verify", "--json"], db_url=db_url).stdout)
+    assert english["breaches"][0]["message"] == breach["message_en"]
+
+
+def test_a_published_head_is_found_or_missed_in_korean(
+    history: sessionmaker[Session], engine: Engine, db_url: str
+) -> None:
+    published = run_cli(["verify", "--head"], db_url=db_url).output.strip()
+    seq = published.partition(":")[0]
+    found = run_cli(["verify", "--published", published], db_url=db_url)
+    assert found.exit_code == 0
+    assert found.stderr.splitlines() == [f"공표된 헤드는 항목 #{seq}에 있습니다. 그 뒤로 항목 0개"]
+    english = run_cli(["--lang", "en", "verify", "--published", published], db_url=db_url)
+    assert english.stderr.splitlines() == [f"published head found at entry #{seq}; 0 entries since"]
+    missing = run_cli(["verify", "--published", "3:abc"], db_url=db_url)
+    assert missing.exit_code == 4
+    assert missing.stderr.splitlines()[-1] == (
+        "오류: 공표된 헤드 3:abc가 체인에 없습니다: 그때까지의 이력이 다시 쓰였습니다"
+    )
+    missing_en = run_cli(["--lang", "en", "verify", "--published", "3:abc"], db_url=db_url)
+    assert missing_en.exit_code == 4
+    assert missing_en.stderr.splitlines()[-1] == (
+        "error: published head 3:abc is not in the chain: history up to it was rewritten"
+    )
 
 
 def test_upgrading_a_database_chains_the_history_it_already_had(db_url: str) -> None:

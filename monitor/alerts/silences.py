@@ -40,14 +40,18 @@ def add_silence(
     start = starts_at or now
     if until <= start:
         raise InputError(
-            f"the silence would end ({until.isoformat()}) before it starts ({start.isoformat()})"
+            f"the silence would end ({until.isoformat()}) before it starts ({start.isoformat()})",
+            ko=f"무음이 시작({start.isoformat()})하기 전에 끝나게 됩니다 (종료 {until.isoformat()})",
         )
     if jurisdiction is not None:
         require_jurisdiction(session, jurisdiction)
     if code_prefix is not None:
         codes = session.scalars(select(m.Commitment.code).where(m.Commitment.retired_at.is_(None)))
         if not any(code_matches(code, code_prefix) for code in codes):
-            raise InputError(f"code prefix {code_prefix!r} matches no commitment (see monitor list)")
+            raise InputError(
+                f"code prefix {code_prefix!r} matches no commitment (see monitor list)",
+                ko=f"코드 접두 {code_prefix!r}에 맞는 공약이 없습니다 (monitor list 로 확인하세요)",
+            )
     silence = m.Silence(
         code_prefix=code_prefix.upper() if code_prefix else None,
         jurisdiction=jurisdiction,
@@ -75,7 +79,10 @@ def list_silences(session: Session, now: datetime, include_ended: bool = False) 
 def remove_silence(session: Session, silence_id: int, by: str, now: datetime) -> m.Silence:
     silence = session.get(m.Silence, silence_id)
     if silence is None or silence.removed_at is not None:
-        raise NotFoundError(f"no active silence {silence_id} (see monitor silence list)")
+        raise NotFoundError(
+            f"no active silence {silence_id} (see monitor silence list)",
+            ko=f"진행 중인 무음 {silence_id}번이 없습니다 (monitor silence list 로 확인하세요)",
+        )
     silence.removed_at, silence.removed_by = now, by
     if silence.chat_id is None:
         touch(session, Topic.SILENCE)

@@ -52,8 +52,8 @@ CATALOGUE: dict[str, str] = {
     ),
     "{value} is not a valid UUID.": "{value}은(는) UUID가 아닙니다.",
     "{value} is not in the range {range}.": "{value}은(는) 범위 {range}을(를) 벗어납니다.",
-    "{value} does not match the format {format}.": "{value}은(는) 형식 {format}에 맞지 않습니다.",
-    "{value} does not match the formats {formats}.": "{value}은(는) 형식 {formats}에 맞지 않습니다.",
+    "{value} does not match the format {format}.": "{value}은(는) {format}에 맞지 않습니다.",
+    "{value} does not match the formats {formats}.": "{value}은(는) {formats}에 맞지 않습니다.",
     "File {filename} does not exist.": "파일 {filename}이(가) 없습니다.",
     "Directory {filename} does not exist.": "폴더 {filename}이(가) 없습니다.",
     "Path {filename} does not exist.": "경로 {filename}이(가) 없습니다.",
@@ -74,15 +74,26 @@ FRAME = {
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+# click.DateTime's strptime codes as people read them
+_DATE_PARTS = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss"}
+
+
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    """The templates as patterns, those with more literal text first (they are more specific)."""
+    """The templates as patterns: the frames around another message first (`Invalid value for …:
+    {message}`: the inner message may match a template too), then those with more literal text (they
+    are more specific)."""
     compiled = []
     for english, korean in CATALOGUE.items():
         pieces = _PLACEHOLDER.split(english)  # literal, name, literal, name, …, literal
         regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(pieces))
         compiled.append((re.compile(regex, re.DOTALL), korean))
-    return sorted(compiled, key=lambda entry: -len(_PLACEHOLDER.sub("", entry[0].pattern)))
+
+    def order(entry: tuple[re.Pattern[str], str]) -> tuple[bool, int]:
+        pattern = entry[0].pattern
+        return "(?P<message>" not in pattern, -len(_PLACEHOLDER.sub("", pattern))
+
+    return sorted(compiled, key=order)
 
 
 def translate(message: str, lang: Lang) -> str:
@@ -104,7 +115,15 @@ def _inner(name: str, value: str) -> str:
         return f" {translate(value.strip(), 'ko')}" if value.strip() else ""
     if name == "choices" and "\n\t" in value:
         return value.replace(",\n\t", ", ")
+    if name in ("format", "formats"):  # click.DateTime's: '%Y-%m-%d' → 날짜 형식(YYYY-MM-DD)
+        return f"날짜 형식({_date_formats(value)})"
     return value
+
+
+def _date_formats(value: str) -> str:
+    """`'%Y-%m-%d', '%Y-%m-%dT%H:%M:%S'` → `YYYY-MM-DD, YYYY-MM-DDThh:mm:ss`."""
+    formats = [part.strip().strip("'") for part in value.split(", ")]
+    return ", ".join(re.sub("%[A-Za-z]", lambda code: _DATE_PARTS.get(code[0], code[0]), f) for f in formats)
 
 
 def usage_error_lines(exc: click.UsageError, lang: Lang) -> list[str]:

@@ -8,8 +8,7 @@ command's `--help` stay fast (tests/test_cli_imports.py checks the import graph)
 
 from __future__ import annotations
 
-import os
-import re
+import logging
 import sys
 from datetime import UTC, datetime
 from functools import cached_property
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitor.errors import BadValueError, ConfigFileError, DatabaseError, SettingsError
+from monitor.errors import BadValueError, DatabaseError
 from monitor.i18n import t
 from monitor.timeutil import parse_instant
 
@@ -57,13 +56,12 @@ class AppContext:
         from monitor.logs import configure_logging
         from monitor.settings import load_settings
 
-        try:
-            settings = load_settings(self.config_file)
-        except SettingsError as exc:
-            raise config_file_error(exc, self.config_file) from None
+        settings = load_settings(self.config_file)  # a bad value: SettingsError, in both languages
         level = "DEBUG" if self.verbose > 1 else "INFO" if self.verbose else settings.log_level
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
         configure_logging(level, secrets=[token])
+        if level != "DEBUG":  # matplotlib says at INFO that it built its font cache: not the user's news
+            logging.getLogger("matplotlib").setLevel(logging.WARNING)
         return settings
 
     @property
@@ -92,11 +90,17 @@ class AppContext:
         from monitor.db import migrate
 
         current, head = migrate.current_revision(self.engine), migrate.head_revision()
+        label = self.database_label()
         if current is None:
-            raise DatabaseError(f"database {self.database_label()} is not initialised: run `monitor init`")
+            raise DatabaseError(
+                f"database {label} is not initialised: run `monitor init`",
+                ko=f"데이터베이스 {label}이(가) 초기화되지 않았습니다: monitor init 을 실행하세요",
+            )
         if current != head:
             raise DatabaseError(
-                f"database schema is at {current}, this version needs {head}: run `monitor init`"
+                f"database schema is at {current}, this version needs {head}: run `monitor init`",
+                ko=f"데이터베이스 스키마는 {current}, 이 버전에 필요한 스키마는 {head}입니다: "
+                "monitor init 을 실행하세요",
             )
         return self.sessions
 
@@ -152,24 +156,3 @@ def _option_given(value: str) -> str | None:
         if isinstance(param, click.Option) and param.name and ctx.params.get(param.name) == value:
             return max(param.opts, key=len)
     return None
-
-
-# The shapes of monitor.settings' messages about the configuration file, and their Korean.
-_CONFIG_MESSAGES = (
-    ("error.config.missing", r"(?P<path>.+): configuration file not found \(.*\)"),
-    ("error.config.toml", r"(?P<path>.+): not valid TOML: (?P<detail>.+)"),
-    ("error.config.unknown", r"(?P<path>.+): unknown setting (?P<name>'[^']*') \(.*\)"),
-    ("error.config.value", r"'(?P<field>[a-z_]+)' in (?P<path>.+?): (?P<detail>.+)"),
-)
-
-
-def config_file_error(exc: SettingsError, config_file: Path | None) -> SettingsError:
-    """`exc` in both languages when it is about the configuration file; an environment variable's
-    message (MONITOR_TIMEZONE: …) is left as it is."""
-    path = config_file or os.environ.get("MONITOR_CONFIG")
-    for key, pattern in _CONFIG_MESSAGES:
-        found = re.fullmatch(pattern, str(exc), re.DOTALL)
-        if found and path is not None and found["path"] == str(path):
-            values = found.groupdict()
-            return ConfigFileError(t(key, "en", **values), ko=t(key, "ko", **values))
-    return exc

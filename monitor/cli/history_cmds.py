@@ -12,6 +12,7 @@ from monitor.errors import MonitorError
 
 if TYPE_CHECKING:
     from monitor.history.verify import Verification
+    from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -22,17 +23,39 @@ class HistoryTampered(MonitorError):
     exit_code = 4
 
 
-def _text(result: Verification, lang: str) -> list[str]:
+def _text(result: Verification, lang: Lang) -> list[str]:
+    ko = lang == "ko"
     if result.intact:
-        if lang == "ko":
+        if ko:
             return [f"이력 무결: 항목 {result.entries}개, 헤드 {result.head}"]
         return [f"history intact: {result.entries} entries, head {result.head}"]
-    first = result.breaches[0]
-    lines = [f"first breach: {first.message}"]
-    lines += [f"also: {breach.message}" for breach in result.breaches[1:20]]
+    first, also = ("첫 위반", "또") if ko else ("first breach", "also")
+    lines = [f"{first}: {result.breaches[0].text(lang)}"]
+    lines += [f"{also}: {breach.text(lang)}" for breach in result.breaches[1:20]]
     if len(result.breaches) > 20:
-        lines.append(f"… and {len(result.breaches) - 20} more")
+        more = len(result.breaches) - 20
+        lines.append(f"… 외 {more}건" if ko else f"… and {more} more")
     return lines
+
+
+def _not_in_chain(published: str) -> HistoryTampered:
+    return HistoryTampered(
+        f"published head {published} is not in the chain: history up to it was rewritten",
+        ko=f"공표된 헤드 {published}이(가) 체인에 없습니다: 그때까지의 이력이 다시 쓰였습니다",
+    )
+
+
+def _found(found: int, since: int, lang: Lang) -> str:
+    if lang == "ko":
+        return f"공표된 헤드는 항목 #{found}에 있습니다. 그 뒤로 항목 {since}개"
+    return f"published head found at entry #{found}; {since} entries since"
+
+
+def _breached(count: int) -> HistoryTampered:
+    return HistoryTampered(
+        f"{count} breach(es) of the history chain; run without --head for details",
+        ko=f"이력 체인 위반 {count}건 — 자세한 내용은 --head 없이 실행해 보세요",
+    )
 
 
 @click.command(name="verify")
@@ -61,7 +84,10 @@ def verify_command(app: AppContext, head_only: bool, published: str | None, as_j
     if head_only:
         click.echo(str(result.head))
     elif as_json:
-        breaches = [{"seq": b.seq, "message": b.message} for b in result.breaches]
+        breaches = [
+            {"seq": b.seq, "message": b.text(app.lang), "message_ko": b.text("ko"), "message_en": b.message}
+            for b in result.breaches
+        ]
         print_json(
             {
                 "intact": result.intact,
@@ -74,17 +100,11 @@ def verify_command(app: AppContext, head_only: bool, published: str | None, as_j
         for line in _text(result, app.lang):
             click.echo(line, err=not result.intact)
     if published and found is None:
-        raise HistoryTampered(
-            f"published head {published} is not in the chain: history up to it was rewritten"
-        )
+        raise _not_in_chain(published)
     if published:
-        click.echo(
-            f"published head found at entry #{found}; {result.entries - (found or 0)} entries since", err=True
-        )
+        click.echo(_found(found or 0, result.entries - (found or 0), app.lang), err=True)
     if not result.intact:
-        raise HistoryTampered(
-            f"{len(result.breaches)} breach(es) of the history chain; run without --head for details"
-        )
+        raise _breached(len(result.breaches))
 
 
 def register(group: click.Group) -> None:

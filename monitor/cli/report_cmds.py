@@ -146,7 +146,10 @@ def card(app: AppContext, code: str, as_of: str | None, out: Path | None, fmt: s
 def feed(app: AppContext, jurisdiction: str | None, as_of: str | None, out: Path | None, fmt: str) -> None:
     """An Atom feed of official status changes, progress reports and alert transitions (always Atom)."""
     if fmt != "atom":
-        raise InputError(f"the feed is always Atom; --format {fmt} is not available")
+        raise InputError(
+            f"the feed is always Atom; --format {fmt} is not available",
+            ko=f"피드는 언제나 Atom 형식입니다: --format {fmt}은(는) 쓸 수 없습니다",
+        )
     from monitor.feed import atom_feed  # lazy: feedgen is loaded only when a feed is asked for
 
     instant = app.instant(as_of)

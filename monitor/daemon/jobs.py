@@ -1,4 +1,7 @@
-"""Scheduled job definitions: one TOML file per job in `jobs/` (format: jobs/README.md)."""
+"""Scheduled job definitions: one TOML file per job in `jobs/` (format: jobs/README.md).
+
+A bad file stops the daemon with one line naming it, in English and Korean (monitor.settings_errors
+words pydantic's and tomllib's errors in both)."""
 
 from __future__ import annotations
 
@@ -11,13 +14,23 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy.orm import Session
 
 from monitor.daemon.report_jobs import ReportParams
 from monitor.db import models as m
 from monitor.durations import parse_duration
-from monitor.errors import SettingsError
+from monitor.errors import LocalizedValueError, SettingsError
+from monitor.settings import check_timezone
+from monitor.settings_errors import first_problem, toml_problem
 
 JOB_KINDS = ("evaluate", "digest", "report")
 
@@ -39,6 +52,10 @@ class DigestParams(BaseModel):
 PARAMS: dict[str, type[BaseModel]] = {"evaluate": _NoParams, "digest": DigestParams, "report": ReportParams}
 
 
+def _zone(name: str | None) -> str | None:
+    return None if name is None else check_timezone(name)
+
+
 class JobSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,7 +63,7 @@ class JobSpec(BaseModel):
     kind: Literal["evaluate", "digest", "report"]
     cron: str | None = None
     interval: Annotated[timedelta | None, BeforeValidator(parse_duration)] = None
-    timezone: str | None = None
+    timezone: Annotated[str | None, AfterValidator(_zone)] = None
     catch_up: bool = True
     enabled: bool = True
     params: dict[str, Any] = {}
@@ -55,20 +72,22 @@ class JobSpec(BaseModel):
     @model_validator(mode="after")
     def _one_schedule(self) -> JobSpec:
         if (self.cron is None) == (self.interval is None):
-            raise ValueError("give exactly one of cron or interval")
+            raise LocalizedValueError(
+                "give exactly one of cron or interval", ko="cron과 interval 중 하나만 주세요"
+            )
         if self.cron is not None:
             try:
                 CronTrigger.from_crontab(self.cron)
             except ValueError as exc:
-                raise ValueError(f"cron: {exc}") from None
-        if self.timezone is not None:
-            ZoneInfo(self.timezone)
+                raise LocalizedValueError(
+                    f"cron: {exc}",
+                    ko=f"cron: {self.cron!r}은(는) cron 식이 아닙니다 (분 시 일 월 요일, 예: 0 9 * * 1)",
+                ) from None
         try:
             PARAMS[self.kind].model_validate(self.params)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            raise ValueError(f"params.{where}: {error['msg']}") from None
+            where, english, korean = first_problem(exc)
+            raise LocalizedValueError(f"params.{where}: {english}", ko=f"params.{where}: {korean}") from None
         return self
 
     def trigger(self, default_tz: tzinfo) -> BaseTrigger:
@@ -89,17 +108,21 @@ def load_jobs(folder: Path) -> list[JobSpec]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
             jobs.append(JobSpec.model_validate({**data, "file": str(path)}))
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path}: not valid TOML: {exc}") from None
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
+            english, korean = toml_problem(exc)
             raise SettingsError(
-                f"{path}: {where + ': ' if where else ''}{error['msg'].removeprefix('Value error, ')}"
+                f"{path}: not valid TOML: {english}", ko=f"{path}: TOML 문법 오류입니다: {korean}"
             ) from None
+        except ValidationError as exc:
+            where, english, korean = first_problem(exc)
+            at = f"{where}: " if where else ""
+            raise SettingsError(f"{path}: {at}{english}", ko=f"{path}: {at}{korean}") from None
     seen: set[str] = set()
     for job in jobs:
         if job.id in seen:
-            raise SettingsError(f"{job.file}: job id {job.id!r} is used by another file")
+            raise SettingsError(
+                f"{job.file}: job id {job.id!r} is used by another file",
+                ko=f"{job.file}: 작업 id {job.id!r}은(는) 다른 파일이 이미 씁니다",
+            )
         seen.add(job.id)
     return [job for job in jobs if job.enabled]
 

@@ -4,7 +4,7 @@ Two walks. The chain itself, in sequence order: every entry must follow the prev
 previous hash) and hash to what it stores. Then the recorded rows: each must still hold the content of
 the last entry that recorded it, a row the chain says exists must exist, and no chained row may be
 missing from the chain (a row inserted with raw SQL). The first breach, by sequence, is what the caller
-names; all are returned.
+names; all are returned, each in English and Korean.
 """
 
 from __future__ import annotations
@@ -18,12 +18,30 @@ from sqlalchemy.orm import Session
 
 from monitor.db import models as m
 from monitor.db.chain import CHAINED, GENESIS, Head, canonical, entry_hash, plain, read_head
+from monitor.korean import particles
+from monitor.vocab import Lang
+
+# The chained tables and the kinds of entry as a Korean reader knows them (the table's name follows).
+TABLES_KO = {
+    "progress_reports": "진행 보고",
+    "status_changes": "공식 상태 변경",
+    "milestone_revisions": "마일스톤 수정",
+    "silences": "무음",
+    "officials": "담당 공무원 명단",
+    "access_attempts": "접근 기록",
+    "pledgers": "공약 주체",
+}
+KINDS_KO = {"insert": "추가", "update": "변경", "delete": "삭제"}
 
 
 @dataclass(frozen=True)
 class Breach:
     seq: int  # where in the chain it shows (rows outside the chain sort last)
-    message: str
+    message: str  # English
+    ko: str  # the same in Korean (fallback particles: see `text`)
+
+    def text(self, lang: Lang) -> str:
+        return particles(self.ko) if lang == "ko" else self.message
 
 
 @dataclass
@@ -48,8 +66,16 @@ def verify(session: Session) -> Verification:
     return result
 
 
-def _span(first: int, last: int) -> str:
-    return f"entry #{first} was" if first == last else f"entries #{first}–#{last} were"
+def _span(first: int, last: int) -> tuple[str, str]:
+    """(English, Korean) of a run of entries: `entry #3 was` / `항목 #3`."""
+    if first == last:
+        return f"entry #{first} was", f"항목 #{first}"
+    return f"entries #{first}–#{last} were", f"항목 #{first}–#{last}"
+
+
+def _row(table: str, row_id: int) -> str:
+    """A row named in Korean: `진행 보고(progress_reports) 12번 행`."""
+    return f"{TABLES_KO.get(table, table)}({table}) {row_id}번 행"
 
 
 def _walk_chain(entries: list[m.ChainEntry], recorded: Head) -> Iterator[Breach]:
@@ -57,25 +83,44 @@ def _walk_chain(entries: list[m.ChainEntry], recorded: Head) -> Iterator[Breach]
     prev_seq, prev_hash = 0, GENESIS
     for entry in entries:
         what = f"entry #{entry.seq} ({entry.kind} {entry.ref_table} {entry.ref_id})"
+        kind_ko = KINDS_KO.get(entry.kind, entry.kind)
+        what_ko = f"항목 #{entry.seq}({kind_ko}: {entry.ref_table} {entry.ref_id})"
         at = plain(entry.entered_at)
         expected = entry_hash(entry.prev_hash, entry.kind, entry.ref_table, entry.ref_id, at, entry.content)
         if entry.hash != expected:
-            yield Breach(entry.seq, f"{what} was edited: its content no longer matches its hash")
+            en = f"{what} was edited: its content no longer matches its hash"
+            yield Breach(entry.seq, en, f"{what_ko}의 내용이 수정되었습니다: 해시와 맞지 않습니다")
         elif entry.seq != prev_seq + 1:
-            deleted = _span(prev_seq + 1, entry.seq - 1)
-            yield Breach(entry.seq, f"{deleted} deleted: {what} follows #{prev_seq}")
+            deleted, deleted_ko = _span(prev_seq + 1, entry.seq - 1)
+            en = f"{deleted} deleted: {what} follows #{prev_seq}"
+            ko = f"{deleted_ko}이(가) 삭제되었습니다: #{prev_seq} 다음이 {what_ko}입니다"
+            yield Breach(entry.seq, en, ko)
         elif entry.prev_hash != prev_hash:
-            moved = by_hash.get(entry.prev_hash)
-            where = f"it belongs after #{moved}" if moved is not None else "what it followed is gone"
-            yield Breach(entry.seq, f"{what} was reordered or replaced: {where}, not after #{prev_seq}")
+            yield _reordered(entry.seq, (what, what_ko), by_hash.get(entry.prev_hash), prev_seq)
         prev_seq, prev_hash = entry.seq, entry.hash
     if recorded.seq > prev_seq:
-        deleted = _span(prev_seq + 1, recorded.seq)
+        deleted, deleted_ko = _span(prev_seq + 1, recorded.seq)
         yield Breach(
             prev_seq + 1,
             f"{deleted} deleted from the end of the chain (the head recorded at the last write is "
             f"#{recorded.seq})",
+            f"체인 끝의 {deleted_ko}이(가) 삭제되었습니다 (마지막 기록 때 저장된 헤드는 #{recorded.seq})",
         )
+
+
+def _reordered(seq: int, what: tuple[str, str], moved: int | None, prev_seq: int) -> Breach:
+    """An entry that links to another predecessor than the one before it (`moved`: that one's place)."""
+    where = f"it belongs after #{moved}" if moved is not None else "what it followed is gone"
+    where_ko = (
+        f"#{prev_seq} 다음이 아니라 #{moved} 다음 항목입니다"
+        if moved is not None
+        else f"원래 앞에 있던 항목이 없어졌습니다 (지금은 #{prev_seq} 다음)"
+    )
+    return Breach(
+        seq,
+        f"{what[0]} was reordered or replaced: {where}, not after #{prev_seq}",
+        f"{what[1]}의 순서가 바뀌었거나 다른 항목으로 바뀌었습니다: {where_ko}",
+    )
 
 
 def _walk_rows(conn: Connection, entries: list[m.ChainEntry]) -> Iterator[Breach]:
@@ -85,21 +130,24 @@ def _walk_rows(conn: Connection, entries: list[m.ChainEntry]) -> Iterator[Breach
         rows = {row["id"]: row for row in conn.execute(select(model.__table__)).mappings()}
         for row_id, row in sorted(rows.items()):
             entry = latest.get((table, row_id))
+            named = _row(table, row_id)
             if entry is None:
-                message = (
-                    f"{table} row {row_id} is not in the chain (inserted directly, or its entry deleted)"
-                )
-                yield Breach(end, message)
+                en = f"{table} row {row_id} is not in the chain (inserted directly, or its entry deleted)"
+                ko = f"{named}이(가) 체인에 없습니다 (직접 추가되었거나 그 항목이 삭제됨)"
+                yield Breach(end, en, ko)
             elif entry.kind == "delete":
-                yield Breach(entry.seq, f"{table} row {row_id} was deleted by entry #{entry.seq} but is back")
+                en = f"{table} row {row_id} was deleted by entry #{entry.seq} but is back"
+                yield Breach(entry.seq, en, f"{named}은(는) 항목 #{entry.seq}에서 삭제되었는데 다시 있습니다")
             elif (content := canonical(dict(row))) != entry.content:
                 changed = _difference(entry.content, content)
-                yield Breach(
-                    entry.seq, f"{table} row {row_id} was edited directly ({changed}; entry #{entry.seq})"
-                )
+                en = f"{table} row {row_id} was edited directly ({changed}; entry #{entry.seq})"
+                ko = f"{named}이(가) 직접 수정되었습니다 ({changed}; 항목 #{entry.seq})"
+                yield Breach(entry.seq, en, ko)
         for (ref_table, ref_id), entry in latest.items():
             if ref_table == table and ref_id not in rows and entry.kind != "delete":
-                yield Breach(entry.seq, f"{table} row {ref_id} was deleted directly (entry #{entry.seq})")
+                en = f"{table} row {ref_id} was deleted directly (entry #{entry.seq})"
+                ko = f"{_row(table, ref_id)}이(가) 직접 삭제되었습니다 (항목 #{entry.seq})"
+                yield Breach(entry.seq, en, ko)
 
 
 def _difference(recorded: str, current: str) -> str:

@@ -43,16 +43,18 @@ def build_report(
     rules = config or RuleConfig(tz=tz)
     require_aware(as_of)
     if lang not in ("ko", "en"):
-        raise InputError(f"unknown language {lang!r} (use ko or en)")
+        raise InputError(
+            f"unknown language {lang!r} (use ko or en)", ko=f"알 수 없는 언어 {lang!r}입니다 (ko 또는 en)"
+        )
     if kind == "status":
         return build_status(session, as_of=as_of, tz=tz, lang=lang, config=rules, jurisdiction=jurisdiction)
     if kind == "budget":
         return build_budget(session, as_of=as_of, tz=tz, lang=lang, config=rules, jurisdiction=jurisdiction)
     if kind == "digest":
         if days < 0:
-            raise InputError(f"--days {days}: must be 0 or more")
+            raise InputError(f"--days {days}: must be 0 or more", ko=f"--days {days}: 0 이상이어야 합니다")
         if since is not None and require_aware(since) > as_of:
-            raise InputError("--since is after --as-of")
+            raise InputError("--since is after --as-of", ko="--since이(가) --as-of보다 늦습니다")
         return build_digest(
             session,
             as_of=as_of,
@@ -65,9 +67,16 @@ def build_report(
         )
     if kind == "card":
         if not code:
-            raise InputError("the card report needs a commitment code (monitor report card CODE)")
+            raise InputError(
+                "the card report needs a commitment code (monitor report card CODE)",
+                ko="공약관리카드에는 공약 코드가 필요합니다 (monitor report card 코드)",
+            )
         return build_card(session, code=code, as_of=as_of, tz=tz, lang=lang, config=rules)
-    raise InputError(f"unknown report {kind!r} (use one of: {', '.join(REPORT_KINDS)})")
+    kinds = ", ".join(REPORT_KINDS)
+    raise InputError(
+        f"unknown report {kind!r} (use one of: {kinds})",
+        ko=f"알 수 없는 보고서 {kind!r}입니다 ({kinds} 중 하나)",
+    )
 
 
 def render_report(
@@ -86,7 +95,11 @@ def render_report(
 ) -> bytes:
     """Build and render one report: UTF-8 bytes (Markdown, CSV, JSON or one self-contained HTML file)."""
     if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r} (use one of: {', '.join(FORMATS)})")
+        formats = ", ".join(FORMATS)
+        raise InputError(
+            f"unknown format {fmt!r} (use one of: {formats})",
+            ko=f"알 수 없는 형식 {fmt!r}입니다 ({formats} 중 하나)",
+        )
     report = build_report(
         session,
         kind,

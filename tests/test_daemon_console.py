@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import re
 import time
 from collections import Counter
@@ -18,6 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.daemon.log_texts import scheduler_log_language
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import models as m
 from monitor.notify.base import Notifier
@@ -131,3 +133,79 @@ def test_the_next_change_is_logged_once_in_kst_to_the_minute(db_url: str, tmp_pa
     assert all(stamp.match(line) for line in log), log
     first = datetime.strptime(log[0][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=SEOUL)
     assert abs(first - datetime.now(UTC)) < timedelta(minutes=5)  # KST, not the machine's UTC
+
+
+DAEMON_LOG = {
+    "ko": (
+        "마일스톤 1개 평가 (항목 2개): 점검 상태 1건, 알림 1건, 오류 0건",
+        "변경 감지(무음): 다시 평가하고 다음 변화를 다시 계획합니다",
+        "멈추는 중: 진행 중인 작업을 마칩니다",
+        "멈췄습니다",
+    ),
+    "en": (
+        "evaluated 1 milestones (2 items): 1 conditions, 1 notifications, 0 errors",
+        "change signalled (version.silence): re-evaluating and re-planning",
+        "stopping: finishing the work in flight",
+        "stopped",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_daemon_logs_in_korean_by_default_and_in_english_with_language_en(
+    db_url: str, tmp_path: Path, lang: Lang
+) -> None:
+    """Its pass, a change another process signalled (a silence) and its stop, in the `language` setting."""
+    env = daemon_env(
+        db_url,
+        tmp_path,
+        seeds_dir=str(tmp_path / "seeds"),
+        event_lead_times="1h",
+        group_wait="0s",
+        poll_interval="0.2s",
+        language=lang,
+    )
+    monitor(env, tmp_path, "init", "--no-seed")
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+    event_seed(tmp_path / "seeds", start, start + timedelta(seconds=1))
+    daemon = DaemonProcess(env, tmp_path)
+    try:
+        daemon.wait_for("■")  # the summary at start: the first pass is done
+        monitor(
+            env, tmp_path, "silence", "add", "--prefix", "T-1", "--for", "1d", "--reason", "r", "--by", "b"
+        )
+        deadline = time.monotonic() + 20
+        while DAEMON_LOG[lang][1] not in daemon.log and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert daemon.terminate() == 0
+    finally:
+        daemon.kill()
+    messages = [line.partition(": ")[2] for line in daemon.log.splitlines()]
+    for expected in DAEMON_LOG[lang]:
+        assert expected in messages, daemon.log
+    if lang == "ko":
+        assert all(re.search("[가-힣]", message) for message in messages), daemon.log
+    else:
+        assert not re.search("[가-힣]", daemon.log)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ko", "예약 실행 한 번을 건너뜁니다: 같은 작업의 이전 실행이 아직 진행 중입니다"),
+        ("en", 'Execution of job "poll" skipped: maximum number of running instances reached (1)'),
+    ],
+)
+def test_a_scheduled_run_skipped_while_the_last_one_runs_is_logged_in_the_daemons_language(
+    caplog: pytest.LogCaptureFixture, lang: Lang, expected: str
+) -> None:
+    """APScheduler warns when a poll comes while a long pass still runs (by design: the pass re-plans)."""
+    scheduler_log_language(lang)
+    try:
+        with caplog.at_level(logging.WARNING, logger="apscheduler.scheduler"):
+            logging.getLogger("apscheduler.scheduler").warning(
+                'Execution of job "%s" skipped: maximum number of running instances reached (%d)', "poll", 1
+            )
+    finally:
+        scheduler_log_language("en")
+    assert [record.getMessage() for record in caplog.records] == [expected]

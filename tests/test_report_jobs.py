@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,15 +22,16 @@ from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import models as m
 from monitor.errors import SettingsError
 from monitor.notify.sender import Sender
-from tests.factories import NOW, SEOUL, RecordingNotifier, lifecycle, rule_config
+from monitor.vocab import Lang
+from tests.factories import NOW, SEOUL, RecordingNotifier, lifecycle, rule_config, run_cli
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_factories import GROUP, MEMBER, deliver_telegram, subscribe
 
 MONDAY_9 = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 09:00 KST
 
 
-def _context(folder: Path, telegram: bool = False) -> ReportContext:
-    return ReportContext(folder, SEOUL, "ko", telegram=telegram, rules=rule_config())
+def _context(folder: Path, telegram: bool = False, lang: Lang = "ko") -> ReportContext:
+    return ReportContext(folder, SEOUL, lang, telegram=telegram, rules=rule_config())
 
 
 def _run(
@@ -135,17 +137,18 @@ def test_a_report_sent_as_messages_is_split_within_telegrams_limit(
     assert row.state == "sent" and row.delivery["parts"] == len(texts)
 
 
-def _daemon(sessions: sessionmaker[Session], jobs: list[JobSpec], folder: Path) -> Daemon:
+def _daemon(sessions: sessionmaker[Session], jobs: list[JobSpec], folder: Path, lang: Lang = "ko") -> Daemon:
     config = DaemonConfig(
-        rules=rule_config(), lifecycle=lifecycle(destinations=("console",)), reports=_context(folder)
+        rules=rule_config(),
+        lifecycle=lifecycle(destinations=("console",)),
+        reports=_context(folder, lang=lang),
     )
     sender = Sender(sessions, {"console": RecordingNotifier()}, lambda: NOW)
     return Daemon(sessions, sender, config, jobs, clock=lambda: NOW)
 
 
-def test_a_report_missed_while_down_is_made_up_once_as_of_its_schedule(
-    seeded: sessionmaker[Session], tmp_path: Path
-) -> None:
+def _missed_weekly_digest(sessions: sessionmaker[Session]) -> JobSpec:
+    """A weekly digest that last ran two Mondays ago: the run of Monday the 16th was missed."""
     job = JobSpec(
         id="weekly-digest",
         kind="report",
@@ -153,7 +156,7 @@ def test_a_report_missed_while_down_is_made_up_once_as_of_its_schedule(
         timezone="Asia/Seoul",
         params={"report": "digest", "format": "md"},
     )
-    with seeded.begin() as session:  # last ran two Mondays ago: the run of Monday the 16th was missed
+    with sessions.begin() as session:
         session.add(
             m.JobRun(
                 job_id=job.id,
@@ -162,6 +165,13 @@ def test_a_report_missed_while_down_is_made_up_once_as_of_its_schedule(
                 last_status="ok",
             )
         )
+    return job
+
+
+def test_a_report_missed_while_down_is_made_up_once_as_of_its_schedule(
+    seeded: sessionmaker[Session], tmp_path: Path
+) -> None:
+    job = _missed_weekly_digest(seeded)
     folder = tmp_path / "reports"
     asyncio.run(_daemon(seeded, [job], folder)._start_cron_jobs())
     assert [f.name for f in folder.iterdir()] == ["2026-11-16-weekly-digest.md"]
@@ -209,6 +219,116 @@ def test_bad_report_jobs_stop_the_daemon_with_the_file_named(
     with pytest.raises(SettingsError) as caught:
         load_jobs(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path}/r.toml: ") and message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "missed", "wrote"),
+    [
+        (
+            "ko",
+            "작업 weekly-digest: 데몬이 멈춘 동안 2026-11-16 09:00 KST 실행을 놓쳐 지금 실행합니다",
+            "보고서 작업 weekly-digest: {path}에 썼습니다",
+        ),
+        (
+            "en",
+            "job weekly-digest missed its run at 2026-11-16 09:00 KST while the daemon was down: running it now",
+            "report job weekly-digest wrote {path}",
+        ),
+    ],
+)
+def test_a_made_up_report_run_is_logged_in_the_daemons_language(
+    seeded: sessionmaker[Session],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    lang: Lang,
+    missed: str,
+    wrote: str,
+) -> None:
+    job = _missed_weekly_digest(seeded)
+    folder = tmp_path / "reports"
+    with caplog.at_level(logging.INFO, logger="monitor.daemon"):
+        asyncio.run(_daemon(seeded, [job], folder, lang)._start_cron_jobs())
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("monitor.daemon")]
+    assert missed in logged
+    assert wrote.format(path=folder / "2026-11-16-weekly-digest.md") in logged
+
+
+JOB = 'id = "r"\nkind = "report"\ncron = "0 9 * * *"\n'
+# (the job file, the Korean after its path, the English after its path)
+BAD_JOB_FILES = [
+    (
+        'id = "r"\nkind = \n',
+        "TOML 문법 오류입니다: 값이 잘못되었습니다 (2행 8열)",
+        "not valid TOML: Invalid value (at line 2, column 8)",
+    ),
+    (
+        JOB + '[params]\nreport = "weather"\n',
+        "params.report: 'digest', 'status', 'budget', 'feed' 중 하나여야 합니다",
+        "params.report: Input should be 'digest', 'status', 'budget' or 'feed'",
+    ),
+    (
+        JOB + '[params]\nreport = "digest"\ndays = 0\n',
+        "params.days: 1 이상이어야 합니다",
+        "params.days: Input should be greater than or equal to 1",
+    ),
+    (
+        JOB + '[params]\nreport = "status"\ntop = 3\n',
+        "params.top: 알 수 없는 항목입니다",
+        "params.top: Extra inputs are not permitted",
+    ),
+    (
+        'id = "r"\nkind = "report"\n[params]\nreport = "status"\n',
+        "cron과 interval 중 하나만 주세요",
+        "give exactly one of cron or interval",
+    ),
+    (
+        'id = "r"\nkind = "report"\ncron = "99 9 * * *"\n[params]\nreport = "status"\n',
+        "cron: '99 9 * * *'는 cron 식이 아닙니다 (분 시 일 월 요일, 예: 0 9 * * 1)",
+        "cron: Error validating expression '99': the last value (99) is higher than the maximum value (59)",
+    ),
+    (
+        JOB + 'timezone = "Mars/X"\n[params]\nreport = "status"\n',
+        "timezone: 알 수 없는 시간대 'Mars/X'입니다 (Asia/Seoul 같은 IANA 이름을 쓰세요)",
+        "timezone: unknown time zone 'Mars/X' (use an IANA name such as Asia/Seoul)",
+    ),
+    (
+        'kind = "report"\ncron = "0 9 * * *"\n[params]\nreport = "status"\n',
+        "id: 값이 필요합니다",
+        "id: Field required",
+    ),
+    (
+        JOB + 'interval = "weekly"\n',
+        "interval: 'weekly'는 기간이 아닙니다 (예: 90d, 12h, 30m, 45s)",
+        "interval: 'weekly' is not a duration (use e.g. 90d, 12h, 30m, 45s)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "korean", "english"), BAD_JOB_FILES)
+def test_a_bad_job_file_stops_the_daemon_in_korean_and_in_english_with_language_en(
+    sqlite_url: str, tmp_path: Path, text: str, korean: str, english: str
+) -> None:
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    (folder / "r.toml").write_text(text, encoding="utf-8")
+    env = {"MONITOR_JOBS_DIR": str(folder)}
+    result = run_cli(["run", "--once", "--no-seed"], db_url=sqlite_url, env=env)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"오류: {folder}/r.toml: {korean}"]
+    english_result = run_cli(
+        ["run", "--once", "--no-seed"], db_url=sqlite_url, env=env | {"MONITOR_LANGUAGE": "en"}
+    )
+    assert english_result.exit_code == 2
+    assert english_result.stderr.splitlines() == [f"error: {folder}/r.toml: {english}"]
+
+
+def test_two_job_files_with_one_id_are_named_in_both_languages(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.toml").write_text(JOB + '[params]\nreport = "status"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_jobs(tmp_path)
+    assert str(caught.value) == f"{tmp_path}/b.toml: job id 'r' is used by another file"
+    assert caught.value.localized("ko") == f"{tmp_path}/b.toml: 작업 id 'r'은 다른 파일이 이미 씁니다"
 
 
 def test_outbox_holds_one_row_per_chat_and_run(seeded: sessionmaker[Session], tmp_path: Path) -> None:

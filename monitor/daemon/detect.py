@@ -18,7 +18,9 @@ from monitor import snapshot
 from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.lifecycle import Notification
 from monitor.alerts.store import apply_pass, record_errors, retire_missing, skipped_subjects
+from monitor.daemon.log_texts import evaluated_line
 from monitor.rules import RuleConfig
+from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +54,10 @@ def detect(
     now: datetime,
     scope: Collection[int] | None = None,
     keep: bool = True,
+    lang: Lang = "ko",
 ) -> CycleResult:
-    """Evaluate and write alert changes plus their outbox rows (detect; sending is the sender's job)."""
+    """Evaluate and write alert changes plus their outbox rows (detect; sending is the sender's job);
+    the pass is logged in `lang`."""
     cycle = CycleResult()
     with sessions() as session:
         whole = snapshot.EVERYTHING if scope is None else snapshot.subtrees(session, scope)
@@ -77,15 +81,9 @@ def detect(
         with sessions.begin() as session:
             notifications = retire_missing(session, now, lifecycle)
         _count(cycle, 0, 0, 0, {}, notifications, keep)
-    log.info(
-        "evaluated %d milestones (%d items%s): %d conditions, %d notifications, %d errors",
-        cycle.milestones,
-        cycle.subjects,
-        "" if scope is None else f" in {len(scope)} scope(s)",
-        cycle.conditions,
-        cycle.notified,
-        len(cycle.errors),
-    )
+    counts = {"milestones": cycle.milestones, "subjects": cycle.subjects, "conditions": cycle.conditions}
+    counts |= {"notified": cycle.notified, "errors": len(cycle.errors)}
+    log.info(evaluated_line(counts, None if scope is None else len(scope), lang))
     return cycle
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from monitor.alerts.outbox import ReportPayload
 from monitor.alerts.routing import telegram_destination
+from monitor.daemon.log_texts import say
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
 from monitor.feed import atom_feed
@@ -150,7 +151,7 @@ def run_report_job(
             path = folder / file_name(job_id, params, None if place == ALL else place, scheduled, ctx.tz)
             write_atomically(path, content(place, params.format))
             result.files.append(path)
-            log.info("report job %s wrote %s", job_id, path)
+            log.info(say("report_written", ctx.lang, job=job_id, path=path))
     if ctx.telegram:
         for place, chat_ids in _chats(session, params).items():
             name = file_name(job_id, params, None if place == ALL else place, scheduled, ctx.tz)

@@ -30,8 +30,9 @@ from monitor.alerts.config import LifecycleConfig
 from monitor.daemon import dbwork
 from monitor.daemon.detect import detect
 from monitor.daemon.jobs import JobSpec
+from monitor.daemon.log_texts import changed_line, say, scheduler_log_language
 from monitor.daemon.report_jobs import ReportContext
-from monitor.daemon.startup import announce_start, next_change_line
+from monitor.daemon.startup import announce_start, local_minute, next_change_line
 from monitor.evaluation.planner import Wakeup, boundaries
 from monitor.logs import use_zone
 from monitor.notify.sender import Sender
@@ -94,6 +95,7 @@ class Daemon:
     async def run(self, once: bool = False) -> int:
         """Run until SIGTERM/SIGINT (or one pass with `once`); returns the exit status."""
         use_zone(self.config.rules.tz)
+        scheduler_log_language(self.lang)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stopping.set)
@@ -121,11 +123,11 @@ class Daemon:
         await self._start_cron_jobs()
         await self._replan()
         await self.stopping.wait()
-        log.info("stopping: finishing the work in flight")
+        log.info(say("stopping", self.lang))
         self.scheduler.pause()
         await self.idle.wait()  # every job already running ends normally; none is cancelled mid-way
         self.scheduler.shutdown(wait=False)
-        log.info("stopped")
+        log.info(say("stopped", self.lang))
         return 0
 
     def _schedule(
@@ -167,7 +169,7 @@ class Daemon:
             try:
                 await work()
             except Exception:
-                log.exception("scheduled work failed; the next sweep will try again")
+                log.exception(say("failed", self.lang))
             if not self.stopping.is_set():
                 await self._replan()
 
@@ -201,7 +203,7 @@ class Daemon:
         lifecycle = (
             replace(self.config.lifecycle, group_wait=timedelta(0)) if immediate else self.config.lifecycle
         )
-        detect(self.sessions, self.config.rules, lifecycle, now, scope, keep=False)
+        detect(self.sessions, self.config.rules, lifecycle, now, scope, keep=False, lang=self.lang)
 
     async def _wakeup(self) -> None:
         await self._step(self._incremental_pass, coalesce=True)
@@ -224,7 +226,7 @@ class Daemon:
         self.seen_versions = current
         if not changed:
             return
-        log.info("change signalled (%s): re-evaluating and re-planning", ", ".join(sorted(changed)))
+        log.info(changed_line(changed, self.lang))
         if changed & {Topic.SEED, Topic.SILENCE}:
             await self._step(self._full_pass)
             return
@@ -266,11 +268,8 @@ class Daemon:
             if job.catch_up:
                 missed = await asyncio.to_thread(dbwork.missed, self.sessions, job, trigger, self.clock())
                 if missed is not None:
-                    log.info(
-                        "job %s missed its run at %s while the daemon was down: running it now",
-                        job.id,
-                        missed.isoformat(),
-                    )
+                    at = local_minute(missed, self.config.rules.tz)
+                    log.info(say("missed", self.lang, job=job.id, at=at))
                     await self._run_job(job, missed)
 
     async def _run_job(self, job: JobSpec, scheduled: datetime | None = None) -> None:

@@ -57,7 +57,7 @@ def test_daemon_wakes_at_the_planned_instant_resolves_on_progress_and_exits_0(
         f"다음 상태 변화: {planned_at.astimezone(ZoneInfo('Asia/Seoul')):%Y-%m-%d %H:%M} KST (개최 미확인)"
         in log
     )
-    assert "stopped" in log and "Traceback" not in log
+    assert "멈췄습니다" in log and "Traceback" not in log
     assert (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").count('"subject": "T-1.signing"') == 3
 
 

@@ -34,10 +34,10 @@ LIST_HEADERS = ("코드", "제목", "공약", "지자체", "종류", "기한", "
 
 
 @pytest.fixture
-def initialised(sqlite_url: str) -> str:
-    result = run_cli(["init"], db_url=sqlite_url)
+def initialised(db_url: str) -> str:
+    result = run_cli(["init"], db_url=db_url)
     assert result.exit_code == 0, result.output
-    return sqlite_url
+    return db_url
 
 
 def _cli(url: str, *args: str, width: int = 80) -> str:

@@ -91,7 +91,7 @@ def test_a_subscribed_group_gets_one_grouped_alert_and_the_resolved_notice_after
     try:
         wait_until(lambda: ("default", "") in fake.command_sets, "setMyCommands", daemon)
         # The event's reminder fires at the start-up pass: subscribe after it, or the race decides who gets it
-        wait_until(lambda: "monitor.daemon.detect: evaluated" in daemon.log, "the start-up pass", daemon)
+        wait_until(lambda: "monitor.daemon.detect: 마일스톤" in daemon.log, "the start-up pass", daemon)
         refused = said(fake, GROUP, "/subscribe testcity", MEMBER, daemon)
         assert "관리자" in fake.visible_text(refused)
         subscribed = said(fake, GROUP, "/subscribe testcity", ADMIN, daemon)

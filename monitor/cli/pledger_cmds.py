@@ -14,7 +14,6 @@ import click
 
 from monitor.cli.context import AppContext
 from monitor.cli.output import Col, format_option, print_json, print_table
-from monitor.cli.registry_cmds import standing_role
 from monitor.i18n import t
 
 if TYPE_CHECKING:
@@ -40,6 +39,8 @@ def list_command(app: AppContext, fmt: str) -> None:
     if fmt == "json":
         print_json(rows)
         return
+    from monitor.display import standing_role
+
     lang = app.lang
     columns = ("key", "pledger", "role", "office", "term", "election", "outcome", "count")
     table = [

@@ -182,6 +182,8 @@ def _source_text(app: AppContext, text: str) -> None:
 
 
 def _print_commitment_detail(view: Tables, d: dict[str, Any]) -> None:
+    from monitor.display import pledger_text
+
     app, lang = view.app, view.lang
     _heading(app, d["code"], d["title"])
     period = d["period"]
@@ -246,21 +248,6 @@ def _evidence(lang: Lang, into: int) -> Col:
 
 def _units(milestones: list[dict[str, Any]]) -> dict[str | None, str]:
     return {ms["code"]: ms["unit"] or "" for ms in milestones}
-
-
-def standing_role(p: dict[str, Any]) -> str:
-    """An elected candidate holds the office: shown as 현직 (the election stays in the line)."""
-    return "officeholder" if p["outcome"] == "elected" else str(p["role"])
-
-
-def pledger_text(p: dict[str, Any], lang: Lang) -> str:
-    """Whose promise, for people: "후보 허태정 (대전광역시장, 민선9기, 2026-06-03 선거: 미정)"."""
-    role = t(f"pledger.role.{standing_role(p)}", lang)
-    about = [p["office"], p["term"]]
-    if p["role"] == "candidate":  # the election, whatever its outcome
-        outcome = t(f"pledger.outcome.{p['outcome']}", lang)
-        about.append(t("pledger.election", lang, on=p["election_on"] or "", outcome=outcome))
-    return f"{role} {p['name']} ({', '.join(about)})"
 
 
 def _print_status_history(view: Tables, history: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+import pydantic
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -24,7 +25,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from monitor.durations import parse_duration, parse_durations
+from monitor.durations import check_durations, parse_duration, parse_durations
 from monitor.errors import LocalizedValueError
 from monitor.settings_errors import ENV_PREFIX, invalid_setting, read_config_file
 
@@ -217,11 +218,11 @@ class Settings(BaseSettings):
     underspend_threshold: Annotated[Decimal, Field(gt=0, le=1)] = Field(
         default=Decimal("0.9"), description="Executed below planned × this: underspent."
     )
-    plausible_factor: Annotated[Decimal, Field(gt=1)] = Field(
+    plausible_factor: Annotated[Decimal, Field(gt=1, le=1000)] = Field(
         default=Decimal("1.5"),
         description="A report of executed or secured above planned × this is refused unless confirmed.",
     )
-    trend_min_reports: Annotated[int, Field(ge=2)] = Field(
+    trend_min_reports: Annotated[int, Field(ge=2, le=1000)] = Field(
         default=2, description="Reported values needed before a trend is projected."
     )
 
@@ -247,6 +248,11 @@ class Settings(BaseSettings):
         default=timedelta(seconds=2),
         description="How often the daemon checks for new progress, seeds or silences.",
     )
+
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _duration_in_range(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
+        return check_durations(value, info.field_name or "")  # each within monitor.limits' range
 
     @property
     def tz(self) -> ZoneInfo:

@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from monitor.limits import check_day
+
 
 def due_instant(day: date, tz: ZoneInfo) -> datetime:
     """The instant a deadline on `day` passes: the midnight that ends `day` in `tz`, returned in UTC.
@@ -43,13 +45,15 @@ def require_aware(instant: datetime) -> datetime:
 
 def parse_instant(text: str, tz: ZoneInfo) -> datetime:
     """Parse a user-typed instant. A date alone means the start of that day in `tz`; a time without
-    an offset is read in `tz`. Raises ValueError with a readable message."""
+    an offset is read in `tz`. Raises ValueError with a readable message; `monitor.limits.OutOfRange`
+    (a ValueError) for a day outside the documented range, checked before any arithmetic can overflow."""
     try:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValueError(
             f"{text!r} is not an ISO 8601 date or date-time (e.g. 2026-07-01 or 2026-07-01T09:00+09:00)"
         ) from exc
+    check_day(parsed.date())
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)

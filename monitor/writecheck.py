@@ -18,6 +18,7 @@ from monitor.errors import InputError
 from monitor.history.chain import NewRow
 from monitor.i18n import amount, t
 from monitor.vocab import Channel, Lang, MilestoneStatus, Status
+from monitor.writerange import out_of_range
 
 Target = m.Commitment | m.Milestone
 PLAUSIBLE_FACTOR = Decimal("1.5")  # the default of the `plausible_factor` setting
@@ -90,6 +91,17 @@ class WriteProblem:
         return t(self.key, lang, **self.values) + (t("write.confirm_hint", lang) if hint else "")
 
 
+@dataclass(frozen=True)
+class RangeProblem(WriteProblem):
+    """A figure or date outside its documented range (monitor.limits), its text already in both languages."""
+
+    en: str = ""
+    ko: str = ""
+
+    def text(self, lang: Lang, hint: bool = False) -> str:
+        return self.ko if lang == "ko" else self.en
+
+
 class WriteRefused(InputError):
     """A report the check refuses, every problem in one line (English `str`, Korean `ko`). `unconfirmed`:
     only implausible figures — a confirmation lets it through. The CLI and the import say how to confirm."""
@@ -122,6 +134,9 @@ def check_report(
 ) -> list[WriteProblem]:
     """Every problem of `entry` as a report on `target`; none: it may be written. `latest`: the milestone's
     latest report; `part`: one row of a report split by funding source (checked again as a whole)."""
+    out_of_range = _out_of_range(entry)
+    if out_of_range:
+        return out_of_range  # nothing else is computed from a figure past its range (no overflow)
     if isinstance(target, m.Commitment):
         return _commitment_problems(target, entry)
     found = _negative(entry) or _budget_problems(target, entry, part) or _shape_problems(target, entry)
@@ -129,6 +144,12 @@ def check_report(
         return found
     found = _going_down(target, entry, latest) + _implausible(target, entry, factor, latest)
     return [p for p in found if not (p.confirmable and entry.confirmed)]
+
+
+def _out_of_range(entry: ProgressInput) -> list[WriteProblem]:
+    given = {name: getattr(entry, name) for name in ("value", *AMOUNTS)}
+    found = out_of_range(given, entry.by_source, entry.as_of, LABELS)
+    return [RangeProblem(name, "", {}, en=en, ko=ko) for name, en, ko in found]
 
 
 def _given(entry: ProgressInput, *names: str) -> list[str]:

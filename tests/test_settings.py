@@ -152,6 +152,51 @@ BAD_SETTINGS = [
     ("UNDERSPEND_THRESHOLD", "0", "0보다 커야 합니다", "Input should be greater than 0"),
     ("UNDERSPEND_THRESHOLD", "most", "숫자여야 합니다", "Input should be a valid decimal"),
     ("PLAUSIBLE_FACTOR", "1", "1보다 커야 합니다", "Input should be greater than 1"),
+    ("PLAUSIBLE_FACTOR", "1001", "1000 이하여야 합니다", "Input should be less than or equal to 1000"),
+    ("TREND_MIN_REPORTS", "10000", "1000 이하여야 합니다", "Input should be less than or equal to 1000"),
+    # durations (monitor.limits): no traceback past timedelta's range, no silently huge grace period
+    (
+        "GRACE_PERIOD",
+        "99999999999d",
+        "'99999999999d'는 허용되는 가장 긴 기간(3650d)보다 깁니다",
+        "'99999999999d' is longer than the longest duration allowed (3650d)",
+    ),
+    (
+        "GRACE_PERIOD",
+        "999999999d",
+        "'999999999d'는 허용되는 가장 긴 기간(3650d)보다 깁니다",
+        "'999999999d' is longer than the longest duration allowed (3650d)",
+    ),
+    (
+        "STALE_AFTER",
+        "99999999999999999999",
+        "'99999999999999999999'는 허용되는 가장 긴 기간(3650d)보다 깁니다",
+        "'99999999999999999999' is longer than the longest duration allowed (3650d)",
+    ),
+    (
+        "LEAD_TIMES",
+        "90d,3651d",
+        "'3651d'는 허용되는 가장 긴 기간(3650d)보다 깁니다",
+        "'3651d' is longer than the longest duration allowed (3650d)",
+    ),
+    (
+        "TELEGRAM_TIMEOUT",
+        "1h",
+        "1h는 허용 범위(1s … 10m)를 벗어납니다",
+        "1h is outside the allowed range 1s … 10m",
+    ),
+    (
+        "POLL_INTERVAL",
+        "0.05s",
+        "0.05s는 허용 범위(0.1s … 1h)를 벗어납니다",
+        "0.05s is outside the allowed range 0.1s … 1h",
+    ),
+    (
+        "GROUP_WAIT",
+        "2h",
+        "2h는 허용 범위(0s … 1h)를 벗어납니다",
+        "2h is outside the allowed range 0s … 1h",
+    ),
     ("TREND_MIN_REPORTS", "1", "2 이상이어야 합니다", "Input should be greater than or equal to 2"),
     (
         "CANDIDATE_ALERTS",

@@ -182,3 +182,72 @@ def test_the_check_names_the_field_of_each_problem(roster: sessionmaker[Session]
         big = ProgressInput(SMALL, NAME, "api", executed=1000, secured=1000)  # type: ignore[arg-type]
         assert [p.field for p in check_report(small, big)] == ["secured", "executed"]
         assert check_report(small, ProgressInput(SMALL, NAME, "api", executed=1000, confirmed=True)) == []  # type: ignore[arg-type]
+
+
+# ── Ranges (issue 12.5): every figure finite and within monitor.limits, on every path, nothing written.
+
+
+@pytest.mark.parametrize(
+    ("given", "korean", "english"),
+    [
+        (
+            "1E+999999",
+            "집행액 1E+999999는 허용 범위(0 … 1,000,000,000)를 벗어납니다",
+            "executed amount 1E+999999 is outside 0 … 1,000,000,000",
+        ),
+        ("1e999999", "집행액 1E+999999는 허용 범위(0 … 1,000,000,000)를 벗어납니다", None),
+        (
+            "Infinity",
+            "집행액 Infinity는 유한한 수가 아닙니다",
+            "executed amount Infinity is not a finite number",
+        ),
+        ("NaN", "집행액 NaN은 유한한 수가 아닙니다", None),
+        ("1.00001", "집행액 1.00001은 소수점 아래가 4자리를 넘습니다", None),
+    ],
+)
+def test_an_amount_past_its_range_is_refused_by_the_cli_and_nothing_is_written(
+    roster: sessionmaker[Session], db_url: str, given: str, korean: str, english: str | None
+) -> None:
+    before = status_changes(roster)
+    refused = log(db_url, TRANCHE, "--executed", given, "--confirm")
+    assert refused.exit_code == 2
+    assert error_line(refused) == korean and "Infinity개" not in refused.output
+    if english is not None:
+        en = run_cli(["--lang", "en", "progress", "log", TRANCHE, "--executed", given, "--by", NAME], db_url)
+        assert error_line(en) == english
+    assert reports(roster) == [] and status_changes(roster) == before
+
+
+def test_a_value_past_its_range_and_an_as_of_date_before_1990_are_refused(
+    roster: sessionmaker[Session], db_url: str
+) -> None:
+    with roster() as session:
+        code = session.scalars(select(m.Milestone.code).where(m.Milestone.kind == "quantity")).first()
+        slugs = session.scalars(select(m.Jurisdiction.slug).where(m.Jurisdiction.slug != "gwangju-seo")).all()
+        for slug in slugs:
+            chats.add_official(session, None, slug, NAME, "test", NOW)
+        session.commit()
+    assert code is not None
+    refused = log(db_url, code, "--value", "1000000000001", "--confirm")
+    assert error_line(refused) == (
+        "실적 1000000000001은 허용 범위(-1,000,000,000,000 … 1,000,000,000,000)를 벗어납니다"
+    )
+    old = run_cli(
+        ["progress", "log", TRANCHE, "--executed", "5", "--as-of", "1989-12-31", "--by", NAME], db_url
+    )
+    assert old.exit_code == 2
+    assert error_line(old) == "기준일 1989-12-31은 허용 범위(1990-01-01 … 2100-12-31)를 벗어납니다"
+    assert reports(roster) == []
+
+
+def test_the_import_and_the_bot_refuse_an_amount_past_its_range_in_the_words_of_the_cli(
+    roster: sessionmaker[Session], db_url: str, tmp_path: Path
+) -> None:
+    result = imported(db_url, sheet(tmp_path, TRANCHE, executed="2,000,000,000"), "--confirm")
+    assert result.exit_code == 2
+    assert "집행액 2000000000은 허용 범위(0 … 1,000,000,000)를 벗어납니다" in result.output
+    reply = ask(roster, f"/log {TRANCHE} 1E+999999", user=OFFICIAL)
+    assert not reply.buttons
+    assert reply.html == "오류: 집행액 1E+999999는 허용 범위(0 … 1,000,000,000)를 벗어납니다"
+    assert "Infinity" not in reply.html
+    assert reports(roster) == []

@@ -19,6 +19,7 @@ import click
 
 from monitor.errors import BadValueError, DatabaseError
 from monitor.i18n import t
+from monitor.limits import OutOfRange
 from monitor.timeutil import parse_instant
 
 if TYPE_CHECKING:
@@ -134,11 +135,13 @@ class AppContext:
         """A user-typed instant (date or date-time, read in the configured zone); default now."""
         if text is None:
             return self.now()
+        option = _option_given(text)
+        option = f"{option}: " if option else ""
         try:
             return parse_instant(text, self.settings.tz)
+        except OutOfRange as exc:
+            raise BadValueError(f"{option}{exc}", ko=f"{option}{exc.ko}") from None
         except ValueError:
-            option = _option_given(text)
-            option = f"{option}: " if option else ""
             ko, en = (t("error.instant", lang, option=option, text=text) for lang in ("ko", "en"))
             raise BadValueError(en, ko=ko) from None
 

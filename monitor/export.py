@@ -7,6 +7,10 @@ is a consistent cut even while others write; current-state tables are exported a
 
 Values are exact: decimals are strings as stored ("873.20" stays "873.20"), dates ISO 8601, instants ISO
 8601 with the configured zone's offset. Files are written to a temporary name and renamed into place.
+
+CSV cells are spreadsheet-safe (`monitor.sinks.csv_cell`): a text cell starting with `=`, `+`, `-`, `@`,
+a tab or a line break gets a leading `'` (a plain number such as `-12.5` stays as it is), and control
+characters are shown visibly; the JSON export keeps every value exactly as stored.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from monitor.db import models as m
 from monitor.db.base import Base
 from monitor.errors import InputError
 from monitor.files import atomic_text
+from monitor.sinks import csv_cell
 from monitor.timeutil import isoformat_local, require_aware
 
 EXPORTED: tuple[type[Base], ...] = (
@@ -110,14 +115,15 @@ def json_value(value: Any, tz: ZoneInfo) -> Any:
 
 
 def csv_value(value: Any) -> Any:
-    """A JSON-ready value as one CSV cell: empty for null, lists and objects as JSON text."""
+    """A JSON-ready value as one CSV cell: empty for null, lists and objects as JSON text, text made
+    spreadsheet-safe."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value
+        return csv_cell(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return csv_cell(value)
 
 
 def write_json(

@@ -11,6 +11,9 @@ after resolving shows its latest cycle; readers keep the entries they fetched be
 The feed evaluates nothing: it lists rows as they were entered and alert transitions as detection
 recorded them. A jurisdiction's feed covers, like every view, the jurisdictions below it (광주광역시
 covers 광주광역시 서구), and its title names them.
+
+Every text from the database passes `monitor.sinks.xml_text` on its way into the XML: a BEL or ESC in a
+note is shown as "␇" or "␛" instead of making the whole feed (and the daemon's feed job) fail.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from monitor.display import deadline
 from monitor.errors import InputError
 from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.rules.outcome import BEHAVIOUR, Rule
+from monitor.sinks import xml_text
 from monitor.snapshot import jurisdiction_tree
 from monitor.timeutil import isoformat_local, require_aware
 from monitor.vocab import UNITS, Channel, Labelled, Lang, MilestoneStatus, Status
@@ -71,7 +75,7 @@ class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: Any) -> Any:
         for url in self.urls:
-            xml_elem("link", entry, href=url, rel="related")
+            xml_elem("link", entry, href=xml_text(url), rel="related")
         return entry
 
 
@@ -273,7 +277,7 @@ def _render(
     feed.id(f"{TAG}feed/{scope}/{lang}")
     title = _text("공약 이행 모니터 — 상태 변경과 경보", "Pledge monitor — status changes and alerts", lang)
     names = ", ".join(p.name(lang) for p in places)
-    feed.title(f"{title} ({names})" if places else title)
+    feed.title(xml_text(f"{title} ({names})" if places else title))
     feed.author({"name": _text("공약 이행 모니터", "Pledge monitor", lang)})
     feed.language(lang)
     feed.generator("pledge-monitor")
@@ -283,13 +287,13 @@ def _render(
     for item in items:
         entry = feed.add_entry(order="append")
         entry.id(item.id)
-        entry.title(item.title)
+        entry.title(xml_text(item.title))
         entry.updated(item.updated.astimezone(tz))
         entry.published(item.published.astimezone(tz))
-        entry.content("\n".join(item.lines), type="text")
+        entry.content(xml_text("\n".join(item.lines)), type="text")
         entry.category(term=item.kind)
         if item.author:
-            entry.author({"name": item.author})
+            entry.author({"name": xml_text(item.author)})
         if item.links:
             entry.register_extension("evidence", RelatedLinks, atom=True, rss=False)
             entry.evidence.urls = item.links

@@ -185,3 +185,34 @@ def test_csv_export_needs_a_folder(sqlite_seeded: str) -> None:
     assert result.stderr.splitlines() == [
         "error: --format csv writes one file per table: give the folder with --out DIR"
     ]
+
+
+def test_csv_export_neutralises_formulas_and_keeps_negative_numbers(
+    db_url: str, seeded: sessionmaker[Session], tmp_path: Path
+) -> None:
+    formula = "=cmd|' /C calc'!A0"
+    log(seeded, "DJ-9-3", NOW, status="정상추진", note=formula, by='=HYPERLINK("http://x","y")')
+    folder = tmp_path / "csv"
+    args = ["export", "--format", "csv", "--out", str(folder), "--as-of", "2026-11-22T13:00+09:00"]
+    result = run_cli(args, db_url=db_url)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("내보냄: 표 11개, ") and "Exported" not in result.stdout
+    with (folder / "status_changes.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[-1]["note"] == "'" + formula and rows[-1]["reporter"] == '\'=HYPERLINK("http://x","y")'
+    for path in folder.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            cells = [cell for row in csv.reader(f) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r", "\n")], path.name
+        assert all(_number(c) for c in cells if c.startswith("-")), path.name
+    english = run_cli(["--lang", "en", *args[:-2]], db_url=db_url)
+    assert english.stdout.startswith("Exported 11 tables, ")
+    assert _export(seeded)["tables"]["status_changes"][-1]["note"] == formula  # JSON keeps it exactly
+
+
+def _number(cell: str) -> bool:
+    try:
+        Decimal(cell)
+    except ArithmeticError:
+        return False
+    return True

@@ -126,3 +126,52 @@ def test_render_report_refuses_unknown_kinds_formats_and_a_card_without_code(ini
         english = render_report(session, "status", "md", as_of=NOW, tz=SEOUL, lang="en").decode()
     engine.dispose()
     assert english.startswith("# Pledge evaluation table") and set(FORMATS) == {"md", "html", "csv", "json"}
+
+
+HOSTILE_NOTE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) | a\nb"
+
+
+@pytest.fixture
+def hostile(initialised: str) -> str:
+    """A report whose note, reporter and evidence are an attacker's."""
+    engine = migrated_engine(initialised)
+    sessions = sessions_for(engine)
+    log(
+        sessions,
+        "DJ-9-3.youth-housing",
+        NOW - timedelta(days=1),
+        value=Decimal(310),
+        note=HOSTILE_NOTE,
+        by="=cmd|' /C calc'!A0",
+        evidence=["https://e.x/a?b=<c>", "https://e.x/ok?a=1&b=2"],
+    )
+    engine.dispose()
+    return initialised
+
+
+@pytest.mark.parametrize("kind", ["digest", "card"])
+def test_markdown_reports_escape_html_and_links_in_notes(hostile: str, kind: str) -> None:
+    for lang, label in (("ko", "입력 시각"), ("en", "Entered")):
+        result = run_cli(["--lang", lang, "report", *ARGS[kind], "--as-of", AS_OF, "--format", "md"], hostile)
+        assert result.exit_code == 0, result.output
+        markdown = result.stdout
+        assert "<script" not in markdown and "<img" not in markdown
+        assert "](" not in markdown.replace("\\]", "")  # no link syntax left from the note
+        assert "<https://e.x/a?b=<c>>" not in markdown
+        line = next(line for line in markdown.splitlines() if "alert" in line)
+        assert f"{label} " in line and "=cmd\\|" not in line
+        assert (
+            "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; "
+            "\\[x\\](javascript:alert(1)) | a b" in line
+        )
+        assert line.endswith(" · https://e.x/a?b=&lt;c&gt; · <https://e.x/ok?a=1&b=2>")
+
+
+@pytest.mark.parametrize("kind", ["digest", "card"])
+def test_csv_reports_neutralise_formulas(hostile: str, kind: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(_report(hostile, kind, "csv"))))
+    row = next(r for r in rows if r["reporter"] and "calc" in r["reporter"])
+    assert row["reporter"] == "'=cmd|' /C calc'!A0" and row["note"] == HOSTILE_NOTE
+    cells = [cell for r in rows for cell in r.values() if cell]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r", "\n")]
+    assert not [c for c in cells if c[:1] == "-" and not c.lstrip("-").replace(".", "", 1).isdigit()]

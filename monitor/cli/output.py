@@ -1,8 +1,13 @@
-"""Rendering rows as a rich table, JSON or CSV on standard output."""
+"""Rendering rows as a rich table, JSON or CSV on standard output.
+
+Table cells, headers and titles pass `monitor.sinks.terminal_text` (an ESC in a note is shown as "␛",
+never sent to the terminal); CSV cells pass `monitor.sinks.csv_cell` (no formula reaches a spreadsheet).
+"""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -10,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
+
+from monitor.sinks import csv_cell, terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -67,7 +74,9 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow(
+            {k: csv_cell(";".join(map(str, v)) if isinstance(v, list) else v) for k, v in row.items()}
+        )
 
 
 @dataclass(frozen=True)
@@ -145,10 +154,11 @@ def print_table(
     from rich.text import Text
 
     cols = [h if isinstance(h, Col) else Col(h, code=i == 0) for i, h in enumerate(headers)]
-    cells = [["" if row[i] is None else str(row[i]) for row in rows] for i in range(len(cols))]
+    cols = [dataclasses.replace(c, header=terminal_text(c.header)) for c in cols]
+    cells = [["" if row[i] is None else terminal_text(row[i]) for row in rows] for i in range(len(cols))]
     shown = [i for i in range(len(cols)) if wide or not cols[i].keep or any(cells[i])]
     layout = _layout(_Layout(cols, cells, shown), console.width, wide)
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=title and terminal_text(title), show_lines=False, header_style="bold")
     for n, i in enumerate(layout.shown):
         width, unbroken = layout.widths[n] if layout.widths else None, _unbroken(layout, i)
         table.add_column(cols[i].header, width=width, no_wrap=unbroken, overflow="fold")

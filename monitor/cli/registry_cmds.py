@@ -9,6 +9,7 @@ import click
 from monitor.cli.context import AppContext
 from monitor.cli.output import Col, Tables, format_option, print_csv, print_json, wide_option
 from monitor.i18n import t
+from monitor.sinks import terminal_text
 from monitor.timeutil import start_of_day
 from monitor.vocab import CommitmentKind, Lang, MilestoneKind
 
@@ -161,10 +162,12 @@ def show(app: AppContext, code: str, fmt: str, wide: bool) -> None:
 
 
 def _line(app: AppContext, *parts: str | tuple[str, str]) -> None:
-    """One line of text and (text, style) parts, printed as text, never as markup."""
+    """One line of text and (text, style) parts, printed as text, never as markup, terminal-safe (an
+    ESC or a bidi override from a note is shown, not executed)."""
     from rich.text import Text
 
-    app.console.print(Text.assemble(*parts))
+    safe = [(terminal_text(p[0]), p[1]) if isinstance(p, tuple) else terminal_text(p) for p in parts]
+    app.console.print(Text.assemble(*safe))
 
 
 def _field_lines(app: AppContext, pairs: list[tuple[str, Any]]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from html import escape
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from monitor.alerts.muting import code_matches
 from monitor.db import models as m
 from monitor.errors import InputError, NotFoundError
 from monitor.rules.config import RuleConfig
+from monitor.sinks import telegram_attribute, telegram_html
 from monitor.vocab import Lang
 
 
@@ -83,12 +83,12 @@ class Scope:
 
 
 def h(value: object) -> str:
-    """Data text made safe for parse_mode=HTML (`<대구RE100시민클럽>`, `R&D`, raw `<p>`)."""
-    return escape(str(value), quote=False)
+    """Data text made safe for parse_mode=HTML: the Telegram sink of `monitor.sinks`."""
+    return telegram_html(value)
 
 
 def link(url: str, label: str) -> str:
-    return f'<a href="{escape(url, quote=True)}">{h(label)}</a>'
+    return f'<a href="{telegram_attribute(url)}">{h(label)}</a>'
 
 
 def is_jurisdiction(session: Session, slug: str) -> bool:

@@ -121,6 +121,18 @@ def _check_token(token: SecretStr | None) -> SecretStr | None:
     return token
 
 
+def _check_chain_key(key: SecretStr | None) -> SecretStr | None:
+    # Like the token, the value is never echoed.
+    if key is None or key.get_secret_value() == "":
+        return None
+    if len(key.get_secret_value().encode("utf-8")) < 16:
+        raise LocalizedValueError(
+            "too short for a MAC key (at least 16 bytes; e.g. `openssl rand -hex 32`)",
+            ko="MAC 키로는 너무 짧습니다 (16바이트 이상, 예: openssl rand -hex 32)",
+        )
+    return key
+
+
 def _check_base_url(url: str | None) -> str | None:
     if url in (None, ""):
         return None
@@ -247,6 +259,17 @@ class Settings(BaseSettings):
     poll_interval: Duration = Field(
         default=timedelta(seconds=2),
         description="How often the daemon checks for new progress, seeds or silences.",
+    )
+
+    # Tamper evidence (see the README's "What the history chain protects, against whom").
+    chain_key: Annotated[SecretStr | None, AfterValidator(_check_chain_key)] = Field(
+        default=None, description="Key of the history entries' HMAC; never stored in the database."
+    )
+    head_channel: int | None = Field(
+        default=None, description="Telegram chat or channel the daemon publishes the chain head to."
+    )
+    head_publish_interval: Duration = Field(
+        default=timedelta(days=1), description="How often the daemon publishes the chain head."
     )
 
     @pydantic.field_validator("*", mode="after")

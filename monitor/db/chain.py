@@ -11,19 +11,25 @@ what storage guarantees: it needs the models only, and nothing above them.
 Concurrent writers are serialised on the `history.head` row of `meta` (SELECT … FOR UPDATE on
 PostgreSQL; SQLite allows one writer at a time anyway), so the chain never forks. Writers past the unit
 of work (bulk inserts) are in `monitor.history.chain`.
+
+With a chain key (`chain_key`, kept out of the database) registered for an engine (`use_key`), each new
+entry also carries an HMAC-SHA256 of its hash (`mac`), which someone with database access only cannot
+compute: `monitor verify` with the same key then tells forged entries from the monitor's own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
@@ -43,6 +49,8 @@ CHAINED: dict[str, type[Base]] = {
         m.Pledger,
     )
 }
+# The chain key per engine (`use_key`): never stored in the database.
+_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 # The instant a change happened, read from the row itself (the chain has no clock of its own).
 _TIME_COLUMNS = ("updated_at", "removed_at", "entered_at", "changed_at", "created_at", "added_at", "at")
 
@@ -93,6 +101,23 @@ def entry_hash(prev_hash: str, kind: str, table: str, ref_id: int, at: str, cont
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def entry_mac(key: bytes, digest: str) -> str:
+    """The keyed MAC an entry carries: HMAC-SHA256 over its hash (which covers all before it)."""
+    return hmac.new(key, digest.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def use_key(engine: Engine, key: bytes | None) -> None:
+    """MAC every entry written through `engine` from now on with `key` (None: stop)."""
+    if key:
+        _KEYS[engine] = key
+    else:
+        _KEYS.pop(engine, None)
+
+
+def key_for(conn: Connection) -> bytes | None:
+    return _KEYS.get(conn.engine)
+
+
 def changed_at(values: Mapping[str, Any]) -> datetime:
     for column in _TIME_COLUMNS:
         if values.get(column) is not None:
@@ -112,7 +137,8 @@ def read_head(conn: Connection, lock: bool = False) -> Head:
 def append(conn: Connection, changes: Sequence[Change]) -> Head:
     """Chain `changes` after the current head; returns the new head."""
     head = read_head(conn, lock=True)
-    rows = []
+    key = key_for(conn)
+    rows: list[dict[str, Any]] = []
     for change in changes:
         content = canonical(change.values)
         at = changed_at(change.values)
@@ -129,6 +155,7 @@ def append(conn: Connection, changes: Sequence[Change]) -> Head:
                 "prev_hash": head.hash,
                 "hash": digest,
             }
+            | ({"mac": entry_mac(key, digest)} if key else {})
         )
         head = Head(head.seq + 1, digest)
     conn.execute(insert(m.ChainEntry), rows)

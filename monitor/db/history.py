@@ -27,3 +27,5 @@ class ChainEntry(Base):
     entered_at: Mapped[datetime]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of `hash` under the chain key (NULL: written without a key; see `monitor.db.chain`)
+    mac: Mapped[str | None] = mapped_column(String(64))

@@ -3,8 +3,11 @@
 Two walks. The chain itself, in sequence order: every entry must follow the previous one (sequence and
 previous hash) and hash to what it stores. Then the recorded rows: each must still hold the content of
 the last entry that recorded it, a row the chain says exists must exist, and no chained row may be
-missing from the chain (a row inserted with raw SQL). The first breach, by sequence, is what the caller
-names; all are returned, each in English and Korean.
+missing from the chain (a row inserted with raw SQL). Entries of a kind their table never legitimately
+has are refused (`monitor.history.policy`), and with the chain key every entry's MAC is checked: a wrong
+one is a breach, a missing one before the first keyed entry is counted as unkeyed (written before the key
+was set), after it a breach. The first breach, by sequence, is what the caller names; all are returned,
+each in English and Korean.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
-from monitor.db.chain import CHAINED, GENESIS, Head, canonical, entry_hash, plain, read_head
+from monitor.db.chain import CHAINED, GENESIS, Head, canonical, entry_hash, entry_mac, plain, read_head
+from monitor.history.policy import refusals
 from monitor.korean import particles
 from monitor.vocab import Lang
 
@@ -49,19 +53,26 @@ class Verification:
     entries: int
     head: Head
     breaches: list[Breach] = field(default_factory=list)
+    key_checked: bool = False  # verified with the chain key
+    keyed: int = 0  # entries whose MAC the key confirms
+    unkeyed: int = 0  # entries written before the key was set (no MAC)
 
     @property
     def intact(self) -> bool:
         return not self.breaches
 
 
-def verify(session: Session) -> Verification:
+def verify(session: Session, key: bytes | None = None) -> Verification:
+    """Recompute the chain; with `key`, check every entry's MAC too."""
     conn = session.connection()
     entries = list(session.scalars(select(m.ChainEntry).order_by(m.ChainEntry.seq)))
     last = Head(entries[-1].seq, entries[-1].hash) if entries else Head(0, GENESIS)
-    result = Verification(len(entries), last)
+    result = Verification(len(entries), last, key_checked=key is not None)
     result.breaches.extend(_walk_chain(entries, read_head(conn)))
     result.breaches.extend(_walk_rows(conn, entries))
+    result.breaches.extend(Breach(r.seq, r.message, r.ko) for r in refusals(entries))
+    if key is not None:
+        result.breaches.extend(_walk_macs(entries, key, result))
     result.breaches.sort(key=lambda breach: breach.seq)
     return result
 
@@ -154,6 +165,37 @@ def _difference(recorded: str, current: str) -> str:
     before, after = json.loads(recorded), json.loads(current)
     keys = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     return ", ".join(f"{key}: {before.get(key)!r} → {after.get(key)!r}" for key in keys[:4])
+
+
+def _walk_macs(entries: list[m.ChainEntry], key: bytes, result: Verification) -> Iterator[Breach]:
+    keyed_since: int | None = None
+    for entry in entries:
+        if entry.mac is None:
+            if keyed_since is None:
+                result.unkeyed += 1
+                continue
+            yield Breach(
+                entry.seq,
+                f"entry #{entry.seq} has no MAC although entries are keyed since #{keyed_since}: written "
+                "without the chain key (forged, or by a monitor not configured with it)",
+                f"항목 #{entry.seq}에 MAC이 없습니다. 항목 #{keyed_since}부터 키로 서명되었는데 체인 키 없이 "
+                "쓰였습니다 (위조되었거나 키를 설정하지 않은 모니터가 씀)",
+            )
+            continue
+        keyed_since = keyed_since or entry.seq
+        if entry.mac == entry_mac(key, entry.hash):
+            result.keyed += 1
+            continue
+        yield Breach(
+            entry.seq,
+            f"entry #{entry.seq} carries a MAC the chain key does not confirm: forged, or written "
+            "with another key",
+            f"항목 #{entry.seq}의 MAC이 체인 키로 확인되지 않습니다: 위조되었거나 다른 키로 쓰였습니다",
+        )
+
+
+def entry_at(session: Session, seq: int) -> m.ChainEntry | None:
+    return session.get(m.ChainEntry, seq)
 
 
 def contains(session: Session, digest: str) -> int | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from tests.factories import (
     MINI_BUDGET,
     MINI_COMMITMENTS,
     NOW,
+    REPO,
     SEEDS,
     SEOUL,
     migrated_engine,
@@ -193,3 +197,98 @@ def test_every_consistency_check_kind_has_a_korean_and_an_english_label() -> Non
         "공표 개수 불일치",
     ]
     assert all(finding_label(rule, "en") not in RULES for rule in RULES)
+
+
+# ── Hostile seed files (issue 12): refused at a line, without a traceback, before they cost memory.
+
+LAUGHS = "".join(
+    f"      a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)
+)  # 10^9 scalars once expanded
+
+
+def _with_attributes(tmp_path: Path, attributes: str) -> Path:
+    """The mini seed, its block-style commitment T-3 given these `attributes:` lines."""
+    title = "    title: 청년주택 5,000호 공급\n"
+    return _mini_with(tmp_path, title, title + "    attributes:\n" + attributes)
+
+
+def _run_capped(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess under a 1 GiB address-space cap: a regression fails, not the machine."""
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30));"
+        "from monitor.cli import main; sys.argv = ['monitor', *sys.argv[1:]]; main()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_an_alias_bomb_under_attributes_fails_validate_at_its_line(tmp_path: Path) -> None:
+    folder = _with_attributes(tmp_path, "      a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + LAUGHS)
+    [problem] = _problems(folder)
+    assert problem.startswith(f"{folder}/mini.yaml:")
+    assert problem.endswith(": aliases expand to more than 100,000 nodes (an alias bomb?)")
+    line = int(problem.split(":")[1])
+    assert "a4: &a4" in (folder / "mini.yaml").read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def test_a_few_aliases_are_still_read(tmp_path: Path) -> None:
+    folder = _with_attributes(tmp_path, "      a0: &a0 [x, y]\n      a1: [*a0, *a0]\n")
+    bundle, _findings = validate_seeds([folder])
+    [first] = [r for _, r in bundle.commitments() if r.code == "T-3"]
+    assert first.attributes["a1"] == [["x", "y"], ["x", "y"]]
+
+
+def test_the_cli_refuses_an_alias_bomb_and_deep_nesting_in_one_line_under_a_memory_cap(
+    tmp_path: Path,
+) -> None:
+    bomb = _with_attributes(tmp_path / "bomb", "      a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + LAUGHS)
+    deep = _with_attributes(tmp_path / "deep", "      deep: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    env = {
+        **os.environ,
+        "MONITOR_DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}",
+        "PYTHONPATH": str(REPO),
+    }
+    assert _run_capped(["init"], tmp_path, env).returncode == 0
+    for folder, says in (
+        (bomb, "aliases expand to more than 100,000 nodes"),
+        (deep, "nested deeper than 50 levels"),
+    ):
+        for command in (["validate", str(folder)], ["seed", str(folder)]):
+            result = _run_capped(command, tmp_path, env)
+            assert result.returncode == 1, (command, result.stderr[-2000:])
+            assert says in result.stderr and "Traceback" not in result.stderr
+            assert "MemoryError" not in result.stderr and "RecursionError" not in result.stderr
+            assert result.stderr.splitlines()[-1] == (
+                "오류: 시드 파일에 문제가 1건 있어 아무것도 쓰지 않았습니다. 고친 뒤 다시 실행하세요."
+            )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("due: 2030-06-30}", "due: 9999-12-31}", "due: date 9999-12-31 is outside 1990-01-01 … 2100-12-31"),
+        ("due: 2030-06-30}", "due: 1989-12-31}", "due: date 1989-12-31 is outside 1990-01-01 … 2100-12-31"),
+    ],
+)
+def test_a_date_outside_the_range_fails_validate_not_the_load(
+    tmp_path: Path, old: str, new: str, says: str
+) -> None:
+    [problem] = _problems(_mini_with(tmp_path, old, new))
+    assert problem.endswith(says)
+
+
+@pytest.mark.parametrize("number", [".inf", "-.inf", ".nan", ".NaN", "1e999999"])
+def test_a_non_finite_or_huge_target_fails_validate_at_its_line(tmp_path: Path, number: str) -> None:
+    folder = _mini_with(tmp_path, "target: 5000", f"target: {number}")
+    [problem] = _problems(folder)
+    assert problem.startswith(f"{folder}/mini.yaml:22: ")
+    assert "not a finite number" in problem or "is outside" in problem
+
+
+def test_a_seed_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    folder = mini_seeds(tmp_path)
+    with (folder / "mini.yaml").open("a", encoding="utf-8") as out:
+        out.write("# " + "x" * (5 << 20) + "\n")
+    [problem] = _problems(folder)
+    assert problem.endswith("mini.yaml:1: file is 5.0 MiB, larger than the 5 MiB a seed file may be")

@@ -8,12 +8,12 @@ duplicate codes, citations) are checked in `monitor.seeds.validate`.
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from monitor.seeds.bounded import Day, Instant, MoneyRange, ValueRange, Years
 from monitor.seeds.yamlsource import LinedDict
 from monitor.vocab import UNITS, Cadence, CommitmentKind, FundingSource, MilestoneKind, Status
 
@@ -54,7 +54,8 @@ def _parse_amount(value: Any) -> Any:
 
 
 Lines = Annotated[tuple[int, int], BeforeValidator(_parse_lines)]
-Amount = Annotated[Decimal, BeforeValidator(_parse_amount), Field(ge=0)]
+Amount = Annotated[Decimal, BeforeValidator(_parse_amount), Field(ge=0), ValueRange]
+Money = Annotated[Decimal, BeforeValidator(_parse_amount), Field(ge=0), MoneyRange]  # 백만원
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 StatusValue = Annotated[Status, BeforeValidator(lambda v: Status.parse(v) if isinstance(v, str) else v)]
@@ -76,8 +77,8 @@ class Record(BaseModel):
 
 
 class Period(Record):
-    start: date
-    end: date | None = None  # open-ended (an agreement with no end date)
+    start: Day
+    end: Day | None = None  # open-ended (an agreement with no end date)
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -102,33 +103,33 @@ class DocumentInfo(Record):
     file: str
     title: str
     publisher: str
-    published_on: date | None = None
-    as_of: date | None = None
+    published_on: Day | None = None
+    as_of: Day | None = None
     url: str | None = None
     sha256: str | None = None  # of the source file: a seed is bound to the exact text it cites
 
 
 class BudgetColumn(Record):
     label: str
-    years: tuple[int, int]
-    due: date
+    years: Years
+    due: Day
 
 
 class PublishedTotalRow(Record):
     label: str
     line: Lines
-    cells: dict[str, Amount]
+    cells: dict[str, Money]
 
 
 class StatusEntry(Record):
     status: StatusValue
-    as_of: date
+    as_of: Day
     line: Lines | None = None
     note: str | None = None
 
 
 class ProgressEntry(Record):
-    as_of: date
+    as_of: Day
     value: Amount | None = None
     status: str | None = None
     note: str | None = None
@@ -147,8 +148,8 @@ class Statement(Record):
     line: Lines
     title: str | None = None
     description: str | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
 
 
 class MilestoneRecord(Record):
@@ -156,17 +157,17 @@ class MilestoneRecord(Record):
     kind: MilestoneKind
     title: str
     line: Lines | None = None
-    due: date | None = None
+    due: Day | None = None
     target: Amount | None = None
     target_max: Amount | None = None
     unit: str | None = None
     cumulative: bool = True
     baseline: Amount | None = None
-    planned_amount: Amount | None = None
-    fiscal_years: tuple[int, int] | None = None
+    planned_amount: Money | None = None
+    fiscal_years: Years | None = None
     funding_source: FundingSource | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Instant | None = None
+    end: Instant | None = None
     cadence: Cadence | None = None
     also_published: list[Statement] = []
     progress: list[ProgressEntry] = []
@@ -202,7 +203,7 @@ class PublishedCount(Record):
     line: Lines
 
 
-BudgetCell = Amount | Literal["-"]
+BudgetCell = Money | Literal["-"]
 
 
 class CommitmentRecord(Record):
@@ -250,8 +251,8 @@ class Term(Record):
     """A term of office (민선9기 2026-07-01 – 2030-06-30)."""
 
     name: str
-    start: date
-    end: date | None = None
+    start: Day
+    end: Day | None = None
 
 
 class PledgerEntry(Record):
@@ -264,9 +265,9 @@ class PledgerEntry(Record):
     office: str
     jurisdiction: Slug | None = None  # the office's; default the document's
     term: Term
-    election: date | None = None
+    election: Day | None = None
     outcome: Literal["pending", "elected", "lost"] | None = None  # absent: as recorded (pending at first)
-    outcome_on: date | None = None  # default: the election day
+    outcome_on: Day | None = None  # default: the election day
     line: Lines
 
     @model_validator(mode="after")

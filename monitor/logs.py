@@ -1,14 +1,39 @@
 """Logging set-up for the entry points, with secrets redacted from every record and every time written
-in the configured zone (`timezone`, Asia/Seoul by default), whatever the machine's own zone is."""
+in the configured zone (`timezone`, Asia/Seoul by default), whatever the machine's own zone is.
+
+Redaction covers the configured secrets (the bot token, the chain key) and anything shaped like a Bot
+API token (`<digits>:<secret>`, as in `…/bot123456:AA…/getMe`) wherever it appears: a record's message,
+its formatted exception and stack (tracebacks from libraries included), and — through `sys.excepthook`
+and `threading.excepthook` — a traceback nobody caught.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+import sys
+import threading
+import traceback
 import warnings
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from types import TracebackType
 from zoneinfo import ZoneInfo
 
 REDACTED = "[REDACTED]"
+# A Bot API token: the bot's id, a colon, and a secret of 30 or more URL-safe characters.
+TOKEN_SHAPE = re.compile(r"(?<![0-9])[0-9]{3,}:[A-Za-z0-9_-]{30,}")
+_secrets: list[str] = []  # the configured secrets, for `redact` (set by `configure_logging`)
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every secret and every token-shaped string replaced by `[REDACTED]`."""
+    for secret in sorted({*secrets, *_secrets}, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return TOKEN_SHAPE.sub(REDACTED, text)
+
+
 DEFAULT_ZONE = ZoneInfo("Asia/Seoul")  # the `timezone` setting's default
 
 
@@ -25,9 +50,11 @@ class ZonedFormatter(logging.Formatter):
 
 
 class RedactSecrets(logging.Filter):
-    """Replace secret values (the bot token) wherever they would appear in a log line.
+    """Replace secret values (the bot token) wherever they would appear in a log line, its exception
+    and its stack included.
 
-    HTTP client libraries log request URLs, and the Bot API puts the token in the URL path.
+    HTTP client libraries log request URLs, and the Bot API puts the token in the URL path; Telegram's
+    client puts it in the text of `InvalidToken`.
     """
 
     def __init__(self, secrets: list[str]) -> None:
@@ -35,21 +62,42 @@ class RedactSecrets(logging.Filter):
         self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         message = record.getMessage()
-        redacted = message
-        for secret in self.secrets:
-            redacted = redacted.replace(secret, REDACTED)
+        redacted = redact(message, self.secrets)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self.secrets)
         return True
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    text = "".join(traceback.format_exception(kind, value, tb))
+    sys.stderr.write(redact(text))
+
+
+def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    text = "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))
+    name = args.thread.name if args.thread else "?"
+    sys.stderr.write(redact(f"Exception in thread {name}:\n{text}"))
+
+
+def install_redaction(secrets: list[str]) -> None:
+    """Redact `secrets` (and token shapes) from uncaught tracebacks too, from now on."""
+    _secrets[:] = [s for s in secrets if s]
+    sys.excepthook = _excepthook
+    threading.excepthook = _thread_excepthook
 
 
 def configure_logging(level: str, secrets: list[str], tz: tzinfo = DEFAULT_ZONE) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(ZonedFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", tz))
     handler.addFilter(RedactSecrets(secrets))
+    install_redaction(secrets)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

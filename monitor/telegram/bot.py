@@ -17,9 +17,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from monitor.errors import SettingsError
 from monitor.telegram import dispatch
 from monitor.telegram.notifier import TelegramNotifier
 from monitor.telegram.protocol import Env, Reply, Request
@@ -68,7 +69,10 @@ class TelegramBot:
 
     async def start(self, poll: bool = True) -> None:
         """Connect (getMe); with `poll`, register the commands and answer them (long polling)."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except InvalidToken:  # its text holds the token: say what happened without it, in one line
+            raise _rejected_token() from None
         if not poll:
             return
         await self._register_commands()
@@ -172,3 +176,11 @@ class TelegramBot:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("bot update %r failed", update, exc_info=context.error)
+
+
+def _rejected_token() -> SettingsError:
+    return SettingsError(
+        "Telegram rejected the bot token (MONITOR_TELEGRAM_TOKEN / telegram_token): check it with @BotFather",
+        ko="텔레그램이 봇 토큰(MONITOR_TELEGRAM_TOKEN / telegram_token)을 거부했습니다: @BotFather에서 "
+        "확인하세요",
+    )

@@ -30,6 +30,7 @@ from telegram.warnings import PTBDeprecationWarning
 from monitor.alerts.outbox import DigestPayload, ReportPayload
 from monitor.alerts.routing import chat_of, telegram_destination
 from monitor.charts import chart_png
+from monitor.logs import redact
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed
 from monitor.notify.render import headline
 from monitor.telegram.limits import Limits
@@ -163,7 +164,7 @@ class TelegramNotifier:
                     f"chat migrated to {exc.new_chat_id}", moved_to=telegram_destination(exc.new_chat_id)
                 )
             except Forbidden as exc:
-                return Failed(f"forbidden: {exc.message}", permanent=True)
+                return Failed(redact(f"forbidden: {exc.message}"), permanent=True)
             except BadRequest as exc:
                 if "can't parse entities" in exc.message.lower() and not plain:
                     log.error(
@@ -174,10 +175,10 @@ class TelegramNotifier:
                     self.stats.plain_fallbacks += 1
                     plain = True
                     continue
-                return Failed(f"bad request: {exc.message}", permanent=True)
+                return Failed(redact(f"bad request: {exc.message}"), permanent=True)
             except NetworkError as exc:  # timeouts, connection errors, 5xx
-                return Failed(f"network: {exc.message}")
+                return Failed(redact(f"network: {exc.message}"))
             except TelegramError as exc:
-                return Failed(f"telegram: {exc.message}")
+                return Failed(redact(f"telegram: {exc.message}"))  # stored: no token
             self.stats.sent += 1
             return message.message_id

@@ -266,3 +266,18 @@ def test_the_chain_key_is_never_stored_in_the_database(
         for table in ("history_chain", "meta"):
             dump = " ".join(str(row) for row in conn.execute(text(f"SELECT * FROM {table}")))
             assert KEY.decode() not in dump
+
+
+def test_the_published_head_is_the_last_entry_and_says_whether_it_is_keyed(
+    history: sessionmaker[Session], engine: Engine, keyed: None, db_url: str
+) -> None:
+    from monitor.history.publish import current_head
+
+    with history() as session:
+        before = current_head(session)
+    assert before.text == run_cli(["verify", "--head"], db_url=db_url).output.strip()
+    assert not before.keyed
+    log(history, "DJ-9-3.youth-housing", NOW + timedelta(days=1), value=Decimal(1300))
+    with history() as session:
+        after = current_head(session)
+    assert after.seq == before.seq + 1 and after.keyed and after.at is not None

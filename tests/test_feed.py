@@ -215,11 +215,11 @@ def test_report_feed_command_prints_the_feed(sqlite_url: str, tmp_path: Path) ->
 
 
 def test_feed_shows_control_characters_in_notes_instead_of_failing(seeded: sessionmaker[Session]) -> None:
-    note = "bell\a esc\x1b[2J \u202eevil \x00"
+    note = "bell\a esc\x1b[2J \u202eevil \x7f"
     log(seeded, "DJ-9-3", NOW, status="정상추진", note=note, evidence=["https://example.org/\x1b"])
     _, ko = _feed(seeded, NOW, limit=1)
-    assert "비고: bell␇ esc␛[2J \\u202eevil ␀" in ko[0].content
+    assert "비고: bell␇ esc␛[2J \\u202eevil ␡" in ko[0].content
     assert "\x1b" not in ko[0].content and "\a" not in ko[0].content
     assert ko[0].related == ["https://example.org/␛"]
     _, en = _feed(seeded, NOW, lang="en", limit=1)
-    assert "Note: bell␇ esc␛[2J \\u202eevil ␀" in en[0].content and "비고" not in en[0].content
+    assert "Note: bell␇ esc␛[2J \\u202eevil ␡" in en[0].content and "비고" not in en[0].content

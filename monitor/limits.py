@@ -85,14 +85,17 @@ def plain(number: Decimal) -> str:
 
 
 def check_number(number: Decimal, kind: NumberRange, label: str, label_ko: str) -> Decimal:
-    """`number` if it is finite, within `kind`'s range and has at most its decimals."""
+    """`number` if it is finite, within `kind`'s range and has at most its decimals (a range from 0 lets
+    through a negative number of the same size: every caller refuses negatives with its own words)."""
     shown = str(number)
     if not number.is_finite():
         raise OutOfRange(
             f"{label} {shown} is not a finite number", ko=f"{label_ko} {shown}은(는) 유한한 수가 아닙니다"
         )
     low, high = plain(kind.low), plain(kind.high)
-    if not kind.low <= number <= kind.high:
+    # a small negative amount is left to the write check's own refusal ("… is negative"), which says it better
+    least = -kind.high if kind.low == 0 else kind.low
+    if not least <= number <= kind.high:
         raise OutOfRange(
             f"{label} {shown} is outside {low} … {high}",
             ko=f"{label_ko} {shown}은(는) 허용 범위({low} … {high})를 벗어납니다",

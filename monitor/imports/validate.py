@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from monitor.imports.columns import BY_FIELD, UPDATE_FIELDS, Field, HeaderMap
 from monitor.imports.problems import Problem
 from monitor.imports.read import Cell, Table
+from monitor.limits import AMOUNT, VALUE, OutOfRange, check_day, check_number
 from monitor.vocab import FundingSource
 
 T = TypeVar("T")
@@ -90,16 +91,27 @@ def number(cell: Cell, name: Field) -> tuple[Decimal, str]:
     if isinstance(cell, bool | date):
         raise _not_a_number(name, text(cell))
     if isinstance(cell, int | float):
-        # Excel keeps every number as a float: 1200.0 is the 1200 typed in the cell
-        return Decimal(text(cell)), ""
+        # Excel keeps every number as a float: 1200.0 is the 1200 typed in the cell, and it shows 15
+        # significant digits (0.1 + 0.2 is 0.3); the same range as a number typed as text
+        return _in_range(Decimal(f"{cell:.15g}"), name), ""
     raw = text(cell)
     match = _NUMBER.fullmatch(raw)
     if not match or re.search(r",,|,\.|^[+-]?,", match.group(1)):
         raise _not_a_number(name, raw)
     try:
-        return Decimal(match.group(1).replace(",", "")), (match.group(2) or "").strip()
+        number = Decimal(match.group(1).replace(",", ""))
     except InvalidOperation:
         raise _not_a_number(name, raw) from None
+    return _in_range(number, name), (match.group(2) or "").strip()
+
+
+def _in_range(number: Decimal, name: Field) -> Decimal:
+    """Finite, within its field's range (monitor.limits: amounts AMOUNT, values VALUE), ≤ 4 decimals."""
+    column = BY_FIELD[name]
+    try:
+        return check_number(number, VALUE if name == Field.VALUE else AMOUNT, column.en, column.ko)
+    except OutOfRange as exc:
+        raise CellError(str(exc), ko=exc.ko) from None
 
 
 def amount(cell: Cell, name: Field) -> Decimal:
@@ -132,7 +144,10 @@ def as_of_date(cell: Cell, today: date) -> date:
             ) from None
     if day > today:
         raise CellError(f"as-of date {day} is in the future", ko=f"기준일 {day}은(는) 미래입니다")
-    return day
+    try:
+        return check_day(day, "as-of date", "기준일")
+    except OutOfRange as exc:
+        raise CellError(str(exc), ko=exc.ko) from None
 
 
 def funding(cell: Cell) -> FundingSource:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, joinedload
 from monitor.db import models as m
 from monitor.display import deadline
 from monitor.errors import InputError
+from monitor.history.publish import current_head
 from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.rules.outcome import BEHAVIOUR, Rule
 from monitor.sinks import xml_text
@@ -47,8 +48,9 @@ QUIET_RESOLVED = frozenset(cond for (_, cond), b in BEHAVIOUR.items() if not b.n
 Parties = Select[Any] | None  # ids of the commitments of a jurisdiction (and those below it), or all
 History = TypeVar("History", m.StatusChange, m.ProgressReport)
 SEVERITY_LABELS = {"critical": ("긴급", "critical"), "warning": ("경고", "warning"), "info": ("알림", "info")}
-# At one instant an alert transition is the consequence of the report entered then: it reads first.
-KIND_RANK = {"alert": 3, "status-change": 2, "progress-report": 1}
+# At one instant an alert transition is the consequence of the report entered then: it reads first; the
+# chain head as of the newest write reads after the rows of its instant.
+KIND_RANK = {"alert": 3, "status-change": 2, "progress-report": 1, "chain-head": 0}
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,25 @@ def atom_feed(
         *(_history_item(row, language) for row in _history(session, m.ProgressReport, as_of, parties, limit)),
         *_alert_items(session, as_of, tz, language, parties, limit),
     ]
+    items += _head_item(session, as_of, language)
     items.sort(key=lambda i: (i.updated, KIND_RANK[i.kind], i.number), reverse=True)
     return _render(items[:limit], as_of, tz, language, places, base_url)
+
+
+def _head_item(session: Session, as_of: datetime, lang: Lang) -> list[Item]:
+    """The history chain's head as of `as_of`: whoever keeps it can prove later that history up to it
+    was not rewritten (`monitor verify --published SEQ:HASH`)."""
+    head = current_head(session, as_of)
+    if head.at is None:
+        return []
+    line = _text(
+        f"보관해 두면 `monitor verify --published {head.text}`로 이 이전의 이력이 다시 쓰이지 않았음을 "
+        "확인할 수 있습니다.",
+        f"Keep it: `monitor verify --published {head.text}` shows that history up to it was not rewritten.",
+        lang,
+    )
+    title = f"[{_text('이력 체인 헤드', 'History chain head', lang)}] {head.text}"
+    return [Item(f"{TAG}chain-head/{head.seq}", "chain-head", head.seq, head.at, head.at, title, (line,))]
 
 
 def _places(session: Session, jurisdiction: str | None) -> list[m.Jurisdiction]:

@@ -81,7 +81,9 @@ def test_feed_holds_status_changes_reports_and_alerts_newest_first(
     assert len(ids) == len(set(ids)) == 200  # the default limit; the seeds' alerts alone are more
     assert [e.updated for e in entries] == sorted((e.updated for e in entries), reverse=True)
     assert _feed_updated(root) == entries[0].updated == NOW + 2 * HOUR
-    report, status, first_alert = entries[:3]
+    report, head, status, first_alert = entries[:4]  # the chain head as of the newest write, after it
+    assert head.id.startswith("tag:pledge-monitor,2026:chain-head/") and head.updated == NOW + 2 * HOUR
+    assert head.title.startswith("[이력 체인 헤드] ") and "monitor verify --published" in head.content
     assert report.id.startswith("tag:pledge-monitor,2026:progress-report/")
     assert report.title == "[진행 보고] DG-2022-01.done 2022 의제 실행: 완료"
     assert "비고: 개시" in report.content and "보고자: 담당관 (명령줄)" in report.content
@@ -208,7 +210,8 @@ def test_report_feed_command_prints_the_feed(sqlite_url: str, tmp_path: Path) ->
     assert printed.exit_code == 0, printed.output
     root = ET.fromstring(printed.stdout_bytes)
     titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
-    assert titles == ["[공식 상태] SEOUL-SEJONG-2023 서울시-세종시 업무협약: 정상추진"]
+    assert titles[0] == "[공식 상태] SEOUL-SEJONG-2023 서울시-세종시 업무협약: 정상추진"
+    assert str(titles[1]).startswith("[이력 체인 헤드] ") and len(titles) == 2  # the head as of that write
     target = tmp_path / "feeds" / "sejong.atom"
     written = run_cli([*args, "--out", str(target)], db_url=sqlite_url)
     assert written.exit_code == 0 and target.read_bytes() == printed.stdout_bytes

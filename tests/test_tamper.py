@@ -281,3 +281,26 @@ def test_the_published_head_is_the_last_entry_and_says_whether_it_is_keyed(
     with history() as session:
         after = current_head(session)
     assert after.seq == before.seq + 1 and after.keyed and after.at is not None
+
+
+def test_the_cli_macs_what_it_writes_when_the_chain_key_is_set(db_url: str) -> None:
+    """The key comes from settings (MONITOR_CHAIN_KEY) and reaches every write of the command line and the
+    daemon (`AppContext.sessions`); it never appears in their output."""
+    keyed = {"MONITOR_CHAIN_KEY": KEY.decode()}
+    assert run_cli(["init"], db_url=db_url).exit_code == 0
+    added = run_cli(
+        ["officials", "add", "--name", "담당", "--jurisdiction", "daejeon"], db_url=db_url, env=keyed
+    )
+    logged = run_cli(
+        ["progress", "log", "DJ-9-3.youth-housing", "--value", "1300", "--by", "담당"],
+        db_url=db_url,
+        env=keyed,
+    )
+    assert added.exit_code == logged.exit_code == 0, logged.output
+    result = run_cli(["--lang", "en", "verify"], db_url=db_url, env=keyed)
+    assert result.exit_code == 0 and "; 2 confirmed by the chain key" in result.output, result.output
+    assert KEY.decode() not in added.output + logged.output + result.output
+    unkeyed = run_cli(["officials", "add", "--name", "다른", "--jurisdiction", "daejeon"], db_url=db_url)
+    assert unkeyed.exit_code == 0
+    caught = run_cli(["--lang", "en", "verify"], db_url=db_url, env=keyed)
+    assert caught.exit_code != 0 and "has no MAC although entries are keyed" in caught.output + caught.stderr

@@ -59,8 +59,8 @@ class AppContext:
 
         settings = load_settings(self.config_file)  # a bad value: SettingsError, in both languages
         level = "DEBUG" if self.verbose > 1 else "INFO" if self.verbose else settings.log_level
-        token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-        configure_logging(level, secrets=[token])
+        secrets = [s.get_secret_value() for s in (settings.telegram_token, settings.chain_key) if s]
+        configure_logging(level, secrets=secrets)
         if level != "DEBUG":  # matplotlib says at INFO that it built its font cache: not the user's news
             logging.getLogger("matplotlib").setLevel(logging.WARNING)
         return settings
@@ -77,8 +77,12 @@ class AppContext:
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        """Sessions that chain every write, MAC'd with the chain key when one is set."""
+        from monitor.db.chain import use_key
         from monitor.db.engine import make_session_factory
 
+        key = self.settings.chain_key
+        use_key(self.engine, key.get_secret_value().encode() if key else None)
         return make_session_factory(self.engine)
 
     def database_label(self) -> str:

@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from monitor import snapshot
+    from monitor.daemon.head import HeadPublishing
     from monitor.daemon.jobs import JobSpec
     from monitor.daemon.service import DaemonConfig
     from monitor.rules import Evaluation
+    from monitor.settings import Settings
     from monitor.vocab import Lang
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -66,8 +68,17 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
         ),
         sweep_interval=settings.sweep_interval,
         poll_interval=settings.poll_interval,
+        head=_head_publishing(settings),
     )
     raise SystemExit(asyncio.run(_serve(app, config, jobs, once)))
+
+
+def _head_publishing(settings: Settings) -> HeadPublishing | None:
+    from monitor.daemon.head import HeadPublishing
+
+    if settings.head_channel is None:
+        return None
+    return HeadPublishing(settings.head_channel, settings.head_publish_interval)
 
 
 async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:

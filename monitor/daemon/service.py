@@ -6,8 +6,8 @@ safety net; a poll of the change counters re-plans when progress is logged, seed
 silences change; cron jobs come from jobs/*.toml, and a run missed while the daemon was down is made up
 once at start. Database work runs in a worker thread, one step at a time, so the loop stays free for the
 Telegram bot. SIGTERM/SIGINT: finish the step in flight, then exit 0. At start the console shows every
-state per jurisdiction (`monitor check`'s counts), then the alerts; the log is in the configured zone and
-names each planned change once.
+state per jurisdiction, then the alerts; the log names each planned change once. The chain head is
+published on a schedule when `head_channel` is set (`monitor.daemon.head`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.alerts.config import LifecycleConfig
 from monitor.daemon import dbwork
 from monitor.daemon.detect import detect
+from monitor.daemon.head import HeadPublishing, publish_head
 from monitor.daemon.jobs import JobSpec
 from monitor.daemon.log_texts import changed_line, say, scheduler_log_language
 from monitor.daemon.report_jobs import ReportContext
@@ -42,9 +43,7 @@ from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
-# A one-shot job is re-planned while it runs (the run itself re-plans it); APScheduler would skip the new
-# run of the same id as "already running". Runs are serialised by the daemon's lock anyway.
-ONE_SHOT_INSTANCES = 4
+ONE_SHOT_INSTANCES = 4  # a one-shot job re-planned while it runs is not skipped as "already running"
 
 
 class Service(Protocol):
@@ -62,6 +61,7 @@ class DaemonConfig:
     reports: ReportContext | None = None  # where report jobs write, and in which language
     sweep_interval: timedelta = timedelta(hours=1)
     poll_interval: timedelta = timedelta(seconds=2)
+    head: HeadPublishing | None = None  # where and how often the chain head is published
 
 
 class Daemon:
@@ -158,7 +158,7 @@ class Daemon:
             if self.running == 0:
                 self.idle.set()
 
-    async def _step(self, work: Callable[[], Awaitable[None]], coalesce: bool = False) -> None:
+    async def _step(self, work: Callable[[], Awaitable[object]], coalesce: bool = False) -> None:
         """One unit of work at a time; any failure is logged and the daemon carries on.
 
         With `coalesce`, the work is dropped when a step is already running: that step re-plans when it
@@ -177,6 +177,8 @@ class Daemon:
         """At start everything is evaluated at once, so the groups are already complete: no group_wait.
         The console shows the summary of every state first, then the alerts."""
         await self._full_pass(immediate=True, summary=True)
+        if self.config.head is not None:
+            await self._publish_head()
 
     async def _full_pass(self, immediate: bool = False, summary: bool = False) -> None:
         now = self.clock()
@@ -209,10 +211,7 @@ class Daemon:
         await self._step(self._incremental_pass, coalesce=True)
 
     async def _deliver(self) -> None:
-        async def send() -> None:
-            await self.sender.deliver_due()
-
-        await self._step(send, coalesce=True)
+        await self._step(self.sender.deliver_due, coalesce=True)
 
     async def poke(self) -> None:
         """Look for changes and deliver now (the bot calls this after a confirmed /log or a /report)."""
@@ -261,7 +260,17 @@ class Daemon:
                 instances=ONE_SHOT_INSTANCES,
             )
 
+    async def _publish_head(self) -> None:
+        assert self.config.head is not None
+        target, tz = self.config.head.chat_id, self.config.rules.tz
+        await asyncio.to_thread(publish_head, self.sessions, target, self.clock(), tz, self.lang)
+        await self.sender.deliver_due()
+
     async def _start_cron_jobs(self) -> None:
+        if (head := self.config.head) is not None:  # published by the first pass, then every interval
+            self._schedule(
+                "head", IntervalTrigger(seconds=head.every.total_seconds()), self._step, self._publish_head
+            )
         for job in self.jobs:
             trigger = job.trigger(self.config.rules.tz)
             self._schedule(f"job:{job.id}", trigger, self._run_job, job)

@@ -29,9 +29,13 @@ class PublishedHead:
         return f"{self.seq}:{self.hash}"
 
 
-def current_head(session: Session) -> PublishedHead:
-    """The last entry of the chain as it is now."""
-    last = session.scalars(select(m.ChainEntry).order_by(m.ChainEntry.seq.desc()).limit(1)).first()
+def current_head(session: Session, as_of: datetime | None = None) -> PublishedHead:
+    """The last entry of the chain as it is now (or the last whose change happened by `as_of`: the head
+    a feed of the past shows)."""
+    query = select(m.ChainEntry).order_by(m.ChainEntry.seq.desc()).limit(1)
+    if as_of is not None:
+        query = query.where(m.ChainEntry.entered_at <= as_of)
+    last = session.scalars(query).first()
     if last is None:
         return PublishedHead(0, GENESIS, None, False)
     return PublishedHead(last.seq, last.hash, last.entered_at, last.mac is not None)

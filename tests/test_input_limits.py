@@ -49,6 +49,18 @@ def test_an_instant_outside_1990_to_2100_is_refused_in_one_line_by_every_command
     assert not (tmp_path / "out").exists()
 
 
+def test_a_due_before_date_outside_the_range_is_refused_in_one_line(
+    sessions: sessionmaker[Session], db_url: str
+) -> None:
+    for day in ("0001-01-01", "9999-12-31"):
+        result = run_cli(["list", "--due-before", day], db_url=db_url)
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert result.stderr.splitlines() == [
+            f"오류: --due-before: 날짜 {day}은 허용 범위(1990-01-01 … 2100-12-31)를 벗어납니다"
+        ]
+    assert run_cli(["list", "--due-before", "2100-12-31"], db_url=db_url).exit_code == 0
+
+
 def test_an_instant_inside_the_range_is_still_read(sessions: sessionmaker[Session], db_url: str) -> None:
     for given in ("1990-01-01", "2100-12-31T23:59:59-12:00", "2026-07-01T09:00+09:00"):
         result = run_cli(["check", "--as-of", given], db_url=db_url)

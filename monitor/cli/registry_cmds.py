@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -72,7 +73,7 @@ def list_command(
     from monitor import snapshot
     from monitor.registry import MilestoneFilter, list_milestones
 
-    before = start_of_day(due_before.date(), app.settings.tz) if due_before is not None else None
+    before = _start_of(due_before.date(), app) if due_before is not None else None
     filters = MilestoneFilter(
         jurisdiction=jurisdiction,
         kind=MilestoneKind(kind) if kind else None,
@@ -182,6 +183,17 @@ def _heading(app: AppContext, code: str, title: str) -> None:
 
 def _source_text(app: AppContext, text: str) -> None:
     _line(app, (t("heading.source_text", app.lang), "bold"), "\n", text)
+
+
+def _start_of(day: date, app: AppContext) -> datetime:
+    """`--due-before`: the start of DATE in the configured zone, the date within the documented range."""
+    from monitor.errors import BadValueError
+    from monitor.limits import OutOfRange, check_day
+
+    try:
+        return start_of_day(check_day(day), app.settings.tz)
+    except OutOfRange as exc:
+        raise BadValueError(f"--due-before: {exc}", ko=f"--due-before: {exc.ko}") from None
 
 
 def _print_commitment_detail(view: Tables, d: dict[str, Any]) -> None:

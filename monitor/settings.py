@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import platformdirs
 import pydantic
@@ -26,7 +26,13 @@ from pydantic_settings import (
 )
 
 from monitor.durations import check_durations, parse_duration, parse_durations
-from monitor.errors import LocalizedValueError
+from monitor.settings_checks import (
+    check_base_url,
+    check_chain_key,
+    check_database_url,
+    check_timezone,
+    check_token,
+)
 from monitor.settings_errors import ENV_PREFIX, invalid_setting, read_config_file
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
@@ -76,74 +82,6 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
-def check_timezone(name: str) -> str:
-    """An IANA time zone name (the `timezone` setting, a job's `timezone`)."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise LocalizedValueError(
-            f"unknown time zone {name!r} (use an IANA name such as Asia/Seoul)",
-            ko=f"알 수 없는 시간대 {name!r}입니다 (Asia/Seoul 같은 IANA 이름을 쓰세요)",
-        ) from exc
-    return name
-
-
-def _check_database_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise LocalizedValueError(
-            "not a database URL (expected e.g. sqlite:///path or postgresql+psycopg://…)",
-            ko="데이터베이스 URL이 아닙니다 (예: sqlite:///경로 또는 postgresql+psycopg://…)",
-        ) from exc
-    backend = parsed.get_backend_name()
-    if backend not in {"sqlite", "postgresql"}:
-        raise LocalizedValueError(
-            f"unsupported database {backend!r} (use sqlite or postgresql)",
-            ko=f"지원하지 않는 데이터베이스 {backend!r}입니다 (sqlite나 postgresql을 쓰세요)",
-        )
-    return url
-
-
-def _check_token(token: SecretStr | None) -> SecretStr | None:
-    # The value itself must never be echoed, so the message names only the expected shape.
-    if token is None or token.get_secret_value() == "":
-        return None
-    head, _, tail = token.get_secret_value().partition(":")
-    if not head.isdigit() or len(tail) < 30:
-        raise LocalizedValueError(
-            "does not look like a bot token from @BotFather (digits:secret)",
-            ko="@BotFather가 준 봇 토큰의 모양(숫자:비밀값)이 아닙니다",
-        )
-    return token
-
-
-def _check_chain_key(key: SecretStr | None) -> SecretStr | None:
-    # Like the token, the value is never echoed.
-    if key is None or key.get_secret_value() == "":
-        return None
-    if len(key.get_secret_value().encode("utf-8")) < 16:
-        raise LocalizedValueError(
-            "too short for a MAC key (at least 16 bytes; e.g. `openssl rand -hex 32`)",
-            ko="MAC 키로는 너무 짧습니다 (16바이트 이상, 예: openssl rand -hex 32)",
-        )
-    return key
-
-
-def _check_base_url(url: str | None) -> str | None:
-    if url in (None, ""):
-        return None
-    assert url is not None
-    if not url.startswith(("http://", "https://")):
-        raise LocalizedValueError(
-            "must start with http:// or https://", ko="http:// 또는 https://(으)로 시작해야 합니다"
-        )
-    return url
-
-
 class Settings(BaseSettings):
     """Every setting of the monitor. See the README's configuration table."""
 
@@ -155,7 +93,7 @@ class Settings(BaseSettings):
         hide_input_in_errors=True,
     )
 
-    database_url: Annotated[str, AfterValidator(_check_database_url)] = Field(
+    database_url: Annotated[str, AfterValidator(check_database_url)] = Field(
         default_factory=default_database_url,
         description="SQLAlchemy URL; default is a SQLite file in the user data directory.",
     )
@@ -163,10 +101,10 @@ class Settings(BaseSettings):
         default="Asia/Seoul", description="Time zone in which calendar-date deadlines end."
     )
     language: Literal["ko", "en"] = Field(default="ko", description="Language of user-facing text.")
-    telegram_token: Annotated[SecretStr | None, AfterValidator(_check_token)] = Field(
+    telegram_token: Annotated[SecretStr | None, AfterValidator(check_token)] = Field(
         default=None, description="Bot token; without it alerts go to the console and a file."
     )
-    telegram_base_url: Annotated[str | None, AfterValidator(_check_base_url)] = Field(
+    telegram_base_url: Annotated[str | None, AfterValidator(check_base_url)] = Field(
         default=None, description="Bot API server URL (tests, local Bot API server)."
     )
     telegram_admin_chat_id: int | None = Field(
@@ -262,7 +200,7 @@ class Settings(BaseSettings):
     )
 
     # Tamper evidence (see the README's "What the history chain protects, against whom").
-    chain_key: Annotated[SecretStr | None, AfterValidator(_check_chain_key)] = Field(
+    chain_key: Annotated[SecretStr | None, AfterValidator(check_chain_key)] = Field(
         default=None, description="Key of the history entries' HMAC; never stored in the database."
     )
     head_channel: int | None = Field(

@@ -29,7 +29,7 @@ from monitor.daemon.report_jobs import ReportParams
 from monitor.db import models as m
 from monitor.durations import parse_duration
 from monitor.errors import LocalizedValueError, SettingsError
-from monitor.settings import check_timezone
+from monitor.settings_checks import check_timezone
 from monitor.settings_errors import first_problem, toml_problem
 
 JOB_KINDS = ("evaluate", "digest", "report")

@@ -12,37 +12,32 @@ The feed evaluates nothing: it lists rows as they were entered and alert transit
 recorded them. A jurisdiction's feed covers, like every view, the jurisdictions below it (광주광역시
 covers 광주광역시 서구), and its title names them.
 
-Every text from the database passes `monitor.sinks.xml_text` on its way into the XML: a BEL or ESC in a
-note is shown as "␇" or "␛" instead of making the whole feed (and the daemon's feed job) fail.
+The feed also carries the history chain's head as of its instant (`monitor.history.publish`), so its
+readers keep heads that prove later that history was not rewritten. The XML is `monitor.feed_atom`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
-from feedgen.util import xml_elem  # type: ignore[import-untyped]
 from sqlalchemy import Select, and_, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.db import models as m
 from monitor.display import deadline
 from monitor.errors import InputError
+from monitor.feed_atom import TAG, Item, pick, render_atom
 from monitor.history.publish import current_head
 from monitor.notify.labels import CONDITION_LABELS, label
 from monitor.rules.outcome import BEHAVIOUR, Rule
-from monitor.sinks import xml_text
 from monitor.snapshot import jurisdiction_tree
 from monitor.timeutil import isoformat_local, require_aware
 from monitor.vocab import UNITS, Channel, Labelled, Lang, MilestoneStatus, Status
 
-TAG = "tag:pledge-monitor,2026:"
 # Conditions that clear without a resolved notice (due-soon notices, reminders): no "resolved" entry either.
 QUIET_RESOLVED = frozenset(cond for (_, cond), b in BEHAVIOUR.items() if not b.notify_resolved)
 Parties = Select[Any] | None  # ids of the commitments of a jurisdiction (and those below it), or all
@@ -51,34 +46,6 @@ SEVERITY_LABELS = {"critical": ("긴급", "critical"), "warning": ("경고", "wa
 # At one instant an alert transition is the consequence of the report entered then: it reads first; the
 # chain head as of the newest write reads after the rows of its instant.
 KIND_RANK = {"alert": 3, "status-change": 2, "progress-report": 1, "chain-head": 0}
-
-
-@dataclass(frozen=True)
-class Item:
-    """One feed entry, independent of the XML library."""
-
-    id: str
-    kind: str
-    number: int  # row id: a stable tie-break between entries of the same instant
-    updated: datetime
-    published: datetime
-    title: str
-    lines: tuple[str, ...]
-    author: str | None = None
-    links: tuple[str, ...] = ()
-
-
-class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
-    """Evidence links as `<link rel="related">`. feedgen 1.0 drops the `rel` of entry links
-    (lkiesow/python-feedgen#135), which would make every evidence URL an `alternate` link."""
-
-    def __init__(self) -> None:
-        self.urls: tuple[str, ...] = ()
-
-    def extend_atom(self, entry: Any) -> Any:
-        for url in self.urls:
-            xml_elem("link", entry, href=xml_text(url), rel="related")
-        return entry
 
 
 def atom_feed(
@@ -113,7 +80,7 @@ def atom_feed(
     ]
     items += _head_item(session, as_of, language)
     items.sort(key=lambda i: (i.updated, KIND_RANK[i.kind], i.number), reverse=True)
-    return _render(items[:limit], as_of, tz, language, places, base_url)
+    return render_atom(items[:limit], as_of, tz, language, places, base_url)
 
 
 def _head_item(session: Session, as_of: datetime, lang: Lang) -> list[Item]:
@@ -122,13 +89,13 @@ def _head_item(session: Session, as_of: datetime, lang: Lang) -> list[Item]:
     head = current_head(session, as_of)
     if head.at is None:
         return []
-    line = _text(
+    line = pick(
         f"보관해 두면 `monitor verify --published {head.text}`로 이 이전의 이력이 다시 쓰이지 않았음을 "
         "확인할 수 있습니다.",
         f"Keep it: `monitor verify --published {head.text}` shows that history up to it was not rewritten.",
         lang,
     )
-    title = f"[{_text('이력 체인 헤드', 'History chain head', lang)}] {head.text}"
+    title = f"[{pick('이력 체인 헤드', 'History chain head', lang)}] {head.text}"
     return [Item(f"{TAG}chain-head/{head.seq}", "chain-head", head.seq, head.at, head.at, title, (line,))]
 
 
@@ -141,12 +108,8 @@ def _places(session: Session, jurisdiction: str | None) -> list[m.Jurisdiction]:
     return [found[slug] for slug in slugs]
 
 
-def _text(ko: str, en: str, lang: Lang) -> str:
-    return ko if lang == "ko" else en
-
-
 def _field(lang: Lang, ko: str, en: str, value: object) -> str:
-    return f"{_text(ko, en, lang)}: {value}"
+    return f"{pick(ko, en, lang)}: {value}"
 
 
 def _history(
@@ -167,10 +130,10 @@ def _history_item(row: m.StatusChange | m.ProgressReport, lang: Lang) -> Item:
     subject: m.Commitment | m.Milestone
     if isinstance(row, m.StatusChange):
         kind, subject, what = "status-change", commitment, _label(Status, row.status, lang)
-        head = _text("공식 상태", "Official status", lang)
+        head = pick("공식 상태", "Official status", lang)
     else:
         kind, subject, what = "progress-report", row.milestone or commitment, _report_what(row, lang)
-        head = _text("진행 보고", "Progress report", lang)
+        head = pick("진행 보고", "Progress report", lang)
     lines = [_field(lang, "대상", "Subject", f"{subject.code} {subject.title}")]
     if subject is not commitment:
         lines.append(_field(lang, "공약", "Commitment", f"{commitment.code} {commitment.title}"))
@@ -181,7 +144,7 @@ def _history_item(row: m.StatusChange | m.ProgressReport, lang: Lang) -> Item:
     ]
     if row.corrects_id is not None:
         lines.append(_field(lang, "정정 대상", "Corrects", f"{head} #{row.corrects_id}"))
-        head += _text(" 정정", " correction", lang)
+        head += pick(" 정정", " correction", lang)
     if row.note:
         lines.append(_field(lang, "비고", "Note", row.note))
     lines += [_field(lang, "근거", "Evidence", url) for url in row.evidence]
@@ -219,9 +182,9 @@ def _report_what(report: m.ProgressReport, lang: Lang) -> str:
     if report.status is not None:
         parts.append(_label(MilestoneStatus, report.status, lang))
     if report.executed_amount is not None:
-        parts.append(f"{_text('집행', 'executed', lang)} {_amount(report.executed_amount, '백만원', lang)}")
+        parts.append(f"{pick('집행', 'executed', lang)} {_amount(report.executed_amount, '백만원', lang)}")
     if report.secured_amount is not None:
-        parts.append(f"{_text('확보', 'secured', lang)} {_amount(report.secured_amount, '백만원', lang)}")
+        parts.append(f"{pick('확보', 'secured', lang)} {_amount(report.secured_amount, '백만원', lang)}")
     return ", ".join(parts)
 
 
@@ -252,7 +215,7 @@ def _alert_item(alert: m.Alert, event: str, current: bool, tz: ZoneInfo, lang: L
     at = alert.resolved_at if event == "resolved" else alert.started_at
     assert at is not None  # resolved rows carry resolved_at (selected so)
     condition = label(CONDITION_LABELS, alert.condition, lang)
-    head = _text("해결", "Resolved", lang) if event == "resolved" else _text("경보", "Alert", lang)
+    head = pick("해결", "Resolved", lang) if event == "resolved" else pick("경보", "Alert", lang)
     lines = [_field(lang, "대상", "Subject", f"{alert.subject} {alert.title}")]
     if alert.subject != alert.commitment_code:
         lines.append(_field(lang, "공약", "Commitment", f"{alert.commitment_code} {alert.commitment_title}"))
@@ -280,41 +243,3 @@ def _alert_item(alert: m.Alert, event: str, current: bool, tz: ZoneInfo, lang: L
         title=f"[{head}] {condition}: {alert.subject} {alert.title}",
         lines=tuple(lines),
     )
-
-
-def _render(
-    items: Iterable[Item],
-    as_of: datetime,
-    tz: ZoneInfo,
-    lang: Lang,
-    places: list[m.Jurisdiction],
-    base_url: str | None,
-) -> bytes:
-    items = list(items)
-    feed = FeedGenerator()
-    scope = places[0].slug if places else "all"
-    feed.id(f"{TAG}feed/{scope}/{lang}")
-    title = _text("공약 이행 모니터 — 상태 변경과 경보", "Pledge monitor — status changes and alerts", lang)
-    names = ", ".join(p.name(lang) for p in places)
-    feed.title(xml_text(f"{title} ({names})" if places else title))
-    feed.author({"name": _text("공약 이행 모니터", "Pledge monitor", lang)})
-    feed.language(lang)
-    feed.generator("pledge-monitor")
-    feed.updated(max((i.updated for i in items), default=as_of).astimezone(tz))
-    if base_url is not None:
-        feed.link(href=base_url, rel="self")
-    for item in items:
-        entry = feed.add_entry(order="append")
-        entry.id(item.id)
-        entry.title(xml_text(item.title))
-        entry.updated(item.updated.astimezone(tz))
-        entry.published(item.published.astimezone(tz))
-        entry.content(xml_text("\n".join(item.lines)), type="text")
-        entry.category(term=item.kind)
-        if item.author:
-            entry.author({"name": xml_text(item.author)})
-        if item.links:
-            entry.register_extension("evidence", RelatedLinks, atom=True, rss=False)
-            entry.evidence.urls = item.links
-    data: bytes = feed.atom_str(pretty=True)
-    return data

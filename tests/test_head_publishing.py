@@ -28,12 +28,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.start()
-    try:
+    with FakeTelegram() as server:
+        server.add_chat(CHANNEL, "channel", "공약 감시 이력")
         yield server
-    finally:
-        server.stop()
 
 
 def _queued(sessions: sessionmaker[Session]) -> list[str]:
@@ -59,7 +56,6 @@ def test_each_head_is_queued_once_for_the_channel(seeded: sessionmaker[Session])
 def test_the_daemon_sends_the_head_to_the_channel_and_verify_accepts_it(
     fake: FakeTelegram, db_url: str, tmp_path: Path
 ) -> None:
-    fake.add_chat(CHANNEL, "channel", "공약 감시 이력")
     env = daemon_env(
         db_url, tmp_path, telegram_token=TOKEN, telegram_base_url=fake.base_url, head_channel=str(CHANNEL)
     )

@@ -21,12 +21,8 @@ SECRET = REJECTED.partition(":")[2]
 
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.start()
-    try:
+    with FakeTelegram() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def _run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

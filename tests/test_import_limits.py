@@ -217,3 +217,25 @@ def test_a_csv_past_the_row_column_or_size_limit_is_refused(local: str, tmp_path
     assert stderr.splitlines()[0] == (
         "오류: big.csv: 파일이 20.0 MiB로 가져오기 한도 20 MiB보다 큽니다: 나누어 가져오세요"
     )
+
+
+def test_a_malformed_workbook_part_is_one_line_not_a_traceback(local: str, tmp_path: Path) -> None:
+    """openpyxl raises on a cell value such as <v>inf</v> or a broken styles part while it reads: the
+    import says the file cannot be read, in one line, and writes nothing."""
+    sound = workbook(tmp_path / "sound.xlsx", ["DJ-9-3.youth-housing", "2026-09-30", 1200, None])
+    for name, part, old, new in (
+        ("inf.xlsx", "xl/worksheets/sheet1.xml", "<v>1200</v>", "<v>inf</v>"),
+        ("styles.xlsx", "xl/styles.xml", "<fills", "<fills><bogus/></fills><x"),
+    ):
+        broken = tmp_path / name
+        with zipfile.ZipFile(sound) as source, zipfile.ZipFile(broken, "w") as target:
+            for item in source.infolist():
+                data = source.read(item)
+                target.writestr(
+                    item, data.replace(old.encode(), new.encode()) if item.filename == part else data
+                )
+        code, stderr = run_import(local, broken)
+        assert code == 2 and "Traceback" not in stderr, stderr
+        assert stderr.splitlines()[0] == (
+            f"오류: {name}: 엑셀 통합 문서(.xlsx)로 읽을 수 없습니다: 손상되었거나 다른 형식의 파일입니다"
+        )

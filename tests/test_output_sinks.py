@@ -93,3 +93,40 @@ def test_show_prints_controls_and_bidi_overrides_visibly(noted: str) -> None:
         assert "\x1b" not in out and "\a" not in out and "\x9b" not in out and "\u202e" not in out
         assert "bell␇ esc␛[2J\\x9b31m \\u202eevil\\u202c <script>alert(1)</script>" in out
         assert label in out
+
+
+def test_lines_echoed_from_files_and_arguments_never_reach_the_terminal_raw(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Not only tables: an import's dry run, its refusals and the confirmation lines of silence and
+    roster commands show an escape sequence (OSC 52 writes to the clipboard) instead of sending it."""
+    assert run_cli(["init"], db_url=sqlite_url).exit_code == 0
+    osc = "\x1b]52;c;SGk=\x07"
+    added = run_cli(["officials", "add", "--name", f"담당{osc}", "--jurisdiction", "gwangju-seo"], sqlite_url)
+    silenced = run_cli(
+        ["silence", "add", "--prefix", "SEOGU", "--for", "1d", "--reason", f"조정{osc}", "--by", "감시단"],
+        sqlite_url,
+    )
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(f"코드,기준일,상태,비고\nSEOGU-1-1,2026-11-01,정상추진,note{osc}\n", encoding="utf-8")
+    bad.write_text(f"코드,기준일,상태\nSEOGU-{osc},2026-11-01,정상추진\n", encoding="utf-8")
+    dry_run = run_cli(["progress", "import", str(good), "--dry-run", "--by", f"담당{osc}"], sqlite_url)
+    refused = run_cli(["progress", "import", str(bad), "--by", f"담당{osc}"], sqlite_url)
+    assert dry_run.exit_code == 0 and "note␛]52;c;SGk=␇" in dry_run.output, dry_run.output
+    assert "SEOGU-␛]52;C;SGK=␇" in refused.stderr  # the refused code, shown (codes are upper-cased)
+    for result in (added, silenced, dry_run, refused):
+        assert "\x1b" not in result.output + result.stderr and "\x07" not in result.output + result.stderr
+
+
+def test_a_template_never_writes_a_formula_from_the_registry(tmp_path: Path) -> None:
+    """A title such as =HYPERLINK(…) reaches the template as text: a leading ' in CSV, a text cell (not a
+    formula) in XLSX, and an ESC is shown, not an illegal XML character."""
+    from openpyxl import load_workbook
+
+    from monitor.imports.workbook import write_workbook
+
+    target = tmp_path / "t.xlsx"
+    title = '=HYPERLINK("http://evil.example","x")\x1b'
+    write_workbook([["SEOGU-1-1", title]], target)
+    cell = load_workbook(target).active["B2"]  # type: ignore[index]
+    assert cell.data_type == "s" and cell.value == "'" + title.replace("\x1b", "␛")

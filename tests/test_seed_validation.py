@@ -232,6 +232,21 @@ def test_an_alias_bomb_under_attributes_fails_validate_at_its_line(tmp_path: Pat
     assert "a4: &a4" in (folder / "mini.yaml").read_text(encoding="utf-8").splitlines()[line - 1]
 
 
+def test_a_long_string_repeated_by_aliases_is_an_alias_bomb_too(tmp_path: Path) -> None:
+    """Few nodes, many bytes: a 1 MB string anchored once and aliased 50,000 times would be 50 GB once
+    constructed (and serialised); it is weighed by its length and refused at its line."""
+    text = "x" * 1_000_000
+    folder = _with_attributes(tmp_path, f"      s: &s {text}\n      many: [{', '.join(['*s'] * 50_000)}]\n")
+    [problem] = _problems(folder)
+    assert problem.endswith(": aliases expand to more than 100,000 nodes (an alias bomb?)")
+
+
+def test_a_number_of_thousands_of_digits_is_refused_at_its_line(tmp_path: Path) -> None:
+    folder = _with_attributes(tmp_path, f"      huge: {'9' * 5000}\n")
+    [problem] = _problems(folder)
+    assert problem.endswith("… is not a number within the limits") and "Traceback" not in problem
+
+
 def test_a_few_aliases_are_still_read(tmp_path: Path) -> None:
     folder = _with_attributes(tmp_path, "      a0: &a0 [x, y]\n      a1: [*a0, *a0]\n")
     bundle, _findings = validate_seeds([folder])

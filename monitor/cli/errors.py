@@ -18,6 +18,7 @@ import click
 from monitor.cli.click_ko import message, usage_error_lines
 from monitor.cli.context import AppContext
 from monitor.cli.help_ko import option_value
+from monitor.cli.output import echo
 from monitor.errors import MonitorError, SeedError
 from monitor.files import os_reason
 from monitor.i18n import t
@@ -53,7 +54,7 @@ def report(exc: BaseException, argv: Sequence[str], app: AppContext | None) -> i
     else:
         return None
     for line in lines:
-        click.echo(line.rstrip(), err=True)
+        echo(line.rstrip(), err=True)
     return code
 
 

@@ -79,6 +79,12 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         )
 
 
+def echo(text: str, err: bool = False) -> None:
+    """A line for people: whatever came from a file, a seed or a note is shown, never executed by the
+    terminal (`monitor.sinks.terminal_text`)."""
+    click.echo(terminal_text(text), err=err)
+
+
 @dataclass(frozen=True)
 class Col:
     """A table column and how it gives way on a narrow terminal.

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from monitor.cli.context import AppContext
+from monitor.cli.output import echo
 from monitor.errors import InputError
 from monitor.i18n import t
 from monitor.vocab import Channel
@@ -125,7 +126,7 @@ def log_command(
         figures = {"value": entry.value, "status": entry.status}
         figures |= {"executed_amount": entry.executed, "secured_amount": entry.secured}
         what = report_figures(figures, unit or "", app.lang)
-        click.echo(
+        echo(
             t(
                 "summary.logged",
                 app.lang,
@@ -184,12 +185,12 @@ def import_command(
         options=options,
     )
     if outcome.ignored_columns:
-        click.echo(say("ignored", app.lang, columns=", ".join(outcome.ignored_columns)), err=True)
+        echo(say("ignored", app.lang, columns=", ".join(outcome.ignored_columns)), err=True)
     for report in outcome.written if dry_run else []:
-        click.echo(would_write(report, app.lang))
+        echo(would_write(report, app.lang))
     counts = {"file": outcome.file, "written": len(outcome.written), "rows": outcome.rows, "by": by}
     summary = say("dry_run" if dry_run else "imported", app.lang, **counts, skipped=outcome.skipped)
-    click.echo(summary + (say("unchanged", app.lang, count=outcome.unchanged) if outcome.unchanged else ""))
+    echo(summary + (say("unchanged", app.lang, count=outcome.unchanged) if outcome.unchanged else ""))
 
 
 @progress.command(name="template")
@@ -237,7 +238,7 @@ def template_command(
             made = write_template(session, jurisdiction, path, fmt, app.settings.tz)
         except OSError as exc:
             raise cannot_write(path, exc) from None
-    click.echo(say("template", app.lang, path=path, jurisdiction=made.place(app.lang), rows=made.rows))
+    echo(say("template", app.lang, path=path, jurisdiction=made.place(app.lang), rows=made.rows))
 
 
 def register(group: click.Group) -> None:

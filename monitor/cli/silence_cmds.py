@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import Col, format_option, print_json, print_table
+from monitor.cli.output import Col, echo, format_option, print_json, print_table
 from monitor.durations import not_a_duration, parse_duration
 from monitor.errors import InputError
 from monitor.i18n import t
@@ -56,12 +56,14 @@ def add(
     try:
         end = app.instant(until) if until else now + parse_duration(duration)
     except ValueError as exc:
-        raise InputError(f"--for: {exc}", ko=f"--for: {not_a_duration(str(duration))}") from None
+        raise InputError(
+            f"--for: {exc}", ko=f"--for: {getattr(exc, 'ko', None) or not_a_duration(str(duration))}"
+        ) from None
     with app.require_schema().begin() as session:
         row = add_silence(
             session, code_prefix=prefix, jurisdiction=jurisdiction, until=end, reason=reason, by=by, now=now
         )
-        click.echo(
+        echo(
             t(
                 "summary.silenced",
                 app.lang,
@@ -110,7 +112,7 @@ def list_command(app: AppContext, include_ended: bool, fmt: str) -> None:
 def _table(app: AppContext, rows: list[dict[str, Any]], places: dict[str, Place]) -> None:
     """Silences for people: what each matches (places by name), until when (to the minute), why, by whom."""
     if not rows:
-        click.echo(t("empty.silences", app.lang))
+        echo(t("empty.silences", app.lang))
         return
     from monitor.display import iso_minute  # here: the display layer imports the rules (and pydantic)
 
@@ -140,7 +142,7 @@ def remove(app: AppContext, silence_id: int, by: str) -> None:
 
     with app.require_schema().begin() as session:
         remove_silence(session, silence_id, by, app.now())
-    click.echo(t("summary.unsilenced", app.lang, id=silence_id))
+    echo(t("summary.unsilenced", app.lang, id=silence_id))
 
 
 def _minute(instant: datetime, tz: ZoneInfo) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.context import AppContext
-from monitor.cli.output import format_option, wide_option
+from monitor.cli.output import echo, format_option, wide_option
 from monitor.cli.telegram_tables import ATTEMPTS, OFFICIALS, OUTBOX, SUBSCRIPTIONS, show
 from monitor.i18n import t
 from monitor.timeutil import isoformat_local
@@ -74,7 +74,7 @@ def subscribe(
         )
         place = _place(app, row.jurisdiction, snapshot.places(session))
         filters = subscription_filters(place, row.category, row.code_prefix, row.min_severity, app.lang)
-        click.echo(t("summary.subscribed", app.lang, id=row.id, chat=chat_id, filters=filters))
+        echo(t("summary.subscribed", app.lang, id=row.id, chat=chat_id, filters=filters))
 
 
 @click.command(context_settings=CHAT_ID_ARGUMENT)
@@ -87,7 +87,7 @@ def unsubscribe(app: AppContext, chat_id: int, subscription_id: int | None) -> N
 
     with app.require_schema().begin() as session:
         count = chats.unsubscribe(session, chat_id, app.now(), subscription_id)
-    click.echo(t("summary.unsubscribed", app.lang, chat=chat_id, count=count))
+    echo(t("summary.unsubscribed", app.lang, chat=chat_id, count=count))
 
 
 @click.command()
@@ -139,7 +139,7 @@ def officials_add(app: AppContext, user_id: int | None, jurisdiction: str, name:
         row = chats.add_official(session, user_id, jurisdiction, name, by, app.now())
         place = _place(app, row.jurisdiction, snapshot.places(session))
         user = t("summary.official_user", app.lang, user=user_id) if user_id else ""
-        click.echo(t("summary.official_added", app.lang, id=row.id, name=row.name, user=user, place=place))
+        echo(t("summary.official_added", app.lang, id=row.id, name=row.name, user=user, place=place))
 
 
 @officials.command(name="list")
@@ -178,7 +178,7 @@ def officials_remove(app: AppContext, who: str, jurisdiction: str | None, by: st
     target: int | str = int(who) if who.lstrip("-").isdigit() else who
     with app.require_schema().begin() as session:
         count = chats.remove_official(session, target, by, app.now(), jurisdiction)
-    click.echo(t("summary.official_removed", app.lang, who=who, count=count))
+    echo(t("summary.official_removed", app.lang, who=who, count=count))
 
 
 @officials.command(name="attempts")

@@ -171,20 +171,30 @@ def _xlsx_rows(file: str, data: bytes) -> list[list[Cell]]:
     _check_zip(file, data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise rejected(
-            file,
-            f"cannot be read as an Excel workbook (.xlsx): {exc}",
-            ko="엑셀 통합 문서(.xlsx)로 읽을 수 없습니다: 손상되었거나 다른 형식의 파일입니다",
-        ) from None
+    except UNREADABLE as exc:
+        raise _unreadable(file, exc) from None
     try:
         if not workbook.worksheets:
             raise rejected(file, "the workbook has no sheets", ko="통합 문서에 시트가 없습니다")
         sheet: Any = workbook.worksheets[0]
         _check_dimension(file, sheet)
         return _sheet_rows(file, sheet)
+    except UNREADABLE as exc:  # a malformed part found while reading (styles, a cell's <v>inf</v>, XML)
+        raise _unreadable(file, exc) from None
     finally:
         workbook.close()
+
+
+# What openpyxl and the XML parser raise for a file that is not a sound workbook
+UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
+
+
+def _unreadable(file: str, exc: BaseException) -> Exception:
+    return rejected(
+        file,
+        f"cannot be read as an Excel workbook (.xlsx): {exc}",
+        ko="엑셀 통합 문서(.xlsx)로 읽을 수 없습니다: 손상되었거나 다른 형식의 파일입니다",
+    )
 
 
 def _sheet_rows(file: str, sheet: Any) -> list[list[Cell]]:

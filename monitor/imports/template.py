@@ -26,6 +26,7 @@ from monitor.imports.check import fixed_source
 from monitor.imports.columns import COLUMNS, Field
 from monitor.imports.validate import AMOUNT_UNIT
 from monitor.registry import current_status, require_jurisdiction
+from monitor.sinks import csv_cell
 from monitor.timeutil import local_date
 from monitor.vocab import CommitmentKind, Lang, MilestoneKind, MilestoneStatus, Status
 
@@ -152,4 +153,4 @@ def _write_csv(rows: list[Row], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([column.header for column in COLUMNS])
-        writer.writerows(["" if cell is None else str(cell) for cell in cells(row)] for row in rows)
+        writer.writerows(["" if cell is None else csv_cell(str(cell)) for cell in cells(row)] for row in rows)

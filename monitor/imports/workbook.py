@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.imports.columns import COLUMNS, Field
 from monitor.imports.template import TemplateCell
+from monitor.sinks import csv_cell
 from monitor.vocab import FundingSource, MilestoneStatus, Status
 
 STATUS_CHOICES = list(dict.fromkeys([s.ko for s in Status] + [s.ko for s in MilestoneStatus]))
@@ -45,8 +46,8 @@ def write_workbook(rows: list[list[TemplateCell]], path: Path) -> None:
     assert isinstance(sheet, Worksheet)
     sheet.title = "진행 보고 (progress)"
     sheet.append([column.header for column in COLUMNS])
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # text from the registry never becomes a formula nor an illegal XML character
+        sheet.append([csv_cell(cell) for cell in row])
     for position, column in enumerate(COLUMNS, start=1):
         _format_column(sheet, position, column.field, len(column.header))
     sheet.freeze_panes = "B2"

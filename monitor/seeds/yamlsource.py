@@ -46,7 +46,8 @@ class _LineLoader(yaml.SafeLoader):
         node = super().get_single_node()
         if node is not None:
             sizes = _expanded_sizes(node)
-            if sizes[id(node)] - len(sizes) > YAML_MAX_NODES:
+            own = sum(_weight(n) for n in _unique_nodes(node))
+            if sizes[id(node)] - own > YAML_MAX_NODES:
                 raise yaml.MarkedYAMLError(
                     problem=f"aliases expand to more than {YAML_MAX_NODES:,} nodes (an alias bomb?)",
                     problem_mark=_culprit(node, sizes).start_mark,
@@ -81,6 +82,15 @@ class _LineLoader(yaml.SafeLoader):
             )
         return number
 
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        try:
+            return int(super().construct_yaml_int(node))
+        except ValueError as exc:  # e.g. more than 4,300 digits
+            raise yaml.MarkedYAMLError(
+                problem=f"{str(node.value)[:20]}… is not a number within the limits",
+                problem_mark=node.start_mark,
+            ) from exc
+
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
@@ -94,24 +104,42 @@ class _LineLoader(yaml.SafeLoader):
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_yaml_float)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
 
 
 def _expanded_sizes(root: Node) -> dict[int, int]:
-    """Each node's size after expanding every alias (capped just past the limit), by node id; as many
-    entries as the file has nodes. Iterative, memoised: an alias bomb is counted without being expanded."""
-    cap = YAML_MAX_NODES * 2 + 2
+    """Each node's weight after expanding every alias, by node id; as many entries as the file has
+    nodes. Iterative, memoised: an alias bomb is counted without being expanded."""
+    cap = 10**15  # past any limit; the sums stay small integers however deep the aliases nest
     sizes: dict[int, int] = {}
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         children = _children(node)
         if done:
-            sizes[id(node)] = min(cap, 1 + sum(sizes[id(child)] for child in children))
+            sizes[id(node)] = min(cap, _weight(node) + sum(sizes[id(child)] for child in children))
         elif id(node) not in sizes:
             sizes[id(node)] = 0  # until done; an alias to an enclosing node counts it once
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
     return sizes
+
+
+def _weight(node: Node) -> int:
+    """What a node costs once constructed: one, plus one per 100 characters of a scalar (a 1 MB string
+    repeated by aliases is a bomb however few nodes it takes)."""
+    return 1 + len(node.value) // 100 if isinstance(node, ScalarNode) else 1
+
+
+def _unique_nodes(root: Node) -> list[Node]:
+    found: dict[int, Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in found:
+            found[id(node)] = node
+            stack.extend(_children(node))
+    return list(found.values())
 
 
 def _culprit(node: Node, sizes: dict[int, int]) -> Node:

@@ -264,8 +264,8 @@ USAGE_ERRORS = [
     ),
     (
         ["report", "digest", "--days", "-1"],
-        "'--days'의 값이 잘못되었습니다: -1은 범위 x>=0을 벗어납니다.",
-        "Invalid value for '--days': -1 is not in the range x>=0.",
+        "'--days'의 값이 잘못되었습니다: -1은 범위 0<=x<=3650을 벗어납니다.",
+        "Invalid value for '--days': -1 is not in the range 0<=x<=3650.",
     ),
     (
         ["progress", "log", "X-1", "--as-of", "2026-99-01", "--executed", "1", "--by", "a"],

@@ -139,3 +139,26 @@ def test_bad_seed_files_end_with_a_korean_summary(tmp_path: Path) -> None:
     assert (
         _last(english) == "error: 1 problem in the seed files; nothing was written. Fix them and run again."
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["silence", "add", "--prefix", "DJ", "--for", "3651d", "--reason", "x", "--by", "y"],
+         "오류: --for: '3651d'는 허용되는 가장 긴 기간(3650d)보다 깁니다"),
+        (["replay", "--from", "2026-01-01", "--to", "2026-01-02", "--step", "0s"],
+         "오류: --step 0s: 0보다 길어야 합니다"),
+        (["verify", "--published", "99999999999999999999999:abc"],
+         "오류: --published 99999999999999999999999:abc: SEQ:HASH(monitor verify --head 이 출력한 형식) 또는 "
+         "HASH여야 합니다"),
+        (["verify", "--published", "3:ZZ"],
+         "오류: --published 3:ZZ: SEQ:HASH(monitor verify --head 이 출력한 형식) 또는 HASH여야 합니다"),
+        (["report", "digest", "--days", "99999999999"],
+         "오류: '--days'의 값이 잘못되었습니다: 99999999999는 범위 0<=x<=3650을 벗어납니다."),
+    ],
+)  # fmt: skip
+def test_values_past_their_range_are_one_line_not_a_traceback(
+    initialised: str, args: list[str], line: str
+) -> None:
+    result = run_cli(args, db_url=initialised)
+    assert result.exit_code != 0 and _last(result) == line

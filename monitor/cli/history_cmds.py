@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import click
@@ -56,7 +57,7 @@ def _published_seq(session: Session, published: str) -> int | None:
     seq_text, colon, digest = published.rpartition(":")
     if not colon:
         return contains(session, published)
-    if not seq_text.isdigit():
+    if not seq_text.isdigit() or len(seq_text) > 18 or not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise _malformed(published)
     entry = entry_at(session, int(seq_text))
     if entry is None:

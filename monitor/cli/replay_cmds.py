@@ -4,6 +4,7 @@ each message headed by its time (to the minute) and its jurisdiction by name; JS
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -56,7 +57,11 @@ def replay_command(
     try:
         step = parse_duration(every)
     except ValueError as exc:
-        raise InputError(f"--step: {exc}", ko=f"--step: {not_a_duration(every)}") from None
+        raise InputError(
+            f"--step: {exc}", ko=f"--step: {getattr(exc, 'ko', None) or not_a_duration(every)}"
+        ) from None
+    if step <= timedelta(0):
+        raise InputError(f"--step {every}: must be positive", ko=f"--step {every}: 0보다 길어야 합니다")
     if last < first:
         raise InputError("--to is before --from", ko="--to 가 --from 보다 앞입니다")
     with app.require_schema()() as session:

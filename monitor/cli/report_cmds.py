@@ -91,7 +91,11 @@ def _run(app: AppContext, kind: str, fmt: str, as_of: str | None, out: Path | No
 @jurisdiction_option
 @click.option("--since", metavar="INSTANT", help="The previous digest (default: --as-of minus 7 days).")
 @click.option(
-    "--days", type=click.IntRange(min=0), default=30, show_default=True, help="Look-ahead for deadlines."
+    "--days",
+    type=click.IntRange(min=0, max=3650),
+    default=30,
+    show_default=True,
+    help="Look-ahead for deadlines.",
 )
 @common_options()
 @pass_app

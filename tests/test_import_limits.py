@@ -146,6 +146,29 @@ def test_a_zip_bomb_sheet_is_refused_from_the_zip_directory(local: str, tmp_path
     )
 
 
+def test_one_row_of_millions_of_empty_cells_is_refused_before_it_is_built(local: str, tmp_path: Path) -> None:
+    """8,000,000 `<c/>` in one row zip to a few KB and stay under the unpacked limit; openpyxl would build
+    every cell of the row before any column limit applies. The streamed count refuses it first."""
+    workbook(tmp_path / "plain.xlsx", ["DJ-9-3", "2026-09-30", "", ""])
+    with (
+        zipfile.ZipFile(tmp_path / "plain.xlsx") as source,
+        zipfile.ZipFile(tmp_path / "wide.xlsx", "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b"</sheetData>", b'<row r="3">' + b"<c/>" * 8_000_000 + b"</row></sheetData>"
+                )
+            out.writestr(info.filename, data)
+    assert (tmp_path / "wide.xlsx").stat().st_size < 1 << 20
+    result = capped_import(local, tmp_path / "wide.xlsx")
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.splitlines()[0] == (
+        "오류: wide.xlsx:3: 시트의 열이 101개로 가져오기 한도 100개를 넘습니다: 파일을 나누세요"
+    )
+
+
 def test_a_formula_cell_is_refused_with_its_cell_named(local: str, tmp_path: Path) -> None:
     path = workbook(tmp_path / "formula.xlsx", ["DJ-9-3.youth-housing", "2026-09-30", "=1000+200", None])
     code, stderr = run_import(local, path)

@@ -145,15 +145,41 @@ def _check_zip(file: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             total = sum(info.file_size for info in archive.infolist())
+            if total > XLSX_MAX_UNCOMPRESSED:
+                limit, given = size_text(XLSX_MAX_UNCOMPRESSED), size_text(total)
+                raise rejected(
+                    file,
+                    f"the workbook unpacks to {given}, more than the {limit} an import may be",
+                    ko=f"통합 문서의 압축을 풀면 {given}로 가져오기 한도 {limit}보다 큽니다",
+                )
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    _check_cells(file, archive, name)
     except zipfile.BadZipFile:
         return  # openpyxl says it cannot read the file
-    if total > XLSX_MAX_UNCOMPRESSED:
-        limit, given = size_text(XLSX_MAX_UNCOMPRESSED), size_text(total)
-        raise rejected(
-            file,
-            f"the workbook unpacks to {given}, more than the {limit} an import may be",
-            ko=f"통합 문서의 압축을 풀면 {given}로 가져오기 한도 {limit}보다 큽니다",
-        )
+    except SyntaxError as exc:  # the XML parser's ParseError
+        raise _unreadable(file, exc) from None
+
+
+def _check_cells(file: str, archive: zipfile.ZipFile, part: str) -> None:
+    """Count a worksheet's cells while streaming its XML, before openpyxl builds a row: one row of
+    millions of empty `<c/>` (a few KB zipped) is refused at its 101st cell."""
+    from xml.etree.ElementTree import iterparse
+
+    rows = cells = in_row = 0
+    with archive.open(part) as stream:
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start" and tag == "c":
+                in_row, cells = in_row + 1, cells + 1
+                if in_row > SHEET_MAX_COLUMNS:
+                    raise _too_big(file, "columns", "열", in_row, SHEET_MAX_COLUMNS, row=rows + 1)
+                if cells > SHEET_MAX_CELLS:
+                    raise _too_big(file, "cells", "칸", cells, SHEET_MAX_CELLS, row=rows + 1)
+            elif event == "end" and tag == "row":
+                rows, in_row = rows + 1, 0
+                _check_size(file, rows, 0)
+                element.clear()
 
 
 def _check_dimension(file: str, sheet: Any) -> None:

@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -74,6 +74,30 @@ def workbook(path: Path, *rows: Sequence[object]) -> Path:
     return path
 
 
+def far_workbook(path: Path) -> Path:
+    """The headers, and one cell at the last row and column a sheet can have."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADERS)
+    sheet["XFD1048576"] = "x"
+    book.save(path)
+    return path
+
+
+def rewrite_parts(source: Path, target: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """A copy of the workbook `source` (deflated) with each part's bytes passed through `change`."""
+    with zipfile.ZipFile(source) as given, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in given.infolist():
+            out.writestr(info.filename, change(info.filename, given.read(info)))
+    return target
+
+
+def replaced(old: bytes, new: bytes, part: str = "xl/worksheets/sheet1.xml") -> Callable[[str, bytes], bytes]:
+    """`old` replaced by `new` in one part (the first worksheet unless told)."""
+    return lambda name, data: data.replace(old, new) if name == part else data
+
+
 def write_csv(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(rows)
@@ -83,12 +107,7 @@ def write_csv(path: Path, rows: Sequence[Sequence[object]]) -> Path:
 def test_a_small_xlsx_whose_one_cell_sits_at_the_last_row_and_column_is_refused_at_once(
     local: str, tmp_path: Path
 ) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    sheet["XFD1048576"] = "x"
-    book.save(tmp_path / "far.xlsx")
+    far_workbook(tmp_path / "far.xlsx")
     assert (tmp_path / "far.xlsx").stat().st_size < 10_000
     result = capped_import(local, tmp_path / "far.xlsx")
     assert result.returncode == 2, result.stderr[-2000:]
@@ -107,21 +126,10 @@ def test_a_small_xlsx_whose_one_cell_sits_at_the_last_row_and_column_is_refused_
 def test_a_far_cell_without_a_declared_dimension_is_read_no_further_than_the_limits(
     local: str, tmp_path: Path
 ) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(HEADERS)
-    sheet["XFD1048576"] = "x"
-    book.save(tmp_path / "far.xlsx")
-    with (
-        zipfile.ZipFile(tmp_path / "far.xlsx") as source,
-        zipfile.ZipFile(tmp_path / "bare.xlsx", "w") as out,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"<dimension [^>]*/>", b"", data)
-            out.writestr(info, data)
+    def undeclared(_name: str, data: bytes) -> bytes:
+        return re.sub(rb"<dimension [^>]*/>", b"", data)
+
+    rewrite_parts(far_workbook(tmp_path / "far.xlsx"), tmp_path / "bare.xlsx", undeclared)
     result = capped_import(local, tmp_path / "bare.xlsx")
     assert result.returncode == 2, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
@@ -129,15 +137,8 @@ def test_a_far_cell_without_a_declared_dimension_is_read_no_further_than_the_lim
 
 def test_a_zip_bomb_sheet_is_refused_from_the_zip_directory(local: str, tmp_path: Path) -> None:
     workbook(tmp_path / "plain.xlsx", ["DJ-9-3", "2026-09-30", "", ""])
-    with (
-        zipfile.ZipFile(tmp_path / "plain.xlsx") as source,
-        zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as out,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * (120 << 20))
-            out.writestr(info.filename, data)
+    padding = replaced(b"<sheetData>", b"<sheetData>" + b" " * (120 << 20))
+    rewrite_parts(tmp_path / "plain.xlsx", tmp_path / "bomb.xlsx", padding)
     assert (tmp_path / "bomb.xlsx").stat().st_size < 1 << 20
     result = capped_import(local, tmp_path / "bomb.xlsx")
     assert result.returncode == 2, result.stderr[-2000:]
@@ -150,17 +151,8 @@ def test_one_row_of_millions_of_empty_cells_is_refused_before_it_is_built(local:
     """8,000,000 `<c/>` in one row zip to a few KB and stay under the unpacked limit; openpyxl would build
     every cell of the row before any column limit applies. The streamed count refuses it first."""
     workbook(tmp_path / "plain.xlsx", ["DJ-9-3", "2026-09-30", "", ""])
-    with (
-        zipfile.ZipFile(tmp_path / "plain.xlsx") as source,
-        zipfile.ZipFile(tmp_path / "wide.xlsx", "w", zipfile.ZIP_DEFLATED) as out,
-    ):
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(
-                    b"</sheetData>", b'<row r="3">' + b"<c/>" * 8_000_000 + b"</row></sheetData>"
-                )
-            out.writestr(info.filename, data)
+    wide_row = b'<row r="3">' + b"<c/>" * 8_000_000 + b"</row></sheetData>"
+    rewrite_parts(tmp_path / "plain.xlsx", tmp_path / "wide.xlsx", replaced(b"</sheetData>", wide_row))
     assert (tmp_path / "wide.xlsx").stat().st_size < 1 << 20
     result = capped_import(local, tmp_path / "wide.xlsx")
     assert result.returncode == 2, result.stderr[-2000:]
@@ -251,12 +243,7 @@ def test_a_malformed_workbook_part_is_one_line_not_a_traceback(local: str, tmp_p
         ("styles.xlsx", "xl/styles.xml", "<fills", "<fills><bogus/></fills><x"),
     ):
         broken = tmp_path / name
-        with zipfile.ZipFile(sound) as source, zipfile.ZipFile(broken, "w") as target:
-            for item in source.infolist():
-                data = source.read(item)
-                target.writestr(
-                    item, data.replace(old.encode(), new.encode()) if item.filename == part else data
-                )
+        rewrite_parts(sound, broken, replaced(old.encode(), new.encode(), part))
         code, stderr = run_import(local, broken)
         assert code == 2 and "Traceback" not in stderr, stderr
         assert stderr.splitlines()[0] == (

@@ -120,35 +120,20 @@ def test_an_official_removed_before_confirming_is_refused(roster: sessionmaker[S
 
 def test_roster_is_managed_from_the_cli(db_url: str) -> None:
     assert run_cli(["--lang", "en", "init"], db_url).exit_code == 0
-    added = run_cli(
-        [
-            "--lang",
-            "en",
-            "officials",
-            "add",
-            str(OFFICIAL),
-            "--jurisdiction",
-            "daegu",
-            "--name",
-            "혁신정책과",
-        ],
-        db_url,
-    )
+    add = [
+        "--lang",
+        "en",
+        "officials",
+        "add",
+        str(OFFICIAL),
+        "--jurisdiction",
+        "daegu",
+        "--name",
+        "혁신정책과",
+    ]
+    added = run_cli(add, db_url)
     assert added.exit_code == 0 and "→ Daegu Metropolitan City" in added.output
-    again = run_cli(
-        [
-            "--lang",
-            "en",
-            "officials",
-            "add",
-            str(OFFICIAL),
-            "--jurisdiction",
-            "daegu",
-            "--name",
-            "혁신정책과",
-        ],
-        db_url,
-    )
+    again = run_cli(add, db_url)
     assert (
         again.exit_code != 0
         and again.output.strip()

@@ -39,8 +39,11 @@ def head_texts(head: PublishedHead, tz: ZoneInfo) -> tuple[str, str]:
     """The notice, Korean and English: the head and how to use it."""
     at = minute(head.at, tz)
     return (
-        f"이력 체인 헤드 {head.text} ({at} 기준). 보관해 두면 `monitor verify --published {head.text}`(으)로 "
-        "그 이전의 이력이 다시 쓰이지 않았음을 누구나 확인할 수 있습니다.",
+        particles(
+            f"이력 체인 헤드 {head.text} ({at} 기준). 보관해 두면 "
+            f"`monitor verify --published {head.text}`(으)로 그 이전의 이력이 다시 쓰이지 않았음을 "
+            "누구나 확인할 수 있습니다."
+        ),
         f"History chain head {head.text} (as of {at}). Keep it: `monitor verify --published {head.text}` "
         "shows anyone that history up to it was not rewritten.",
     )
@@ -58,7 +61,7 @@ def publish_head(
         if head.at is None or queued is not None:
             return None
         text_ko, text_en = head_texts(head, tz)
-        payload = NoticePayload(text_ko=particles(text_ko), text_en=text_en, at=now)
+        payload = NoticePayload(text_ko=text_ko, text_en=text_en, at=now)
         session.add(pending_entry(key, "head", destination, "head", payload, now))
-    log.info(particles(text_ko) if lang == "ko" else text_en)
+    log.info(text_ko if lang == "ko" else text_en)
     return head

@@ -15,6 +15,7 @@ from monitor.alerts.silences import add_silence, remove_silence
 from monitor.daemon.digest import enqueue_digest
 from monitor.db import models as m
 from monitor.durations import parse_duration
+from monitor.snapshot.scope import places
 from monitor.telegram import chats
 from monitor.telegram.protocol import Env, Reply, Request, UsageError, h, is_jurisdiction, scope_from
 from monitor.telegram.queries import describe
@@ -76,7 +77,7 @@ def subscribe(session: Session, request: Request, env: Env) -> Reply:
         **filters,
     )
     lang = language or env.lang
-    matched = describe(session, subscription, lang)
+    matched = describe(places(session), subscription, lang)
     return Reply(h(say("subscribed", lang, id=subscription.id, filters=matched)))
 
 

@@ -7,6 +7,7 @@ below it, a commitment subtree, or the chat's subscriptions) as of the message, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from monitor import snapshot
 from monitor.db import models as m
-from monitor.display import milestone_deadline, place_name
+from monitor.display import NamedPlace, milestone_deadline, place_name
 from monitor.i18n import t
 from monitor.metrics import from_snapshot
 from monitor.notify.labels import CONDITION_LABELS, label
@@ -244,14 +245,15 @@ def subscription_list(session: Session, request: Request, env: Env) -> Reply:
     found = chats.subscriptions(session, request.chat_id)
     if not found:
         return Reply(h(say("no_subscriptions", env.lang)))
-    return Reply("\n".join(f"#{s.id} {h(describe(session, s, env.lang))}" for s in found))
+    known = places(session)  # one query for the list, not one per subscription
+    return Reply("\n".join(f"#{s.id} {h(describe(known, s, env.lang))}" for s in found))
 
 
-def describe(session: Session, subscription: m.Subscription, lang: Lang) -> str:
+def describe(known: Mapping[str, NamedPlace], subscription: m.Subscription, lang: Lang) -> str:
     """What a subscription matches, places by name: "광주광역시 서구 · 코드 SEOGU-1 · 경고 이상"."""
     place = None
     if subscription.jurisdiction:
-        place = place_name(places(session), subscription.jurisdiction, lang)
+        place = place_name(known, subscription.jurisdiction, lang)
     return subscription_filters(
         place, subscription.category, subscription.code_prefix, subscription.min_severity, lang
     )

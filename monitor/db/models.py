@@ -381,14 +381,19 @@ class Meta(Base):
 # The alerting tables share the metadata; importing them here keeps `models` the one place to look.
 from monitor.db.alerting import Alert, EvaluationError, JobRun, OutboxEntry, Silence  # noqa: E402
 from monitor.db.chats import AccessAttempt, Official, PendingLog, Subscription, TelegramChat  # noqa: E402
+from monitor.db.ha import ChangeEntry, DaemonRecord, FloodWindow, Lease  # noqa: E402
 from monitor.db.history import ChainEntry  # noqa: E402
 
 __all__ = [
     "AccessAttempt",
     "Alert",
     "ChainEntry",
+    "ChangeEntry",
+    "DaemonRecord",
     "EvaluationError",
+    "FloodWindow",
     "JobRun",
+    "Lease",
     "Official",
     "OutboxEntry",
     "PendingLog",

@@ -62,6 +62,8 @@ DURATION_RANGES: dict[str, tuple[timedelta, timedelta]] = {
     "telegram_confirm_timeout": (timedelta(seconds=1), DAY),
     "group_wait": (timedelta(0), timedelta(hours=1)),
     "delivery_lease": (timedelta(seconds=1), DAY),
+    "leader_lease": (timedelta(seconds=1), DAY),
+    "shutdown_timeout": (timedelta(seconds=1), timedelta(hours=1)),
     "sweep_interval": (timedelta(seconds=1), 7 * DAY),
     "poll_interval": (timedelta(milliseconds=100), timedelta(hours=1)),
     "retry_for": (timedelta(0), 30 * DAY),

@@ -188,9 +188,23 @@ class Settings(BaseSettings):
         description="How long a delivery that fails transiently (timeouts, 5xx) is retried.",
     )
     delivery_lease: Duration = Field(
-        default=timedelta(minutes=5),
-        description="A delivery being sent is reserved this long; after a crash it is resent then.",
+        default=timedelta(seconds=30),
+        description="A chat being delivered to is reserved this long, renewed while sending; "
+        "after a crash another daemon takes it over then.",
     )
+    leader_lease: Duration = Field(
+        default=timedelta(seconds=15),
+        description="The leading daemon's lease, renewed every third of it; a follower takes over when "
+        "it runs out.",
+    )
+    shutdown_timeout: Duration = Field(
+        default=timedelta(seconds=30),
+        description="On SIGTERM, how long the daemon waits for work in flight before it exits.",
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve Prometheus metrics on this port (127.0.0.1)."
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="Address the metrics port listens on.")
     sweep_interval: Duration = Field(
         default=timedelta(hours=1), description="Full evaluation pass this often."
     )

@@ -116,6 +116,7 @@ for module in (
 ):
     module.register(cli)
 __import__("monitor.cli.pledger_cmds", fromlist=["register"]).register(cli)  # whose promise (공약 주체)
+__import__("monitor.cli.status_cmds", fromlist=["register"]).register(cli)  # the operator's view
 
 
 def main() -> None:

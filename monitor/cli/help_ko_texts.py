@@ -424,6 +424,16 @@ HELP_KO: dict[str, str] = {
     "Record that candidate KEY lost: no alert on their pledges any more.": (
         "후보 KEY가 낙선했음을 기록합니다: 그 공약에는 더 이상 경보를 보내지 않습니다."
     ),
+    # monitor status
+    (
+        "Daemons seen (heartbeat, leader or follower), last and next pass, outbox backlog and failures, "
+        "disabled chats and the history chain head.\n\nExits 1, after printing the status, when no "
+        "daemon's heartbeat is fresh (see the README)."
+    ): (
+        "실행된 데몬(하트비트, 리더 또는 예비), 마지막·다음 평가, 발송 대기열과 실패, 중지된 채팅, 이력 "
+        "체인의 머리를 보여 줍니다.\n\n하트비트가 최근인 데몬이 하나도 없으면 상태를 출력한 뒤 종료 코드 "
+        "1로 끝납니다(README 참고)."
+    ),
     # click's own options (--help, confirmation_option)
     "Show this message and exit.": "이 도움말을 보여 주고 끝냅니다.",
     "Confirm the action without prompting.": "묻지 않고 그대로 실행합니다.",

@@ -116,7 +116,7 @@ class Batch:
             self.session.expire(target, ["status_changes" if isinstance(target, m.Commitment) else "reports"])
         for commitment in {id(c): c for c in map(_commitment, self._targets.values())}.values():
             _restart_stale_clocks(commitment, self.now)
-        touch(self.session, Topic.PROGRESS)
+        touch(self.session, Topic.PROGRESS, self.now, {_commitment(t).code for t in self._targets.values()})
         self.session.flush()
 
 

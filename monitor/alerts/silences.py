@@ -64,7 +64,7 @@ def add_silence(
     )
     session.add(silence)
     if chat_id is None:  # a chat's mute changes routing, not what the daemon evaluates
-        touch(session, Topic.SILENCE)
+        touch(session, Topic.SILENCE, now)
     session.flush()
     return silence
 
@@ -85,5 +85,5 @@ def remove_silence(session: Session, silence_id: int, by: str, now: datetime) ->
         )
     silence.removed_at, silence.removed_by = now, by
     if silence.chat_id is None:
-        touch(session, Topic.SILENCE)
+        touch(session, Topic.SILENCE, now)
     return silence

@@ -119,7 +119,7 @@ def _record(app: AppContext, key: str, outcome: str, on: str | None) -> None:
         day = app.instant(on).astimezone(tz).date() if on else pledger.election_on or _today(now, app)
         pledger.outcome, pledger.outcome_on = outcome, day
         pledger.outcome_at, pledger.updated_at = start_of_day(day, tz), now
-        touch(session, Topic.SEED)  # the daemon re-plans: the registry changed
+        touch(session, Topic.SEED, now)  # the daemon re-plans: the registry changed
         values = {"name": pledger.name, "office": pledger.office, "on": day, "count": count}
         message = t(f"pledger.{outcome}", app.lang, start=pledger.term_start, **values)
     app.console.print(message)

@@ -1,14 +1,16 @@
-"""The daemon's database work, one unit per session (each runs in a worker thread): what changed since
-the last pass, the plan of the next wake-up, and for cron jobs (jobs/*.toml) a run missed while the
+"""The daemon's database work, one unit per session (each runs in a worker thread): what changed after
+the daemon's watermark (`current_seq`, `changes_after`; see monitor.signals for why they come in commit
+order), the plan of the next wake-up, and for cron jobs (jobs/*.toml) a run missed while the
 daemon was down, the digest or report a run queues and the record of the run."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor import signals
 from monitor.alerts.config import LifecycleConfig
 from monitor.daemon.digest import enqueue_digest
 from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, record_run
@@ -17,7 +19,7 @@ from monitor.evaluation.planner import Boundary, Wakeup, crossed, next_change
 from monitor.evaluation.run import card_scope
 from monitor.notify.sender import next_delivery
 from monitor.rules import RuleConfig
-from monitor.signals import Topic, versions
+from monitor.signals import Changes, Topic, versions
 from monitor.signals import reported_since as reported
 
 Sessions = sessionmaker[Session]
@@ -31,6 +33,25 @@ def read_versions(sessions: Sessions) -> dict[Topic, str]:
 def reported_since(sessions: Sessions, since: datetime) -> set[str]:
     with sessions() as session:
         return reported(session, since)
+
+
+def current_seq(sessions: Sessions) -> int:
+    """The poll's cheap read: the last change number committed (a primary-key read)."""
+    with sessions() as session:
+        return signals.current_seq(session)
+
+
+def changes_after(sessions: Sessions, watermark: int) -> Changes:
+    """What was committed after `watermark`; process it, then move the watermark to `upto`."""
+    with sessions() as session:
+        return signals.changes_after(session, watermark)
+
+
+def prune_changes(sessions: Sessions, watermark: int, now: datetime, keep: timedelta) -> int:
+    """Forget the changes the leader has processed (≤ its `watermark`) once older than `keep`: a daemon
+    taking over starts with a full pass, so nobody reads them again. Returns how many went."""
+    with sessions.begin() as session:
+        return signals.prune(session, watermark, now - keep)
 
 
 def scope_since(

@@ -45,5 +45,5 @@ def store_seeds(
     with sessions.begin() as session:
         summary = load_bundle(session, bundle, findings, tz, now)
         if summary.changed:
-            touch(session, Topic.SEED)
+            touch(session, Topic.SEED, now)
     return SeedResult(bundle=bundle, findings=findings, summary=summary)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Text, cast, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Text, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.db import models as m
@@ -94,27 +94,3 @@ def prune(session: Session, upto: int, before: datetime) -> int:
     how many went."""
     done = session.execute(delete(ChangeEntry).where(ChangeEntry.seq <= upto, ChangeEntry.at < before))
     return int(done.rowcount)  # type: ignore[attr-defined]
-
-
-def versions(session: Session) -> dict[Topic, str]:
-    """Transitional, until the daemon follows `changes_after`: the last seq of each topic still logged."""
-    rows = session.execute(select(ChangeEntry.topic, func.max(ChangeEntry.seq)).group_by(ChangeEntry.topic))
-    found = {topic: str(seq) for topic, seq in rows}
-    return {topic: found.get(topic.value, "0") for topic in Topic}
-
-
-def reported_since(session: Session, since: datetime) -> set[str]:
-    """Transitional (the wall-clock window `changes_after` replaces): codes of commitments with progress
-    or a status entered since `since`, with a few seconds of slack for another process's clock."""
-    after = since - timedelta(seconds=5)
-    progress = (
-        select(m.Commitment.code)
-        .join(m.ProgressReport, m.ProgressReport.commitment_id == m.Commitment.id)
-        .where(m.ProgressReport.entered_at >= after)
-    )
-    status = (
-        select(m.Commitment.code)
-        .join(m.StatusChange, m.StatusChange.commitment_id == m.Commitment.id)
-        .where(m.StatusChange.entered_at >= after)
-    )
-    return set(session.scalars(progress)) | set(session.scalars(status))

@@ -83,9 +83,9 @@ def _reader(stream: IO[str], lines: queue.Queue[tuple[float, str]]) -> None:
 class DaemonProcess:
     """`monitor run` in a child process; stdout (alerts) and stderr (log) are read by threads."""
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "monitor", "run"],
+            [sys.executable, "-m", "monitor", "run", *args],
             env=env,
             cwd=cwd,
             text=True,

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.daemon import leader_jobs
 from monitor.daemon.jobs import JobSpec, load_jobs, missed_run
 from monitor.daemon.service import Daemon, DaemonConfig
 from monitor.db import models as m
@@ -71,6 +72,12 @@ def _daemon(sessions: sessionmaker[Session], jobs: list[JobSpec], notifier: Reco
     )
 
 
+async def _catch_up(daemon: Daemon) -> None:
+    """What a daemon does for cron jobs when it becomes leader, then one delivery round."""
+    await leader_jobs.catch_up(daemon)
+    await daemon.delivery.round()
+
+
 def _digests(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         return (
@@ -96,7 +103,7 @@ def test_a_cron_run_missed_while_down_is_caught_up_exactly_once(seeded: sessionm
             )
         )
     notifier = RecordingNotifier()
-    asyncio.run(_daemon(seeded, [job], notifier)._start_cron_jobs())
+    asyncio.run(_catch_up(_daemon(seeded, [job], notifier)))
     assert _digests(seeded) == 4  # one digest per jurisdiction, once — not three times
     with seeded() as session:
         run = session.get(m.JobRun, job.id)
@@ -104,15 +111,13 @@ def test_a_cron_run_missed_while_down_is_caught_up_exactly_once(seeded: sessionm
             2026, 11, 22, 0, 0, tzinfo=UTC
         )  # 09:00 KST
     assert [i.event for b in notifier.batches for i in b.items].count("digest") == 4
-    asyncio.run(
-        _daemon(seeded, [job], RecordingNotifier())._start_cron_jobs()
-    )  # a second restart: nothing missed
+    asyncio.run(_catch_up(_daemon(seeded, [job], RecordingNotifier())))  # a second restart: nothing missed
     assert _digests(seeded) == 4
 
 
 def test_a_new_job_does_not_run_at_its_first_start(seeded: sessionmaker[Session]) -> None:
     job = JobSpec(id="weekly", kind="digest", cron="0 9 * * mon", file="x")
-    asyncio.run(_daemon(seeded, [job], RecordingNotifier())._start_cron_jobs())
+    asyncio.run(_catch_up(_daemon(seeded, [job], RecordingNotifier())))
     assert _digests(seeded) == 0
     with seeded() as session:
         assert session.get(m.JobRun, "weekly") is not None

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.daemon import leader_jobs
 from monitor.daemon.jobs import JobSpec, load_jobs
 from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
 from monitor.daemon.service import Daemon, DaemonConfig
@@ -173,11 +174,11 @@ def test_a_report_missed_while_down_is_made_up_once_as_of_its_schedule(
 ) -> None:
     job = _missed_weekly_digest(seeded)
     folder = tmp_path / "reports"
-    asyncio.run(_daemon(seeded, [job], folder)._start_cron_jobs())
+    asyncio.run(leader_jobs.catch_up(_daemon(seeded, [job], folder)))
     assert [f.name for f in folder.iterdir()] == ["2026-11-16-weekly-digest.md"]
     text = (folder / "2026-11-16-weekly-digest.md").read_text(encoding="utf-8")
     assert "2026-11-09" in text  # "since the last digest" is the previous run
-    asyncio.run(_daemon(seeded, [job], folder)._start_cron_jobs())  # restart again: nothing more
+    asyncio.run(leader_jobs.catch_up(_daemon(seeded, [job], folder)))  # restart again: nothing more
     assert len(list(folder.iterdir())) == 1
     with seeded() as session:
         run = session.get(m.JobRun, job.id)
@@ -247,7 +248,7 @@ def test_a_made_up_report_run_is_logged_in_the_daemons_language(
     job = _missed_weekly_digest(seeded)
     folder = tmp_path / "reports"
     with caplog.at_level(logging.INFO, logger="monitor.daemon"):
-        asyncio.run(_daemon(seeded, [job], folder, lang)._start_cron_jobs())
+        asyncio.run(leader_jobs.catch_up(_daemon(seeded, [job], folder, lang)))
     logged = [r.getMessage() for r in caplog.records if r.name.startswith("monitor.daemon")]
     assert missed in logged
     assert wrote.format(path=folder / "2026-11-16-weekly-digest.md") in logged

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from monitor.daemon.head import HeadPublishing
     from monitor.daemon.jobs import JobSpec
     from monitor.daemon.service import DaemonConfig
+    from monitor.ops.server import MetricsServer
+    from monitor.ops.telemetry import Telemetry
     from monitor.rules import Evaluation
     from monitor.settings import Settings
     from monitor.vocab import Lang
@@ -69,6 +71,8 @@ def run(app: AppContext, once: bool, no_seed: bool) -> None:
         sweep_interval=settings.sweep_interval,
         poll_interval=settings.poll_interval,
         head=_head_publishing(settings),
+        leader_lease=settings.leader_lease,
+        shutdown_timeout=settings.shutdown_timeout,
     )
     raise SystemExit(asyncio.run(_serve(app, config, jobs, once)))
 
@@ -82,15 +86,39 @@ def _head_publishing(settings: Settings) -> HeadPublishing | None:
 
 
 async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:
-    """Built inside the loop: the Telegram application and the daemon share it."""
+    """Built inside the loop: the Telegram application and the daemon share it. With `metrics_port`,
+    Prometheus metrics are served while the daemon runs."""
     from monitor.daemon.service import Daemon
     from monitor.notify.sender import RetryPolicy, Sender
 
+    telemetry, server = _telemetry(app) if not once else (None, None)
     policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
-    if app.settings.telegram_token is None:
-        sender = Sender(app.sessions, app.notifiers(), app.now, policy)
-        return await Daemon(app.sessions, sender, config, jobs, clock=app.now).run(once=once)
+    try:
+        if app.settings.telegram_token is None:
+            sender = Sender(app.sessions, app.notifiers(), app.now, policy)
+            daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now, observer=telemetry)
+            return await daemon.run(once=once)
+        return await _serve_with_telegram(app, config, jobs, once, telemetry)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _telemetry(app: AppContext) -> tuple[Telemetry | None, MetricsServer | None]:
+    if app.settings.metrics_port is None:
+        return None, None
+    from monitor.ops.telemetry import Telemetry, status_source  # prometheus-client: only here
+
+    telemetry = Telemetry(status_source(app.sessions, app.now), app.lang)
+    return telemetry, telemetry.serve(app.settings.metrics_host, app.settings.metrics_port)
+
+
+async def _serve_with_telegram(
+    app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool, telemetry: Telemetry | None
+) -> int:
     from monitor.alerts.routing import TELEGRAM
+    from monitor.daemon.service import Daemon
+    from monitor.notify.sender import RetryPolicy, Sender
     from monitor.telegram.service import build_telegram  # python-telegram-bot, matplotlib: only here
 
     daemon: Daemon | None = None
@@ -101,8 +129,11 @@ async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], onc
 
     telegram = build_telegram(app.settings, app.sessions, app.now, kick)
     notifiers = {**app.notifiers(), TELEGRAM: telegram.notifier}
+    policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
     sender = Sender(app.sessions, notifiers, app.now, policy, on_failure=telegram.on_failure)
-    daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now, services=[telegram])
+    daemon = Daemon(
+        app.sessions, sender, config, jobs, clock=app.now, services=[telegram], observer=telemetry
+    )
     return await daemon.run(once=once)
 
 

@@ -19,20 +19,9 @@ from monitor.evaluation.planner import Boundary, Wakeup, crossed, next_change
 from monitor.evaluation.run import card_scope
 from monitor.notify.sender import next_delivery
 from monitor.rules import RuleConfig
-from monitor.signals import Changes, Topic, versions
-from monitor.signals import reported_since as reported
+from monitor.signals import Changes
 
 Sessions = sessionmaker[Session]
-
-
-def read_versions(sessions: Sessions) -> dict[Topic, str]:
-    with sessions() as session:
-        return versions(session)
-
-
-def reported_since(sessions: Sessions, since: datetime) -> set[str]:
-    with sessions() as session:
-        return reported(session, since)
 
 
 def current_seq(sessions: Sessions) -> int:

@@ -33,6 +33,22 @@ LINES: dict[str, tuple[str, str]] = {
         "{notified} notifications, {errors} errors",
     ),
     "scope": (", 범위 {count}곳", " in {count} scope(s)"),
+    "delivery_failed": (
+        "전달 작업이 실패했습니다. 잠시 뒤 다시 합니다",
+        "delivery failed; trying again shortly",
+    ),
+    "leading": (
+        "이 데몬이 주도합니다: 감지와 예약 작업을 맡습니다",
+        "this daemon leads: detecting and scheduling",
+    ),
+    "following": (
+        "다른 데몬이 주도합니다: 이 데몬은 전달만 하고 대기합니다",
+        "another daemon leads: this one delivers and stands by",
+    ),
+    "shutdown_late": (
+        "진행 중인 작업이 {seconds}초 안에 끝나지 않아 중단합니다",
+        "work in flight did not end within {seconds} s: cancelling it",
+    ),
     "report_written": ("보고서 작업 {job}: {path}에 썼습니다", "report job {job} wrote {path}"),
 }
 # The change counters (monitor.signals.Topic values) as the Korean line names them.

@@ -8,6 +8,10 @@ whatever the network delays; a leaky bucket measured from when requests are let 
 before) drew 429s when a send waited for the overall limit after its chat's turn had been counted, and its
 even spacing reached only ~80 % of the throughput the windows allow. Bursts are allowed, as Telegram allows
 them: thirty sends at once, then a wait for the second to pass.
+
+These windows live in one process, which is right for one daemon (SQLite runs only one). Several daemons
+on PostgreSQL share them through the database instead (`monitor.telegram.shared_limits`); both kinds are
+`FloodLimits`, so the notifier does not know which one it holds.
 """
 
 from __future__ import annotations
@@ -15,9 +19,16 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 MARGIN = 1.01  # on every period, against the server stamping a request a little after it arrived
+
+
+class FloodLimits(Protocol):
+    def slot(self, chat_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold a place for one request to `chat_id` in every window it counts in, until it ends."""
+        ...
 
 
 class Window:
@@ -33,16 +44,23 @@ class Window:
         async with self._turn:
             while True:
                 now = loop.time()
-                while self.ends and self.ends[0] <= now - self.period:
-                    self.ends.popleft()
-                if self.in_flight + len(self.ends) < self.limit:
-                    self.in_flight += 1
+                if self.has_room(now):
+                    self.take()
                     return
                 if self.ends:  # the oldest end leaves the window first
                     await asyncio.sleep(self.ends[0] + self.period - now)
                 else:  # everything counted is still in flight: wait for one to end
                     self._released.clear()
                     await self._released.wait()
+
+    def has_room(self, now: float) -> bool:
+        """Forget the ends that left the window by `now`; whether one more request fits in it."""
+        while self.ends and self.ends[0] <= now - self.period:
+            self.ends.popleft()
+        return self.in_flight + len(self.ends) < self.limit
+
+    def take(self) -> None:
+        self.in_flight += 1
 
     def release(self, ended: float) -> None:
         self.in_flight -= 1

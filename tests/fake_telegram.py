@@ -11,6 +11,9 @@ Faithful to Telegram (the parts the monitor must survive):
 - Flood limits as sliding windows over accepted sends, answered with 429 and `retry_after`.
 - Blocked / kicked / deleted / migrated / unknown chats, "message is not modified", 64-byte callback data,
   webhook-vs-getUpdates conflict, long polling that wakes as soon as an update arrives.
+- Telegram unavailable as a client meets it: an outage of the sends only or of every method (a long poll
+  in progress ends with the outage's status, as when the proxy in front loses its upstream), requests
+  that hang unanswered until the client's timeout, and a revoked token (401 Unauthorized to everything).
 
 Simplified: only the methods the monitor uses exist; Markdown parse modes are not validated; images are not
 decoded (any non-empty upload is a photo, URLs are not fetched); leading/trailing whitespace is not trimmed
@@ -453,6 +456,9 @@ class FakeTelegram:
         self._file_ids: set[str] = set()
         self._faults: list[_Fault] = []
         self._outage: int | None = None
+        self._outage_everywhere = False
+        self._hanging = False
+        self._revoked = False
         self._delays: dict[str | None, float] = {}
         self._overall = SlidingWindow(per_second, 1.0)
         self._windows: dict[tuple[int, float], SlidingWindow] = {}
@@ -570,10 +576,27 @@ class FakeTelegram:
         with self._cond:
             self._faults += [_Fault(method, status, description, parameters) for _ in range(count)]
 
-    def set_outage(self, on: bool, status: int = 502) -> None:
-        """While on, every send/edit/answer fails with `status` (getMe, getUpdates... still work)."""
+    def set_outage(self, on: bool, status: int = 502, *, everything: bool = False) -> None:
+        """While on, every send/edit/answer fails with `status` (getMe, getUpdates... still work); with
+        `everything`, every method does, and a long poll waiting for updates ends with `status`."""
         with self._cond:
             self._outage = status if on else None
+            self._outage_everywhere = on and everything
+            self._cond.notify_all()
+
+    def set_hang(self, on: bool) -> None:
+        """While on, requests (every method, getUpdates included) are read but not answered, as behind a
+        route that drops packets: the client's read timeout ends them. Turned off, those still held are
+        answered (to clients that may have given up) and new ones are served again."""
+        with self._cond:
+            self._hanging = on
+            self._cond.notify_all()
+
+    def revoke_token(self, revoked: bool = True) -> None:
+        """The configured token is revoked (@BotFather's /revoke): every method answers 401 Unauthorized,
+        as Telegram does to a well-formed token it does not know."""
+        with self._cond:
+            self._revoked = revoked
 
     def set_delay(self, seconds: float, method: str | None = None) -> None:
         """Sleep before answering `method` (None: every method but getUpdates); 0 removes the delay."""
@@ -662,7 +685,11 @@ class FakeTelegram:
         params = _decode_params(url.query, content_type, body)
         with self._cond:
             self.requests.append((name, params))
+            if self._revoked:
+                return 401, json.dumps(ApiError(401, "Unauthorized").body()).encode()
             delay = self._delays.get(name, 0.0 if name == "getUpdates" else self._delays.get(None, 0.0))
+            while self._hanging and not self._stopping.is_set():
+                self._cond.wait()
         if delay > 0:
             self._stopping.wait(delay)
         with self._cond:  # encoded under the lock: results are live state another request may edit
@@ -687,7 +714,7 @@ class FakeTelegram:
             if fault.method == name or (fault.method is None and name != "getUpdates"):
                 self._faults.remove(fault)
                 raise ApiError(fault.status, fault.description, fault.parameters)
-        if self._outage is not None and name in _CONTENT_METHODS:
+        if self._outage is not None and (self._outage_everywhere or name in _CONTENT_METHODS):
             raise ApiError(self._outage, HTTPStatus(self._outage).phrase)
 
     def _chat(self, params: JSON, *, writing: bool) -> _Chat:
@@ -885,6 +912,8 @@ class FakeTelegram:
         while True:
             if self._allowed_updates:  # Telegram does not keep updates of types the bot did not ask for
                 self._updates = [u for u in self._updates if u.keys() & self._allowed_updates]
+            if self._outage is not None and self._outage_everywhere:
+                raise ApiError(self._outage, HTTPStatus(self._outage).phrase)
             remaining = deadline - time.monotonic()
             if self._updates or remaining <= 0 or self._stopping.is_set():
                 return self._updates[:limit]

@@ -326,6 +326,48 @@ def test_injected_5xx_raises_network_error(http: httpx.Client, fake: FakeTelegra
     assert [m.text for m in fake.sent] == ["재시도", "복구"]
 
 
+def test_an_outage_of_everything_fails_get_me_and_ends_a_long_poll(fake: FakeTelegram) -> None:
+    async def scenario(bot: Bot) -> None:
+        fake.set_outage(True, everything=True)
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.get_me()
+        fake.set_outage(False)
+        await bot.get_me()
+        waiting = asyncio.ensure_future(bot.get_updates(timeout=5, read_timeout=8))
+        await asyncio.sleep(0.3)  # the long poll is waiting for updates when Telegram goes down
+        fake.set_outage(True, status=503, everything=True)
+        with pytest.raises(NetworkError, match="Service Unavailable"):
+            await asyncio.wait_for(waiting, 2)
+        with pytest.raises(NetworkError):
+            await bot.send_message(USER, "장애 중")
+
+    async def main() -> None:
+        async with Bot(TOKEN, base_url=fake.base_url) as bot:  # getMe before the outage
+            await scenario(bot)
+
+    asyncio.run(main())
+    assert [name for name, _ in fake.requests].count("getUpdates") == 1 and fake.sent == []
+
+
+def test_a_hung_server_times_the_client_out_and_answers_again_when_released(fake: FakeTelegram) -> None:
+    fake.set_hang(True)
+    started = time.monotonic()
+    with pytest.raises(TimedOut):
+        run(fake, lambda bot: bot.get_me(), request=HTTPXRequest(read_timeout=0.3))
+    assert time.monotonic() - started < 2
+    fake.set_hang(False)
+    assert run(fake, lambda bot: bot.send_message(USER, "복구")).text == "복구"
+
+
+def test_a_revoked_token_is_refused_with_401_until_restored(fake: FakeTelegram) -> None:
+    fake.revoke_token()
+    with pytest.raises(InvalidToken, match="was rejected"):
+        run(fake, lambda bot: bot.get_me())
+    fake.revoke_token(False)
+    assert run(fake, lambda bot: bot.get_me()).username == "pledge_monitor_bot"
+    assert [name for name, _ in fake.requests] == ["getMe", "getMe", "getMe"]  # the refused one too
+
+
 def test_delay_beyond_client_timeout_raises_timed_out(fake: FakeTelegram) -> None:
     fake.set_delay(1.0, method="sendMessage")
     started = time.monotonic()

@@ -1,14 +1,20 @@
 """The bot: python-telegram-bot's `Application`, long polling, in the daemon's asyncio loop.
 
-Only glue lives here — turning an update into a `Request`, asking getChatMember whether a group member is
-an admin when a command needs it, running the handler in a worker thread (database work must not block
-the loop the scheduler and the sender share), and sending the reply through the notifier's limits and
-error handling. What commands do is in `dispatch` and the modules it names.
+Only glue lives here — connecting without ever holding up the daemon, turning an update into a `Request`,
+asking getChatMember whether a group member is an admin when a command needs it, running the handler in
+a worker thread (database work must not block the loop the scheduler and the sender share), and sending
+the reply through the notifier's limits and error handling. What commands do is in `dispatch` and the
+modules it names.
+
+Telegram is optional at every moment: `start` connects (getMe) in a background task that retries with
+backoff while Telegram is down, so detection and the file alerts start at once; a refused token is
+said once and not tried again. Only the leading daemon polls for updates (`lead`); every daemon sends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shlex
 from collections.abc import Awaitable, Callable
@@ -17,12 +23,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from monitor.errors import SettingsError
 from monitor.telegram import dispatch
-from monitor.telegram.notifier import TelegramNotifier
+from monitor.telegram.connection import Link, QuietPolling, State, WatchedRequest, backoff, polling_error
+from monitor.telegram.log_texts import refusal, say
+from monitor.telegram.notifier import TelegramNotifier, retry_seconds
 from monitor.telegram.protocol import Env, Reply, Request
 from monitor.telegram.render import plain_text, reply_parts
 from monitor.telegram.texts import COMMANDS
@@ -56,41 +64,137 @@ class TelegramBot:
         env: Env,
         clock: Callable[[], datetime],
         kick: Kick,
+        updates: WatchedRequest | None = None,
+        stop_within: float = 10.0,
     ) -> None:
         """`kick()` asks the daemon to look for changes and deliver now (after /report or a confirmed
-        /log), instead of waiting for its next poll."""
+        /log, and when Telegram answers again). `updates`: the updater's HTTP client, which tells the
+        link whether getUpdates is answered; `stop_within`: seconds `stop` waits for polling and answers
+        to end."""
         self.application, self.sessions, self.notifier = application, sessions, notifier
-        self.env, self.clock, self.kick = env, clock, kick
+        self.env, self.clock, self.kick, self.stop_within = env, clock, kick, stop_within
         self.bot: Bot = application.bot
         self.tasks: set[asyncio.Task[None]] = set()
+        self.link = Link(notifier, env.lang, self._delivery_due)
+        self.updates = updates
+        if updates is not None:
+            updates.link = self.link
+        self.quiet = QuietPolling(self.link)
+        self.poll, self.leading = False, False
+        self.connector: asyncio.Task[None] | None = None
+        self.polling = asyncio.Event()  # set while this process answers commands
+        self.polling_lock = asyncio.Lock()
         application.add_handler(MessageHandler(filters.COMMAND, self.on_command))
         application.add_handler(CallbackQueryHandler(self.on_callback, pattern=r"^log:"))
         application.add_error_handler(self.on_error)
 
     async def start(self, poll: bool = True) -> None:
-        """Connect (getMe); with `poll`, register the commands and answer them (long polling)."""
+        """Connect (getMe) without holding up the daemon: a background task retries with backoff until
+        Telegram answers. With `poll`, the bot answers commands once this daemon leads (`lead`).
+        Without it (`run --once`) one attempt is awaited, so the pass that follows can send; a refused
+        token is then the run's error (exit 2), and Telegram down leaves the Telegram rows pending."""
+        self.poll = poll
+        self.quiet.install()
+        if poll:
+            self._connect_soon()
+            return
         try:
-            await self.application.initialize()
+            await self._connect()
         except InvalidToken:  # its text holds the token: say what happened without it, in one line
             raise _rejected_token() from None
-        if not poll:
-            return
-        await self._register_commands()
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=["message", "callback_query"]
-        )
-        log.info("Telegram bot @%s is polling for commands", self.bot.username)
+        except TelegramError as error:
+            self.link.failed(error, retrying=False)
+
+    async def lead(self, leading: bool) -> None:
+        """Only the leader polls: two processes calling getUpdates make Telegram answer 409 Conflict."""
+        self.leading = leading
+        if not leading:
+            await self._stop_polling()
+        elif self.poll:
+            self._connect_soon()  # connects if needed, then polls
 
     async def stop(self) -> None:
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        """Cancel a connection in progress, stop polling and answering within `stop_within` seconds,
+        close the HTTP clients."""
+        if self.connector is not None:
+            self.connector.cancel()
+            await asyncio.gather(self.connector, return_exceptions=True)
+        await self._within(self._wind_down())
+        if not self.application.running:  # else it was still answering when time ran out
+            await self.application.shutdown()
+        await self.bot.shutdown()  # the HTTP clients, also when getMe never answered
+        self.quiet.remove()
+
+    async def _wind_down(self) -> None:
+        await self._stop_polling()
         if self.application.running:
-            await self.application.stop()
+            await self.application.stop()  # the commands being answered are answered
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        await self.application.shutdown()
+
+    def _connect_soon(self) -> None:
+        running = self.connector is not None and not self.connector.done()
+        if not running and self.link.state is not State.REJECTED:
+            self.connector = asyncio.create_task(self._keep_connecting())
+
+    async def _keep_connecting(self) -> None:
+        waits = backoff()
+        while True:
+            try:
+                await self._connect()
+                await self._poll_if_leading()
+                return
+            except InvalidToken as error:
+                self.link.rejected(refusal(error))
+                return
+            except TelegramError as error:
+                self.link.failed(error)
+                wait = max(next(waits), retry_seconds(error) if isinstance(error, RetryAfter) else 0.0)
+            except Exception:  # a bug, not Telegram: said with its traceback, tried again later
+                log.exception(say("connect_bug", self.env.lang))
+                wait = next(waits)
+            await asyncio.sleep(wait)
+
+    async def _connect(self) -> None:
+        await self.application.initialize()  # getMe; done once, a no-op afterwards
+        if self.updates is not None:
+            self.updates.username = self.bot.username
+        self.link.up(self.bot.username)
+
+    async def _poll_if_leading(self) -> None:
+        async with self.polling_lock:
+            updater = self.application.updater
+            if not (self.poll and self.leading) or updater is None or updater.running:
+                return
+            await self._register_commands()
+            if not self.application.running:
+                await self.application.start()
+            await updater.start_polling(
+                timeout=POLL_TIMEOUT,
+                allowed_updates=["message", "callback_query"],
+                error_callback=polling_error(self.link),
+            )
+            self.polling.set()
+            log.info(say("polling", self.env.lang, username=self.bot.username))
+
+    async def _stop_polling(self) -> None:
+        async with self.polling_lock:
+            updater = self.application.updater
+            if updater is not None and updater.running:
+                with contextlib.suppress(TelegramError):  # polling ended on a refused token
+                    await self._within(updater.stop())
+            self.polling.clear()
+
+    async def _within(self, work: Awaitable[object]) -> None:
+        try:
+            await asyncio.wait_for(work, self.stop_within)
+        except TimeoutError:
+            log.warning(say("stop_late", self.env.lang, seconds=self.stop_within))
+
+    def _delivery_due(self) -> None:
+        """Telegram answers again: what waited is delivered now (not in `run --once`, whose own pass
+        follows)."""
+        if self.poll:
+            self._later(self.kick())
 
     async def _register_commands(self) -> None:
         bot = self.bot

@@ -47,7 +47,9 @@ async def polling(
 ) -> AsyncIterator[Telegram]:
     """The daemon's Telegram side, built as `monitor run` builds it, polling the fake server."""
     telegram = build_telegram(telegram_settings(fake), sessions, lambda: NOW, kicks or Kicks())
-    await telegram.start(poll=True)
+    await telegram.start(poll=True)  # connects in the background
+    await telegram.lead(True)  # only the leading daemon polls
+    await asyncio.wait_for(telegram.bot.polling.wait(), 10)
     try:
         yield telegram
     finally:
@@ -148,7 +150,7 @@ def test_an_official_logs_progress_only_after_confirming(
     assert "기록할까요" in fake.visible_text(asked)
     assert edited.message_id == asked.message_id
     assert written(seeded) == 1
-    assert kicks.count == 1  # the daemon is asked to re-evaluate at once
+    assert kicks.count == 2  # on connecting (deliver what waited), then at once after the confirmed /log
     assert fake.answered_callbacks  # the button's spinner stopped
     with seeded() as session:
         report = session.scalars(select(m.ProgressReport).where(m.ProgressReport.channel == "telegram")).one()

@@ -126,13 +126,12 @@ class AppContext:
         )
 
     def notifiers(self) -> dict[str, Notifier]:
-        """Without a Telegram token: console and JSON-lines file. With one, alerts go to the subscribed
-        chats (the daemon adds the Telegram notifier) and the file keeps a record of each."""
+        """The console and the JSON-lines file, always — with a Telegram token too (the daemon adds the
+        Telegram notifier for the subscribed chats): when Telegram is down or refuses the token, the
+        operator still sees every alert on the console (journald) and in the file."""
         from monitor.notify.console import ConsoleNotifier, JsonLinesNotifier
 
         file = JsonLinesNotifier(self.settings.alerts_file, self.now)
-        if self.settings.telegram_token is not None:
-            return {"file": file}
         return {"console": ConsoleNotifier(sys.stdout, self.lang), "file": file}
 
     def instant(self, text: str | None) -> datetime:

@@ -40,9 +40,9 @@ pass_app = click.make_pass_decorator(AppContext)
 def run(app: AppContext, once: bool, no_seed: bool) -> None:
     """Run the monitor: detect, alert and sleep until the next state change.
 
-    Creates or upgrades the database and loads the seeds first (idempotent). Without a Telegram token,
-    alerts are printed here and appended to the alerts_file setting (JSON lines). Stop with Ctrl-C or
-    SIGTERM: the step in flight finishes, then the exit status is 0.
+    Creates or upgrades the database and loads the seeds first (idempotent). Alerts are printed here and
+    appended to the alerts_file setting (JSON lines); with a Telegram token, subscribed chats get them too.
+    Stop with Ctrl-C or SIGTERM: the step in flight finishes, then the exit status is 0.
     """
     import asyncio
 

@@ -300,14 +300,14 @@ HELP_KO: dict[str, str] = {
     # monitor run
     (
         "Run the monitor: detect, alert and sleep until the next state change.\n\nCreates or upgrades the "
-        "database and loads the seeds first (idempotent). Without a Telegram token, alerts are printed "
-        "here and appended to the alerts_file setting (JSON lines). Stop with Ctrl-C or SIGTERM: the step "
-        "in flight finishes, then the exit status is 0."
+        "database and loads the seeds first (idempotent). Alerts are printed here and appended to the "
+        "alerts_file setting (JSON lines); with a Telegram token, subscribed chats get them too. Stop "
+        "with Ctrl-C or SIGTERM: the step in flight finishes, then the exit status is 0."
     ): (
         "모니터를 실행합니다: 감지하고 경보를 보낸 뒤 다음 상태 변화까지 잠듭니다.\n\n먼저 데이터베이스를 "
-        "만들거나 업그레이드하고 시드를 불러옵니다(여러 번 해도 결과가 같음). 텔레그램 토큰이 없으면 "
-        "경보는 여기에 출력되고 alerts_file 설정의 파일에 덧붙여집니다(JSON lines). Ctrl-C나 SIGTERM으로 "
-        "멈추면 진행 중인 단계를 마친 뒤 종료 상태 0으로 끝납니다."
+        "만들거나 업그레이드하고 시드를 불러옵니다(여러 번 해도 결과가 같음). 경보는 여기에 출력되고 "
+        "alerts_file 설정의 파일에 덧붙여집니다(JSON lines). 텔레그램 토큰이 있으면 구독한 채팅에도 "
+        "보냅니다. Ctrl-C나 SIGTERM으로 멈추면 진행 중인 단계를 마친 뒤 종료 상태 0으로 끝납니다."
     ),
     "Evaluate and deliver once, then exit (for cron or a first look).": (
         "한 번 평가하고 전달한 뒤 끝냅니다 (cron용, 또는 처음 살펴볼 때)."

@@ -102,6 +102,7 @@ def test_telegram_down_at_start_up_the_daemon_detects_and_delivers_everything_on
     daemon = DaemonProcess(env, tmp_path)
     try:
         wait_until(lambda: bool(file_alerts(tmp_path)), "the file alerts", daemon)
+        daemon.wait_for("[공약 이행 모니터]")  # and the console's
         wait_until(lambda: calls(fake, "getMe") >= 3, "two more attempts to connect", daemon)
         assert lines(daemon, UNREACHABLE) == lines(
             daemon, f"{UNREACHABLE} (502 Bad Gateway): 다시 시도합니다"

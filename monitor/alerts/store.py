@@ -22,6 +22,7 @@ from monitor.alerts.lifecycle import AlertState, Notification
 from monitor.alerts.muting import SilenceRule
 from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
+from monitor.db.alerting import insert_new_only
 from monitor.rules.details import NoDetails, details_from_json
 from monitor.rules.facts import CommitmentFacts
 from monitor.rules.outcome import Evaluation, Reason, Rule, Severity, State
@@ -220,7 +221,8 @@ def enqueue(session: Session, notifications: Sequence[Notification], config: Lif
                 }
             )
     if rows:  # an executemany of nothing would insert one row of defaults
-        session.execute(insert(m.OutboxEntry), rows)
+        # A row another daemon queued meanwhile (same alert, same sequence) is skipped, not an error.
+        session.execute(insert_new_only(session), rows)
 
 
 def retire_missing(session: Session, now: datetime, config: LifecycleConfig) -> list[Notification]:

@@ -8,13 +8,17 @@ resend recognisable).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, CheckConstraint, Index, Insert, Integer, String, Text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from monitor.db.base import Base
+
+log = logging.getLogger(__name__)
 
 
 class Alert(Base):
@@ -138,6 +142,29 @@ def pending_entry(
         attempts=0,
         delivery={},
     )
+
+
+def insert_new_only(session: Session) -> Insert:
+    """An INSERT into the outbox that skips a row whose `dedup_key` is already there (ON CONFLICT DO
+    NOTHING): two daemons queueing the same notice or alert at once is an expected race, not an error."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(OutboxEntry).on_conflict_do_nothing(index_elements=["dedup_key"])
+    return sqlite.insert(OutboxEntry).on_conflict_do_nothing(index_elements=["dedup_key"])
+
+
+def add_pending(session: Session, entry: OutboxEntry) -> bool:
+    """Queue `entry` (from `pending_entry`) unless a row with its `dedup_key` exists; True if queued.
+    Use this rather than `session.add`: a duplicate key then is no IntegrityError for the transaction."""
+    values = {
+        column.key: getattr(entry, column.key)
+        for column in OutboxEntry.__table__.columns
+        if getattr(entry, column.key) is not None
+    }
+    inserted = session.scalar(insert_new_only(session).values(values).returning(OutboxEntry.id))
+    if inserted is None:
+        log.debug("outbox row %s was already queued", entry.dedup_key)
+        return False
+    return True
 
 
 class EvaluationError(Base):

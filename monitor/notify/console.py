@@ -29,6 +29,9 @@ class ConsoleNotifier:
     def __init__(self, stream: TextIO, lang: Lang) -> None:
         self.stream, self.lang = stream, lang
 
+    def ready(self) -> bool:
+        return True  # a stream is always there
+
     async def send(self, batch: Batch) -> DeliveryResult:
         self.stream.write(render_text(batch, self.lang, collapse=True) + "\n\n")
         self.stream.flush()
@@ -46,6 +49,9 @@ class JsonLinesNotifier:
 
     def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
         self.path, self.clock = path, clock
+
+    def ready(self) -> bool:
+        return True  # a file that cannot be written fails the batch for now, and it is retried
 
     async def send(self, batch: Batch) -> DeliveryResult:
         delivered_at = self.clock().isoformat()

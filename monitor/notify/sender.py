@@ -1,12 +1,22 @@
 """The send step: claim due outbox rows, hand each group to its notifier, record the outcome.
 
-At least once: a row is claimed with a lease (a conditional UPDATE, safe with two daemons), and only
-marked sent after the notifier succeeded. If the process dies in between, the lease runs out and the
-row is sent again — with the same `dedup_key`, so the resend is recognisable. Transient failures are
-retried with exponential backoff and jitter until `retry_for` has passed; permanent ones fail at once.
+At least once: a row is only marked sent after the notifier succeeded. If the process dies in between,
+its claim runs out and the row is sent again — with the same `dedup_key`, so the resend is recognisable.
+Transient failures are retried with exponential backoff and jitter until `retry_for` has passed;
+permanent ones fail at once, and a destination that takes nothing more (a blocked chat) has all its
+waiting rows failed in the same transaction, without another request.
 
-Order per destination: destinations are served concurrently (one task each), a destination's batches
-one after another, and a row waiting out a backoff holds back the later rows of its destination.
+Several daemons may deliver from one database. A destination is served by the process holding its lease
+(`deliver:<destination>`, `monitor.db.leases`): taken before its rows are claimed, renewed every third of
+the lease while its batches go out, released when its queue is done. Before every request the notifier
+asks the batch's `still_ours` — a local check that the lease was not lost at a renewal and that its
+known end is not near (the process's clock) — so a process that was stopped (SIGSTOP) past its lease
+sends nothing more when it resumes: it leaves the rows to whoever holds the lease now.
+
+Order per destination: destinations are served concurrently (one task each), a destination's batches one
+after another (all its due rows claimed at once: one message per jurisdiction), and a row waiting out a
+backoff holds back the later rows of its destination. Rows of a notifier that is not ready (Telegram
+before the bot has connected) are left pending, untouched.
 """
 
 from __future__ import annotations
@@ -14,18 +24,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import threading
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.alerts.outbox import payload_from_json
+from monitor.db import leases
 from monitor.db import models as m
-from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, Notifier, OutboxItem
+from monitor.notify import claims
+from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, Notifier, Withdrawn, is_ready
+from monitor.notify.claims import next_delivery as next_delivery
+from monitor.notify.log_texts import say
+from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Session, str, Failed], None]
@@ -51,7 +66,32 @@ class SendStats:
     retried: int = 0
     failed: int = 0
     batches: int = 0
+    withdrawn: int = 0  # rows left to another process when a lease ended mid-destination
     errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hold:
+    """This process's lease on one destination as last confirmed: `until` is the end the last take or
+    renewal set. Requests stop `margin` before it: one begun at the very end could reach the destination
+    after another process took it over."""
+
+    until: datetime
+    margin: timedelta
+    lost: bool = False
+
+    def ours(self, now: datetime) -> bool:
+        return not self.lost and now < self.until - self.margin
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One destination's claimed batches, in order, under this process's lease."""
+
+    destination: str
+    token: str  # the claim token of its rows
+    batches: list[Batch]
+    hold: Hold
 
 
 class Sender:
@@ -61,164 +101,186 @@ class Sender:
         notifiers: dict[str, Notifier],
         clock: Callable[[], datetime],
         policy: RetryPolicy | None = None,
-        limit: int = 1000,
+        limit: int = 500,
         rng: random.Random | None = None,
         on_failure: FailureHook | None = None,
+        *,
+        holder: str | None = None,
+        lang: Lang = "ko",
     ) -> None:
         """`notifiers` maps a destination, or a destination prefix such as "telegram:", to its notifier;
         `on_failure(session, destination, result)` runs in the same transaction for permanent failures and
-        moves (disable a chat, move a subscription, tell an admin)."""
+        moves (disable a chat, move a subscription, tell an admin). `limit`: destinations served at once;
+        `holder`: this process's name on the leases (a random one by default)."""
         self.sessions, self.notifiers, self.clock = sessions, notifiers, clock
         self.policy, self.limit, self.rng = policy or RetryPolicy(), limit, rng or random.Random()
-        self.on_failure = on_failure
+        self.on_failure, self.lang = on_failure, lang
+        self.holder = holder or uuid.uuid4().hex
+        self._serving: set[str] = set()  # destinations this process is sending to now
+        self._reserving = threading.Lock()  # one claim at a time per process (they run in threads)
 
     def notifier_for(self, destination: str) -> Notifier | None:
         return self.notifiers.get(destination) or self.notifiers.get(destination.split(":", 1)[0] + ":")
 
+    def can_send(self, destination: str) -> bool:
+        """False while the destination's notifier cannot send at all (its rows wait, untouched). No
+        notifier at all: True — the rows are tried and fail for good."""
+        notifier = self.notifier_for(destination)
+        return notifier is None or is_ready(notifier)
+
+    def next_due(self) -> datetime | None:
+        """When this process should deliver next (`next_delivery` without destinations it cannot send to)."""
+        with self.sessions() as session:
+            return next_delivery(session, self.can_send)
+
     async def deliver_due(self) -> SendStats:
         """Deliver everything due now: destinations concurrently, each destination's batches in order."""
         stats = SendStats()
-        batches = await asyncio.to_thread(self._claim, self.clock())
-        by_destination: dict[str, list[Batch]] = defaultdict(list)
-        for batch in batches:
-            by_destination[batch.destination].append(batch)
-        await asyncio.gather(*(self._serve(queue, stats) for queue in by_destination.values()))
+        queues = await asyncio.to_thread(self._reserve, self.clock())
+        await asyncio.gather(*(self._serve(queue, stats) for queue in queues))
         return stats
 
-    async def _serve(self, queue: list[Batch], stats: SendStats) -> None:
-        for index, batch in enumerate(queue):
+    def _reserve(self, now: datetime) -> list[Queue]:
+        """Take the leases of the due destinations this process can send to, and claim their rows whole."""
+        ttl = self.policy.lease
+        with self._reserving, self.sessions.begin() as session:
+            due = claims.due_destinations(session, now)
+            wanted = [d for d in due if d not in self._serving and self.can_send(d)][: self.limit]
+            if not wanted:
+                return []
+            names = sorted(claims.lease_name(d) for d in wanted)  # one order: no deadlock between processes
+            held = leases.take(session, names, self.holder, now, ttl)
+            mine = {d: due[d] for d in wanted if claims.lease_name(d) in held}
+            round_id = uuid.uuid4().hex
+            tokens = {d: f"{round_id}-{n}" for n, d in enumerate(mine)}
+            found = claims.batches(claims.claim(session, mine, tokens, now, now + ttl), self.lang)
+            idle = [claims.lease_name(d) for d in mine if d not in found]
+            if idle:  # due a moment ago, claimed by another process meanwhile: nothing to send here
+                leases.release(session, idle, self.holder)
+            self._serving.update(found)
+        queues = []
+        for destination, queued in found.items():
+            hold = Hold(now + ttl, ttl / 4)
+            guarded = [replace(batch, still_ours=self._guard(hold)) for batch in queued]
+            queues.append(Queue(destination, tokens[destination], guarded, hold))
+        return queues
+
+    def _guard(self, hold: Hold) -> Callable[[], bool]:
+        return lambda: hold.ours(self.clock())
+
+    async def _serve(self, queue: Queue, stats: SendStats) -> None:
+        renewal = asyncio.create_task(self._keep(queue))
+        try:
+            await self._send_in_order(queue, stats)
+        finally:
+            renewal.cancel()
+            await asyncio.wait([renewal])
+            try:
+                await asyncio.to_thread(self._let_go, queue)
+            finally:
+                self._serving.discard(queue.destination)
+
+    async def _send_in_order(self, queue: Queue, stats: SendStats) -> None:
+        for index, batch in enumerate(queue.batches):
             result = await self._send(batch)
-            await asyncio.to_thread(self._finish, batch, result, self.clock(), stats)
-            stats.batches += 1
-            if isinstance(result, Failed) and not (result.permanent or result.moved_to):
-                # Keep the destination's order: its later batches wait for this one's retry.
-                rest = [item.id for later in queue[index + 1 :] for item in later.items]
-                await asyncio.to_thread(self._release, rest)
-                return
+            go_on = await asyncio.to_thread(self._record, batch, result, stats)
+            if isinstance(result, Withdrawn):
+                left = sum(len(later.items) for later in queue.batches[index:]) - len(result.delivered)
+                stats.withdrawn += left
+                log.warning(say("withdrawn", self.lang, destination=queue.destination, count=left))
+            else:
+                stats.batches += 1
+            if not go_on:
+                return  # the rest of the queue is given back (`_let_go`) for a later attempt
 
     async def _send(self, batch: Batch) -> DeliveryResult:
         notifier = self.notifier_for(batch.destination)
         if notifier is None:
-            return Failed(f"no notifier for destination {batch.destination!r}", permanent=True)
+            log.warning(say("no_notifier", self.lang, destination=batch.destination))
+            return Failed(f"no notifier for destination {batch.destination!r}", permanent=True, gone=True)
+        if not batch.still_ours():
+            return Withdrawn()
         try:
             return await notifier.send(batch)
         except Exception as exc:  # a notifier bug must not lose the rows: retry them
-            log.exception("notifier for %s failed", batch.destination)
+            log.exception(say("notifier_crashed", self.lang, destination=batch.destination))
             return Failed(f"{type(exc).__name__}: {exc}")
 
-    def _claim(self, now: datetime) -> list[Batch]:
-        token = uuid.uuid4().hex
-        outbox = m.OutboxEntry
-        free = or_(outbox.claimed_until.is_(None), outbox.claimed_until < now)
-        with self.sessions.begin() as session:
-            # A destination whose earliest pending row is still waiting out a backoff is held back whole.
-            waiting = dict(
-                session.execute(
-                    select(outbox.destination, func.min(outbox.id))
-                    .where(outbox.state == "pending", outbox.not_before > now)
-                    .group_by(outbox.destination)
-                ).all()
-            )
-            due = (
-                select(outbox.id, outbox.destination)
-                .where(outbox.state == "pending", outbox.not_before <= now, free)
-                .order_by(outbox.id)
-                .limit(self.limit)
-            )
-            ids = [
-                row_id
-                for row_id, destination in session.execute(due)
-                if destination not in waiting or row_id < waiting[destination]
-            ]
-            if not ids:
-                return []
-            session.execute(
-                update(outbox)
-                .where(outbox.id.in_(ids), outbox.state == "pending", free)
-                .values(claim_token=token, claimed_until=now + self.policy.lease)
-            )
-            rows = session.scalars(select(outbox).where(outbox.claim_token == token).order_by(outbox.id))
-            groups: dict[tuple[str, str], list[OutboxItem]] = defaultdict(list)
-            for row in rows:
-                item = _item(row)
-                if item is not None:
-                    groups[(row.destination, row.group_key)].append(item)
-        return [Batch(destination, group, tuple(items)) for (destination, group), items in groups.items()]
+    async def _keep(self, queue: Queue) -> None:
+        """Renew the destination's lease every third of its length while its batches go out."""
+        every, hold = self.policy.lease.total_seconds() / 3, queue.hold
+        while True:
+            await asyncio.sleep(every)
+            now = self.clock()
+            try:
+                kept = await asyncio.to_thread(self._renew, queue.destination, now)
+            except SQLAlchemyError as exc:  # the known end still guards the sends
+                log.warning(say("renew_failed", self.lang, destination=queue.destination, error=exc))
+                continue
+            if not kept:
+                hold.lost = True
+                return
+            hold.until = now + self.policy.lease
 
-    def _release(self, ids: list[int]) -> None:
-        if ids:
-            with self.sessions.begin() as session:
-                session.execute(
-                    update(m.OutboxEntry)
-                    .where(m.OutboxEntry.id.in_(ids))
-                    .values(claim_token=None, claimed_until=None)
-                )
-
-    def _finish(self, batch: Batch, result: DeliveryResult, now: datetime, stats: SendStats) -> None:
-        ids = [item.id for item in batch.items]
+    def _renew(self, destination: str, now: datetime) -> bool:
         with self.sessions.begin() as session:
-            for row in session.scalars(select(m.OutboxEntry).where(m.OutboxEntry.id.in_(ids))):
-                row.attempts += 1
-                row.claim_token, row.claimed_until = None, None
-                if isinstance(result, Delivered) or row.id in result.delivered:
-                    details = result.details if isinstance(result, Delivered) else {"partial": True}
-                    row.state, row.sent_at, row.delivery, row.last_error = "sent", now, details, None
-                    stats.sent += 1
-                elif result.moved_to:
-                    row.destination, row.not_before, row.last_error = result.moved_to, now, result.error
-                    stats.retried += 1
-                elif result.permanent or now - row.created_at >= self.policy.retry_for:
-                    row.state, row.last_error = "failed", result.error
-                    stats.failed += 1
-                else:
-                    wait = max(result.retry_after or timedelta(0), self.policy.delay(row.attempts, self.rng))
-                    row.not_before, row.last_error = now + wait, result.error
-                    stats.retried += 1
-            if isinstance(result, Failed) and (result.permanent or result.moved_to) and self.on_failure:
+            name = claims.lease_name(destination)
+            return leases.renew(session, name, self.holder, now, self.policy.lease)
+
+    def _let_go(self, queue: Queue) -> None:
+        """The destination's queue is done (or stopped): give back its unsent rows and its lease."""
+        with self.sessions.begin() as session:
+            claims.unclaim(session, queue.token)
+            leases.release(session, [claims.lease_name(queue.destination)], self.holder)
+
+    def _record(self, batch: Batch, result: DeliveryResult, stats: SendStats) -> bool:
+        """Write what the send did, in one transaction; True when the destination's next batch may go."""
+        now = self.clock()
+        rest = 0
+        with self.sessions.begin() as session:
+            if isinstance(result, Withdrawn):
+                stats.sent += claims.mark_sent(session, result.delivered, now, {"partial": True})
+                return False
+            self._apply(session, batch, result, now, stats)
+            if isinstance(result, Delivered):
+                return True
+            if result.gone:  # nothing more can reach it: its other rows fail now, without a request
+                rest = claims.fail_the_rest(session, batch.destination, result.error)
+                stats.failed += rest
+            if (result.permanent or result.moved_to) and self.on_failure:
                 self.on_failure(session, batch.destination, result)
-        if isinstance(result, Failed):
-            stats.errors.append(result.error)
-            log.warning(
-                "delivery to %s (%s) failed%s: %s",
-                batch.destination,
-                batch.group_key,
-                " permanently" if result.permanent else "",
-                result.error,
-            )
+        self._tell(batch, result, rest, stats)
+        return result.permanent and not result.gone
 
+    def _apply(
+        self, session: Session, batch: Batch, result: Delivered | Failed, now: datetime, stats: SendStats
+    ) -> None:
+        ids = [item.id for item in batch.items]
+        for row in session.scalars(select(m.OutboxEntry).where(m.OutboxEntry.id.in_(ids))):
+            row.attempts += 1
+            row.claim_token, row.claimed_until = None, None
+            if isinstance(result, Delivered) or row.id in result.delivered:
+                details = result.details if isinstance(result, Delivered) else {"partial": True}
+                row.state, row.sent_at, row.delivery, row.last_error = "sent", now, details, None
+                stats.sent += 1
+            elif result.moved_to:
+                row.destination, row.not_before, row.last_error = result.moved_to, now, result.error
+                stats.retried += 1
+            elif result.permanent or now - row.created_at >= self.policy.retry_for:
+                row.state, row.last_error = "failed", result.error
+                stats.failed += 1
+            else:
+                wait = max(result.retry_after or timedelta(0), self.policy.delay(row.attempts, self.rng))
+                row.not_before, row.last_error = now + wait, result.error
+                stats.retried += 1
 
-def _item(row: m.OutboxEntry) -> OutboxItem | None:
-    """The row as a typed item; a payload that cannot be read fails the row at once (resending it would
-    not make it readable)."""
-    try:
-        payload = payload_from_json(row.payload)
-    except (ValueError, TypeError) as exc:
-        log.error("outbox row %s has an unreadable payload: %s", row.id, exc)
-        row.state, row.last_error = "failed", f"unreadable payload: {exc}"
-        row.claim_token, row.claimed_until = None, None
-        return None
-    return OutboxItem(row.id, row.dedup_key, row.event, payload, row.attempts)
-
-
-def next_delivery(session: Session) -> datetime | None:
-    """When the next pending row can be sent (for the daemon's delivery timer).
-
-    A destination sends in order, so what it can send next is its oldest pending row — ready once its
-    backoff is over and, if a crashed process still holds its claim, that lease has run out. Newer rows
-    of a destination waiting out a backoff are not due, however early their own `not_before`."""
-    outbox = m.OutboxEntry
-    oldest = (
-        select(func.min(outbox.id).label("id"))
-        .where(outbox.state == "pending")
-        .group_by(outbox.destination)
-        .subquery()
-    )
-    ready = case(
-        (
-            and_(outbox.claimed_until.is_not(None), outbox.claimed_until > outbox.not_before),
-            outbox.claimed_until,
-        ),
-        else_=outbox.not_before,
-    )
-    value: datetime | None = session.scalar(select(func.min(ready)).join(oldest, outbox.id == oldest.c.id))
-    return value
+    def _tell(self, batch: Batch, result: Failed, rest: int, stats: SendStats) -> None:
+        """The operator's line for a failed batch (and for the rows failed with a destination gone)."""
+        stats.errors.append(result.error)
+        where = {"destination": batch.destination, "group": batch.group_key, "error": result.error}
+        if result.moved_to:
+            log.warning(say("moved", self.lang, destination=batch.destination, target=result.moved_to))
+        else:
+            log.warning(say("failed_permanently" if result.permanent else "failed", self.lang, **where))
+        if rest:
+            log.warning(say("gone", self.lang, destination=batch.destination, count=rest))

@@ -18,7 +18,7 @@ from monitor.alerts.muting import code_matches
 from monitor.alerts.outbox import NoticePayload
 from monitor.alerts.routing import SEVERITY_RANK, chat_of, telegram_destination
 from monitor.db import models as m
-from monitor.db.alerting import pending_entry
+from monitor.db.alerting import add_pending, pending_entry
 from monitor.display import place_name
 from monitor.errors import InputError, NotFoundError
 from monitor.notify.base import Failed
@@ -167,7 +167,9 @@ def migrate_chat(session: Session, old_id: int, new_id: int, now: datetime) -> N
 
 
 def failure_hook(admin_chat_id: int | None, clock: Callable[[], datetime]) -> FailureHook:
-    """The sender's hook for permanent failures and moves of Telegram destinations."""
+    """The sender's hook for permanent failures and moves of Telegram destinations: a chat that is gone
+    (blocked, kicked, not found) is disabled and the admin told once per disabling; a message Telegram
+    refused for itself (a bad request about the text) leaves the chat as it is."""
 
     def hook(session: Session, destination: str, result: Failed) -> None:
         chat_id = chat_of(destination)
@@ -179,6 +181,13 @@ def failure_hook(admin_chat_id: int | None, clock: Callable[[], datetime]) -> Fa
             if new_id is not None:
                 migrate_chat(session, chat_id, new_id, now)
             return
+        if not result.gone:
+            return
+        # Locked: a second process failing on the same chat waits here and finds it disabled.
+        session.get(m.TelegramChat, chat_id, with_for_update=True)
+        chat = ensure_chat(session, chat_id, now)
+        if chat.disabled_at is not None:  # disabled before (a row queued meanwhile): told already
+            return
         disable_chat(session, chat_id, result.error, now)
         if admin_chat_id is not None and admin_chat_id != chat_id:
             admin_notice(
@@ -187,16 +196,21 @@ def failure_hook(admin_chat_id: int | None, clock: Callable[[], datetime]) -> Fa
                 now,
                 f"채팅 {chat_id} 구독 중지: {result.error}",
                 f"Subscription of chat {chat_id} disabled: {result.error}",
+                key=f"disabled:{chat_id}:{now.isoformat()}",
             )
 
     return hook
 
 
-def admin_notice(session: Session, admin_chat_id: int, now: datetime, text_ko: str, text_en: str) -> None:
+def admin_notice(
+    session: Session, admin_chat_id: int, now: datetime, text_ko: str, text_en: str, key: str | None = None
+) -> None:
+    """Queue a notice for the admin chat; a notice with the same `key` is queued once (a random key: every
+    call)."""
     payload = NoticePayload(text_ko=text_ko, text_en=text_en, at=now)
     destination = telegram_destination(admin_chat_id)
-    key = f"notice:{uuid.uuid4().hex}@{destination}"
-    session.add(pending_entry(key, "notice", destination, "admin", payload, now))
+    dedup_key = f"notice:{key or uuid.uuid4().hex}@{destination}"
+    add_pending(session, pending_entry(dedup_key, "notice", destination, "admin", payload, now))
 
 
 def add_official(

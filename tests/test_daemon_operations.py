@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.daemon_process import DaemonProcess, daemon_env
 from tests.factories import SEEDS
+from tests.test_telegram_e2e import wait_until
 
 
 def _free_port() -> int:
@@ -51,10 +52,11 @@ def test_a_running_daemon_serves_metrics_shows_in_status_and_refuses_a_once_run_
     env = daemon_env(sqlite_url, tmp_path, seeds_dir=str(SEEDS), metrics_port=str(port), poll_interval="0.2s")
     daemon = DaemonProcess(env, tmp_path)
     try:
-        daemon.wait_for("[공약 이행 모니터]", 60)
+        daemon.wait_for("[공약 이행 모니터]", 60)  # the summary, printed just before the pass is counted
+        full = ("monitor_passes_total", (("kind", "full"),))
+        wait_until(lambda: _samples(port)[full] >= 1.0, "the first pass counted", daemon)
         samples = _samples(port)
         assert samples[("monitor_leader", ())] == 1.0
-        assert samples[("monitor_passes_total", (("kind", "full"),))] >= 1.0
         assert samples[("monitor_alerts", (("state", "firing"),))] > 0
         status = _monitor(env, tmp_path, "status", "--format", "json")
         assert status.returncode == 0, status.stderr

@@ -113,7 +113,7 @@ def test_a_crash_between_send_and_record_resends_with_the_same_dedup_key(
 ) -> None:
     detect_at(seeded, NOW, destinations=("console",))
     crashed = Sender(seeded, {}, lambda: NOW)
-    claimed = [b for queue in crashed._reserve(NOW) for b in queue.batches]  # then the process died
+    claimed = [b for queue in crashed._reserve(NOW, crashed.limit) for b in queue.batches]  # then it died
     assert sum(len(b.items) for b in claimed) == 135
     with seeded() as session:  # the daemon's delivery timer wakes when the dead process's lease runs out
         assert next_delivery(session) == NOW + timedelta(minutes=5)

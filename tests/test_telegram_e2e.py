@@ -44,15 +44,9 @@ def outbox(sessions: sessionmaker[Session]) -> list[m.OutboxEntry]:
 
 
 def telegram_env(db_url: str, folder: Path, fake: FakeTelegram, **settings: str) -> dict[str, str]:
+    defaults = {"telegram_timeout": "3s", "poll_interval": "0.2s", "group_wait": "0s"}
     return daemon_env(
-        db_url,
-        folder,
-        telegram_token=TOKEN,
-        telegram_base_url=fake.base_url,
-        telegram_timeout="3s",
-        poll_interval="0.2s",
-        group_wait="0s",
-        **settings,
+        db_url, folder, telegram_token=TOKEN, telegram_base_url=fake.base_url, **(defaults | settings)
     )
 
 

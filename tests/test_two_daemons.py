@@ -22,10 +22,10 @@ from monitor.db import models as m
 from monitor.db.ha import DaemonRecord
 from tests.conftest import _postgres_schema_url
 from tests.daemon_process import DaemonProcess, daemon_env
-from tests.factories import SEEDS, migrated_engine, sessions_for
+from tests.factories import SEEDS, load_shipped_seeds, migrated_engine, sessions_for
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_factories import subscribe
-from tests.test_telegram_e2e import outbox, telegram_env, wait_until
+from tests.test_telegram_e2e import _unrecorded_batches, outbox, telegram_env, wait_until
 
 CHATS = [*range(7001, 7081), *range(-1_001_000_000_020, -1_001_000_000_000)]  # 80 private, 20 groups
 LEASES = {"leader_lease": "2s", "delivery_lease": "2s"}
@@ -39,7 +39,9 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def pg(pg_url: str) -> Iterator[sessionmaker[Session]]:
     engine = migrated_engine(pg_url)
-    yield sessions_for(engine)
+    sessions = sessions_for(engine)
+    load_shipped_seeds(sessions)  # the chats subscribe to one of its places
+    yield sessions
     engine.dispose()
 
 
@@ -50,7 +52,6 @@ def fake(pg: sessionmaker[Session]) -> Iterator[FakeTelegram]:
             server.add_chat(
                 chat, "supergroup" if chat < 0 else "private", f"감시단 {chat}" if chat < 0 else None
             )
-            subscribe(pg, chat, jurisdiction="daegu", chat_type="supergroup" if chat < 0 else "private")
         yield server
         assert server.internal_errors == []
 
@@ -66,43 +67,89 @@ def _leader(sessions: sessionmaker[Session]) -> DaemonRecord | None:
         )
 
 
-def _all_sent(sessions: sessionmaker[Session]) -> bool:
+def _burst(sessions: sessionmaker[Session]) -> list[int]:
+    """Every chat subscribed to one place: a message each, a hundred at once."""
+    for chat in CHATS:
+        subscribe(sessions, chat, jurisdiction="daegu", chat_type="supergroup" if chat < 0 else "private")
+    return CHATS
+
+
+def _long_queues(sessions: sessionmaker[Session]) -> list[int]:
+    """Twenty chats subscribed to everything: about ten messages each, which a chat's limit (one a
+    second) spreads over ten seconds or more — a delivery long enough to stop or kill its sender."""
+    chats = CHATS[:20]
+    for chat in chats:
+        subscribe(sessions, chat)
+    return chats
+
+
+def _all_sent(sessions: sessionmaker[Session], chats: list[int]) -> bool:
     rows = _telegram_rows(sessions)
-    return len(rows) == len(CHATS) and all(row.state == "sent" for row in rows)
+    return {row.destination for row in rows} == {f"telegram:{chat}" for chat in chats} and all(
+        row.state == "sent" for row in rows
+    )
 
 
-def _repeated(fake: FakeTelegram) -> dict[int, int]:
+def _at_most_the_batch_in_flight_twice(
+    fake: FakeTelegram, chats: list[int], sessions: sessionmaker[Session]
+) -> None:
+    rows = _telegram_rows(sessions)
+    for chat in chats:
+        mine = [row for row in rows if row.destination == f"telegram:{chat}"]
+        twice = _unrecorded_batches(fake, chat, mine)
+        assert len(twice) <= 1, f"chat {chat}: more than the batch in flight was sent twice: {twice}"
+
+
+def _id_of(sessions: sessionmaker[Session], daemon: DaemonProcess) -> str:
+    with sessions() as session:
+        found = session.scalar(select(DaemonRecord.id).where(DaemonRecord.pid == daemon.process.pid))
+        assert found is not None
+        return found
+
+
+def _later_batches(sessions: sessionmaker[Session], chats: list[int]) -> list[m.OutboxEntry]:
+    """The rows of each chat's last jurisdiction (sent long after the stop: by the follower)."""
+    rows = [row for row in _telegram_rows(sessions) if row.destination in {f"telegram:{c}" for c in chats}]
+    last = max(row.group_key for row in rows)
+    return [row for row in rows if row.group_key == last]
+
+
+def _repeated(fake: FakeTelegram, chats: list[int]) -> dict[int, int]:
     """Per chat, how many messages arrived more than once (same text)."""
     repeats: dict[int, int] = {}
-    for chat in CHATS:
+    for chat in chats:
         texts = Counter(fake.visible_text(msg) for msg in fake.messages_to(chat, "message"))
         if extra := sum(count - 1 for count in texts.values()):
             repeats[chat] = extra
     return repeats
 
 
-def _start_two(env: dict[str, str], tmp_path: Path, sessions: sessionmaker[Session]) -> list[DaemonProcess]:
-    first = DaemonProcess(env, tmp_path)
-    wait_until(lambda: _leader(sessions) is not None, "a leader", first, 60)
-    return [first, DaemonProcess(env, tmp_path, "--no-seed")]
+def _senders(sessions: sessionmaker[Session]) -> set[str]:
+    """The daemons (ids) that delivered Telegram rows."""
+    return {row.delivery["by"] for row in _telegram_rows(sessions) if row.state == "sent"}
 
 
 @pytest.mark.postgres
 def test_two_daemons_deliver_a_burst_to_100_chats_exactly_once_without_a_429(
     pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:
+    chats = _burst(pg)
     env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES)
-    daemons = _start_two(env, tmp_path, pg)
+    fake.set_delay(0.05, "sendMessage")  # a burst long enough for both to take part
+    daemons = [DaemonProcess(env, tmp_path, "--no-seed") for _ in range(2)]  # the seeds are loaded
     try:
-        wait_until(lambda: _all_sent(pg), "every chat's alert sent", daemons[0], 120)
+        wait_until(lambda: _all_sent(pg, chats), "every chat's alert sent", daemons[0], 120)
+        with pg() as session:
+            ids = set(session.scalars(select(DaemonRecord.id)))
+        assert _senders(pg) == ids and len(ids) == 2  # both delivered
         for daemon in daemons:
             assert daemon.terminate() == 0
     finally:
         for daemon in daemons:
             daemon.kill()
     assert fake.rejected_429 == 0
-    assert all(fake.messages_to(chat, "message") for chat in CHATS)  # none lost
-    assert _repeated(fake) == {}  # none doubled
+    assert all(fake.messages_to(chat, "message") for chat in chats)  # none lost
+    assert _repeated(fake, chats) == {}  # none doubled
     for daemon in daemons:
         assert "Traceback" not in daemon.log, daemon.log
 
@@ -111,8 +158,9 @@ def test_two_daemons_deliver_a_burst_to_100_chats_exactly_once_without_a_429(
 def test_the_follower_takes_over_when_the_leader_is_killed_mid_delivery(
     pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram, record_property: Any
 ) -> None:
-    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES)
-    fake.set_delay(0.2, "sendMessage")
+    chats = _long_queues(pg)
+    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES, telegram_timeout="10s")
+    fake.set_delay(3, "sendMessage")  # each chat's queue takes the leader 15 s or more
     leader = DaemonProcess(env, tmp_path)
     wait_until(lambda: len(fake.sent) >= 5, "deliveries under way", leader, 60)
     follower = DaemonProcess(env, tmp_path, "--no-seed")
@@ -124,15 +172,13 @@ def test_the_follower_takes_over_when_the_leader_is_killed_mid_delivery(
         took_over = time.monotonic() - killed
         record_property("takeover_seconds", round(took_over, 2))
         print(f"takeover after SIGKILL: {took_over:.2f} s (leader lease 2 s)")
-        fake.set_delay(0, "sendMessage")
-        wait_until(lambda: _all_sent(pg), "every chat's alert sent", follower, 120)
+        wait_until(lambda: _all_sent(pg, chats), "every chat's alert sent", follower, 120)
         assert follower.terminate() == 0
     finally:
         leader.kill()
         follower.kill()
-    assert all(fake.messages_to(chat, "message") for chat in CHATS)  # none lost
-    repeated = _repeated(fake)
-    assert len(repeated) <= 1, f"more than the batch in flight was repeated: {repeated}"
+    assert all(fake.messages_to(chat, "message") for chat in chats)  # none lost
+    _at_most_the_batch_in_flight_twice(fake, chats, pg)
     assert "Traceback" not in follower.log, follower.log
 
 
@@ -140,8 +186,9 @@ def test_the_follower_takes_over_when_the_leader_is_killed_mid_delivery(
 def test_a_leader_stopped_past_its_lease_sends_nothing_more_when_it_resumes(
     pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:
-    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES)
-    fake.set_delay(0.2, "sendMessage")
+    chats = _long_queues(pg)
+    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES, telegram_timeout="10s")
+    fake.set_delay(3, "sendMessage")  # each chat's queue takes the leader 15 s or more
     leader = DaemonProcess(env, tmp_path)
     wait_until(lambda: len(fake.sent) >= 5, "deliveries under way", leader, 60)
     follower = DaemonProcess(env, tmp_path, "--no-seed")
@@ -149,20 +196,17 @@ def test_a_leader_stopped_past_its_lease_sends_nothing_more_when_it_resumes(
         wait_until(lambda: "다른 데몬이 주도합니다" in follower.log, "the follower standing by", follower, 30)
         leader.process.send_signal(signal.SIGSTOP)
         wait_until(lambda: "이 데몬이 주도합니다" in follower.log, "the follower leading", follower, 30)
-        fake.set_delay(0, "sendMessage")
-        wait_until(lambda: _all_sent(pg), "every chat's alert sent", follower, 120)
-        sent_before = len(fake.sent)
+        wait_until(lambda: _all_sent(pg, chats), "every chat's alert sent", follower, 120)
         leader.process.send_signal(signal.SIGCONT)
         wait_until(lambda: "다른 데몬이 주도합니다" in leader.log, "the old leader standing down", leader, 30)
-        time.sleep(3)  # what the resumed process would still send has time to arrive
-        assert len(fake.sent) == sent_before, "the resumed leader sent again"
+        time.sleep(4)  # what the resumed process would still send (its queues' rest) has time to arrive
         for daemon in (leader, follower):
             assert daemon.terminate() == 0
     finally:
         leader.kill()
         follower.kill()
-    repeated = _repeated(fake)
-    assert len(repeated) <= 1, f"more than the batch in flight at the stop was repeated: {repeated}"
+    _at_most_the_batch_in_flight_twice(fake, chats, pg)  # the follower resent it; the leader nothing
+    assert all(row.delivery["by"] != _id_of(pg, leader) for row in _later_batches(pg, chats))
 
 
 def test_a_second_daemon_on_sqlite_is_refused_in_one_line(sqlite_url: str, tmp_path: Path) -> None:

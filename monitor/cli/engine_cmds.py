@@ -88,6 +88,7 @@ def _head_publishing(settings: Settings) -> HeadPublishing | None:
 async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool) -> int:
     """Built inside the loop: the Telegram application and the daemon share it. With `metrics_port`,
     Prometheus metrics are served while the daemon runs."""
+    from monitor.daemon.ha import Identity
     from monitor.daemon.service import Daemon
     from monitor.notify.sender import RetryPolicy, Sender
 
@@ -95,8 +96,9 @@ async def _serve(app: AppContext, config: DaemonConfig, jobs: list[JobSpec], onc
     policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
     try:
         if app.settings.telegram_token is None:
-            sender = Sender(app.sessions, app.notifiers(), app.now, policy)
-            daemon = Daemon(app.sessions, sender, config, jobs, clock=app.now, observer=telemetry)
+            me = Identity()
+            sender = Sender(app.sessions, app.notifiers(), app.now, policy, holder=me.id, lang=app.lang)
+            daemon = Daemon(app.sessions, sender, config, jobs, app.now, observer=telemetry, identity=me)
             return await daemon.run(once=once)
         return await _serve_with_telegram(app, config, jobs, once, telemetry)
     finally:
@@ -117,6 +119,7 @@ async def _serve_with_telegram(
     app: AppContext, config: DaemonConfig, jobs: list[JobSpec], once: bool, telemetry: Telemetry | None
 ) -> int:
     from monitor.alerts.routing import TELEGRAM
+    from monitor.daemon.ha import Identity
     from monitor.daemon.service import Daemon
     from monitor.notify.sender import RetryPolicy, Sender
     from monitor.telegram.service import build_telegram  # python-telegram-bot, matplotlib: only here
@@ -127,13 +130,15 @@ async def _serve_with_telegram(
         if daemon is not None:
             await daemon.poke()
 
-    telegram = build_telegram(app.settings, app.sessions, app.now, kick)
+    flood = telemetry.flood_waited if telemetry is not None else None
+    telegram = build_telegram(app.settings, app.sessions, app.now, kick, flood)
     notifiers = {**app.notifiers(), TELEGRAM: telegram.notifier}
+    me = Identity()
     policy = RetryPolicy(retry_for=app.settings.retry_for, lease=app.settings.delivery_lease)
-    sender = Sender(app.sessions, notifiers, app.now, policy, on_failure=telegram.on_failure)
-    daemon = Daemon(
-        app.sessions, sender, config, jobs, clock=app.now, services=[telegram], observer=telemetry
+    sender = Sender(
+        app.sessions, notifiers, app.now, policy, on_failure=telegram.on_failure, holder=me.id, lang=app.lang
     )
+    daemon = Daemon(app.sessions, sender, config, jobs, app.now, [telegram], observer=telemetry, identity=me)
     return await daemon.run(once=once)
 
 

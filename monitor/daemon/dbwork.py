@@ -17,7 +17,6 @@ from monitor.daemon.jobs import JobSpec, missed_since_last_run, previous_run, re
 from monitor.daemon.report_jobs import ReportContext, ReportParams, run_report_job
 from monitor.evaluation.planner import Boundary, Wakeup, crossed, next_change
 from monitor.evaluation.run import card_scope
-from monitor.notify.sender import next_delivery
 from monitor.rules import RuleConfig
 from monitor.signals import Changes
 
@@ -53,10 +52,10 @@ def scope_since(
         return card_scope(session, codes | extra), silence_ended
 
 
-def plan(sessions: Sessions, bounds: list[Boundary], now: datetime) -> tuple[Wakeup | None, datetime | None]:
-    """The next state change after `now` and the next outbox row due."""
+def plan(sessions: Sessions, bounds: list[Boundary], now: datetime) -> Wakeup | None:
+    """The next state change after `now` (the delivery task plans its own timer)."""
     with sessions() as session:
-        return next_change(session, bounds, now), next_delivery(session)
+        return next_change(session, bounds, now)
 
 
 def missed(sessions: Sessions, job: JobSpec, trigger: BaseTrigger, now: datetime) -> datetime | None:

@@ -1,9 +1,10 @@
 """Delivery as a task of its own, in every daemon: the leader's detection never waits for a send, and a
 send rate-limited for a minute (a group past twenty messages) never delays a wake-up.
 
-The loop delivers whatever is due, then sleeps until the next row is due, a kick (a pass wrote rows, the bot
-logged something, Telegram came back) or the poll interval — whichever is first; the poll lets a follower
-notice rows the leader wrote in another process and take over a destination whose lease ran out.
+The loop starts a task per due destination (up to the sender's limit in flight), then sleeps until the
+next row is due, a kick (a pass wrote rows, a destination finished, Telegram came back) or the poll interval
+— whichever is first; the poll lets a follower notice rows the leader wrote in another process and take
+over a destination whose lease ran out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.daemon.log_texts import say
-from monitor.notify.sender import Sender, SendStats, next_delivery
+from monitor.notify.sender import Sender, SendStats
 from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
@@ -26,11 +27,6 @@ log = logging.getLogger(__name__)
 
 class DeliveryObserver(Protocol):
     def delivered(self, sent: int, retried: int, failed: int) -> None: ...
-
-
-def _next_due(sessions: sessionmaker[Session]) -> datetime | None:
-    with sessions() as session:
-        return next_delivery(session)
 
 
 class DeliveryLoop:
@@ -57,32 +53,37 @@ class DeliveryLoop:
         self.task = asyncio.create_task(self._run(), name="delivery")
 
     async def stop(self, timeout: timedelta) -> None:
-        """Let the round in flight end (within `timeout`), then cancel it: its leases run out and another
-        daemon, or the next start, sends what was left."""
+        """Let the sends in flight end (within `timeout`), then cancel them: their leases are given back
+        (or run out) and another daemon, or the next start, sends what was left."""
         self.stopping.set()
         self.wanted.set()
-        if self.task is None:
+        running = [task for task in (self.task, *self.sender.tasks) if task is not None]
+        if not running:
             return
-        try:
-            await asyncio.wait_for(asyncio.shield(self.task), timeout.total_seconds())
-        except TimeoutError:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        _, late = await asyncio.wait(running, timeout=timeout.total_seconds())
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
 
     async def round(self) -> SendStats:
-        """One delivery of everything due now (also used by `--once`)."""
+        """One delivery of everything due now, waited for (`--once`)."""
         stats = await self.sender.deliver_due()
+        self._finished(stats)
+        return stats
+
+    def _finished(self, stats: SendStats) -> None:
+        """A destination is done: count it, and look for more (its place is free)."""
         if self.observer is not None and (stats.sent or stats.retried or stats.failed):
             self.observer.delivered(stats.sent, stats.retried, stats.failed)
-        return stats
+        self.wanted.set()
 
     async def _run(self) -> None:
         while not self.stopping.is_set():
             self.wanted.clear()
             try:
-                await self.round()
-                due = await asyncio.to_thread(_next_due, self.sessions)
+                await self.sender.start_due(self._finished)
+                due = await asyncio.to_thread(self.sender.next_due)  # not for a notifier not ready
             except Exception:
                 log.exception(say("delivery_failed", self.lang))
                 due = None

@@ -21,7 +21,7 @@ from monitor.alerts.config import LifecycleConfig
 from monitor.alerts.outbox import BudgetRow, Chart, DigestItem, DigestPayload, StatusRow
 from monitor.alerts.routing import active_rules, destinations
 from monitor.db import models as m
-from monitor.db.alerting import pending_entry
+from monitor.db.alerting import add_pending, pending_entry
 from monitor.metrics import Metrics, from_snapshot
 from monitor.rules import RuleConfig
 from monitor.rules.outcome import State
@@ -63,7 +63,7 @@ def enqueue_digest(
         if chart:
             payload = replace(payload, chart=Chart(chart, tuple(figures.get(slug, []))))
         for destination in destinations(payload, config.destinations, rules):
-            session.add(_row(job_id, slug, destination, payload, now))
+            add_pending(session, _row(job_id, slug, destination, payload, now))
             written += 1
     return written
 

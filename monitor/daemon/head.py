@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.alerts.outbox import NoticePayload
 from monitor.alerts.routing import telegram_destination
 from monitor.db import models as m
-from monitor.db.alerting import pending_entry
+from monitor.db.alerting import add_pending, pending_entry
 from monitor.display import minute
 from monitor.history.publish import PublishedHead, current_head
 from monitor.korean import particles
@@ -62,6 +62,6 @@ def publish_head(
             return None
         text_ko, text_en = head_texts(head, tz)
         payload = NoticePayload(text_ko=text_ko, text_en=text_en, at=now)
-        session.add(pending_entry(key, "head", destination, "head", payload, now))
+        add_pending(session, pending_entry(key, "head", destination, "head", payload, now))
     log.info(text_ko if lang == "ko" else text_en)
     return head

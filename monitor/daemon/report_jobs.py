@@ -22,7 +22,7 @@ from monitor.alerts.outbox import ReportPayload
 from monitor.alerts.routing import telegram_destination
 from monitor.daemon.log_texts import say
 from monitor.db import models as m
-from monitor.db.alerting import pending_entry
+from monitor.db.alerting import add_pending, pending_entry
 from monitor.feed import atom_feed
 from monitor.files import write_atomically
 from monitor.reports import render_report
@@ -167,7 +167,7 @@ def run_report_job(
                 if session.scalar(select(m.OutboxEntry.id).where(m.OutboxEntry.dedup_key == key)):
                     continue  # this run was queued before (a run made up after a crash)
                 group = key.partition("@")[0]  # one report per batch: a batch is sent as one file
-                session.add(pending_entry(key, f"report:{job_id}", destination, group, payload, now))
+                add_pending(session, pending_entry(key, f"report:{job_id}", destination, group, payload, now))
                 result.queued += 1
     return result
 

@@ -32,7 +32,7 @@ from monitor.alerts.config import LifecycleConfig
 from monitor.daemon import dbwork, leader_jobs
 from monitor.daemon.delivery import DeliveryLoop, DeliveryObserver
 from monitor.daemon.detect import detect
-from monitor.daemon.ha import Beat, Membership
+from monitor.daemon.ha import Beat, Identity, Membership
 from monitor.daemon.head import HeadPublishing
 from monitor.daemon.jobs import JobSpec
 from monitor.daemon.log_texts import changed_line, say, scheduler_log_language
@@ -94,12 +94,13 @@ class Daemon:
         clock: Clock,
         services: Sequence[Service] = (),
         observer: Observer | None = None,
+        identity: Identity | None = None,
     ) -> None:
         self.sessions, self.sender, self.config, self.jobs, self.clock = sessions, sender, config, jobs, clock
         self.services, self.observer = services, observer
         self.lang: Lang = config.reports.lang if config.reports is not None else "ko"
         self.bounds = boundaries(config.rules, config.lifecycle)
-        self.membership = Membership(sessions, config.leader_lease)
+        self.membership = Membership(sessions, config.leader_lease, identity)
         self.delivery = DeliveryLoop(sender, sessions, clock, config.poll_interval, self.lang, observer)
         self.lock = asyncio.Lock()
         self.stopping = asyncio.Event()
@@ -283,7 +284,7 @@ class Daemon:
         """Plan the next wake-up from the instant the world was last evaluated, not from now: a boundary
         crossed while a long pass ran is then due at once instead of being skipped."""
         now = self.clock()
-        wakeup, _ = await asyncio.to_thread(dbwork.plan, self.sessions, self.bounds, self.last_pass or now)
+        wakeup = await asyncio.to_thread(dbwork.plan, self.sessions, self.bounds, self.last_pass or now)
         if wakeup is not None:
             self.tracked.add(
                 "wakeup",

@@ -27,7 +27,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -40,58 +40,13 @@ from monitor.notify import claims
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, Notifier, Withdrawn, is_ready
 from monitor.notify.claims import next_delivery as next_delivery
 from monitor.notify.log_texts import say
+from monitor.notify.queues import Hold, Queue
+from monitor.notify.queues import RetryPolicy as RetryPolicy
+from monitor.notify.queues import SendStats as SendStats
 from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
 FailureHook = Callable[[Session, str, Failed], None]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    first: timedelta = timedelta(seconds=5)
-    longest: timedelta = timedelta(minutes=10)
-    retry_for: timedelta = timedelta(hours=24)
-    lease: timedelta = timedelta(minutes=5)
-
-    def delay(self, attempts: int, rng: random.Random) -> timedelta:
-        """Exponential backoff with full jitter: uniform in [first, min(longest, first × 2^(attempts−1))]."""
-        ceiling = min(self.longest, self.first * 2 ** max(0, attempts - 1))
-        jittered: timedelta = self.first + (ceiling - self.first) * rng.random()
-        return jittered
-
-
-@dataclass
-class SendStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    batches: int = 0
-    withdrawn: int = 0  # rows left to another process when a lease ended mid-destination
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Hold:
-    """This process's lease on one destination as last confirmed: `until` is the end the last take or
-    renewal set. Requests stop `margin` before it: one begun at the very end could reach the destination
-    after another process took it over."""
-
-    until: datetime
-    margin: timedelta
-    lost: bool = False
-
-    def ours(self, now: datetime) -> bool:
-        return not self.lost and now < self.until - self.margin
-
-
-@dataclass(frozen=True)
-class Queue:
-    """One destination's claimed batches, in order, under this process's lease."""
-
-    destination: str
-    token: str  # the claim token of its rows
-    batches: list[Batch]
-    hold: Hold
 
 
 class Sender:
@@ -101,7 +56,7 @@ class Sender:
         notifiers: dict[str, Notifier],
         clock: Callable[[], datetime],
         policy: RetryPolicy | None = None,
-        limit: int = 500,
+        limit: int = 50,
         rng: random.Random | None = None,
         on_failure: FailureHook | None = None,
         *,
@@ -110,13 +65,16 @@ class Sender:
     ) -> None:
         """`notifiers` maps a destination, or a destination prefix such as "telegram:", to its notifier;
         `on_failure(session, destination, result)` runs in the same transaction for permanent failures and
-        moves (disable a chat, move a subscription, tell an admin). `limit`: destinations served at once;
+        moves (disable a chat, move a subscription, tell an admin). `limit`: destinations served at once
+        (50: Telegram allows 30 messages a second, a chat one — more in flight would only wait, holding
+        leases another daemon could use);
         `holder`: this process's name on the leases (a random one by default)."""
         self.sessions, self.notifiers, self.clock = sessions, notifiers, clock
         self.policy, self.limit, self.rng = policy or RetryPolicy(), limit, rng or random.Random()
         self.on_failure, self.lang = on_failure, lang
         self.holder = holder or uuid.uuid4().hex
         self._serving: set[str] = set()  # destinations this process is sending to now
+        self.tasks: set[asyncio.Task[None]] = set()  # their tasks (`start_due`)
         self._reserving = threading.Lock()  # one claim at a time per process (they run in threads)
 
     def notifier_for(self, destination: str) -> Notifier | None:
@@ -134,18 +92,36 @@ class Sender:
             return next_delivery(session, self.can_send)
 
     async def deliver_due(self) -> SendStats:
-        """Deliver everything due now: destinations concurrently, each destination's batches in order."""
+        """Deliver everything due now and wait for it: destinations concurrently, each destination's
+        batches in order (`--once`, tests)."""
         stats = SendStats()
-        queues = await asyncio.to_thread(self._reserve, self.clock())
+        queues = await asyncio.to_thread(self._reserve, self.clock(), self.limit)
         await asyncio.gather(*(self._serve(queue, stats) for queue in queues))
         return stats
 
-    def _reserve(self, now: datetime) -> list[Queue]:
+    async def start_due(self, finished: Callable[[SendStats], None]) -> int:
+        """Take due destinations while fewer than `limit` are in flight and send each in a task of its
+        own, without waiting: a chat held back by its limits never holds back the others. `finished`
+        gets each destination's counts when it is done. Returns how many began."""
+        room = self.limit - len(self._serving)
+        queues = await asyncio.to_thread(self._reserve, self.clock(), room) if room > 0 else []
+        for queue in queues:
+            task = asyncio.create_task(self._serve_alone(queue, finished))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        return len(queues)
+
+    async def _serve_alone(self, queue: Queue, finished: Callable[[SendStats], None]) -> None:
+        stats = SendStats()
+        await self._serve(queue, stats)
+        finished(stats)
+
+    def _reserve(self, now: datetime, room: int) -> list[Queue]:
         """Take the leases of the due destinations this process can send to, and claim their rows whole."""
         ttl = self.policy.lease
         with self._reserving, self.sessions.begin() as session:
             due = claims.due_destinations(session, now)
-            wanted = [d for d in due if d not in self._serving and self.can_send(d)][: self.limit]
+            wanted = [d for d in due if d not in self._serving and self.can_send(d)][:room]
             if not wanted:
                 return []
             names = sorted(claims.lease_name(d) for d in wanted)  # one order: no deadlock between processes
@@ -261,6 +237,7 @@ class Sender:
             row.claim_token, row.claimed_until = None, None
             if isinstance(result, Delivered) or row.id in result.delivered:
                 details = result.details if isinstance(result, Delivered) else {"partial": True}
+                details = {**details, "by": self.holder}  # which daemon sent it (`monitor status`'s id)
                 row.state, row.sent_at, row.delivery, row.last_error = "sent", now, details, None
                 stats.sent += 1
             elif result.moved_to:

@@ -41,7 +41,7 @@ from monitor.logs import redact
 from monitor.notify.base import Batch, Delivered, DeliveryResult, Failed, Withdrawn, always_ours
 from monitor.notify.log_texts import say
 from monitor.notify.render import headline
-from monitor.telegram.limits import Limits
+from monitor.telegram.limits import FloodLimits
 from monitor.telegram.protocol import h
 from monitor.telegram.render import caption, plain_text, render_parts, reply_parts
 from monitor.telegram.texts import report_caption
@@ -82,12 +82,19 @@ class TelegramNotifier:
     name = "telegram"
 
     def __init__(
-        self, bot: Bot, limits: Limits, language_of: Callable[[int], Lang], *, lang: Lang = "ko"
+        self,
+        bot: Bot,
+        limits: FloodLimits,
+        language_of: Callable[[int], Lang],
+        *,
+        lang: Lang = "ko",
+        on_flood: Callable[[], None] | None = None,
     ) -> None:
         """`language_of(chat_id)` reads the chat's language (it may touch the database: run in a thread);
         `lang`: the language of the operator's log lines."""
         self.bot, self.limits, self.language_of, self.lang = bot, limits, language_of, lang
         self.stats = TelegramStats()
+        self.on_flood = on_flood  # told of each 429 (the daemon's metrics)
         self.connected: bool = False  # set by the bot once getMe succeeded
 
     def ready(self) -> bool:
@@ -199,6 +206,8 @@ class TelegramNotifier:
             except RetryAfter as exc:
                 wait = retry_seconds(exc)
                 self.stats.waited_429 += 1
+                if self.on_flood is not None:
+                    self.on_flood()
                 self.stats.waits.append(wait)
                 log.warning(say("flood_wait", self.lang, chat=chat_id, seconds=wait))
                 await asyncio.sleep(wait)

@@ -19,9 +19,9 @@ from monitor.settings import Settings
 from monitor.telegram import chats
 from monitor.telegram.bot import POLL_TIMEOUT, TelegramBot
 from monitor.telegram.connection import WatchedRequest
-from monitor.telegram.limits import Limits
 from monitor.telegram.notifier import TelegramNotifier
 from monitor.telegram.protocol import Env
+from monitor.telegram.shared_limits import flood_limits
 from monitor.vocab import Lang
 
 
@@ -77,8 +77,10 @@ def build_telegram(
     sessions: sessionmaker[Session],
     clock: Callable[[], datetime],
     kick: Callable[[], Awaitable[None]],
+    on_flood: Callable[[], None] | None = None,
 ) -> Telegram:
-    """Everything the daemon needs for Telegram; `kick()` makes it deliver now (after /report)."""
+    """Everything the daemon needs for Telegram; `kick()` makes it deliver now (after /report);
+    `on_flood()` is told of each 429 Telegram answers."""
 
     def language_of(chat_id: int) -> Lang:
         with sessions() as session:
@@ -86,7 +88,8 @@ def build_telegram(
 
     updates = updates_request(settings)
     app = application(settings, updates)
-    notifier = TelegramNotifier(app.bot, Limits(), language_of)
+    limits = flood_limits(sessions, settings.telegram_timeout, settings.language)
+    notifier = TelegramNotifier(app.bot, limits, language_of, lang=settings.language, on_flood=on_flood)
     env = Env(
         tz=settings.tz,
         lang=settings.language,

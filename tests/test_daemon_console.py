@@ -196,16 +196,22 @@ def test_the_daemon_logs_in_korean_by_default_and_in_english_with_language_en(
         ("en", 'Execution of job "poll" skipped: maximum number of running instances reached (1)'),
     ],
 )
-def test_a_scheduled_run_skipped_while_the_last_one_runs_is_logged_in_the_daemons_language(
+def test_a_scheduled_run_skipped_while_the_last_one_runs_is_a_debug_line_in_the_daemons_language(
     caplog: pytest.LogCaptureFixture, lang: Lang, expected: str
 ) -> None:
-    """APScheduler warns when a poll comes while a long pass still runs (by design: the pass re-plans)."""
+    """APScheduler warns when a poll comes while a long pass still runs; by design (the pass re-plans),
+    so the operator sees it only at log_level DEBUG."""
     scheduler_log_language(lang)
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    skipped = 'Execution of job "%s" skipped: maximum number of running instances reached (%d)'
     try:
-        with caplog.at_level(logging.WARNING, logger="apscheduler.scheduler"):
-            logging.getLogger("apscheduler.scheduler").warning(
-                'Execution of job "%s" skipped: maximum number of running instances reached (%d)', "poll", 1
-            )
+        with caplog.at_level(logging.INFO, logger="apscheduler.scheduler"):
+            scheduler.warning(skipped, "poll", 1)
+            scheduler.warning("something else")
+        assert [record.getMessage() for record in caplog.records] == ["something else"]
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="apscheduler.scheduler"):
+            scheduler.warning(skipped, "poll", 1)
     finally:
         scheduler_log_language("en")
-    assert [record.getMessage() for record in caplog.records] == [expected]
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [("DEBUG", expected)]

@@ -77,20 +77,27 @@ _SKIPPED = re.compile(r"Execution of job .+ skipped: maximum number of running i
 SKIPPED_KO = "예약 실행 한 번을 건너뜁니다: 같은 작업의 이전 실행이 아직 진행 중입니다"
 
 
-class KoreanScheduler(logging.Filter):
-    """APScheduler's warning that a run was skipped because the previous one still runs (a poll while a
-    long pass goes on: by design), in Korean."""
+class QuietSkips(logging.Filter):
+    """APScheduler's warning that a run was skipped because the previous one still runs — a poll while a
+    long pass goes on, expected and harmless (the pass re-plans) — is a debug line, in Korean when the
+    daemon speaks Korean: an operator's log shows it only with log_level DEBUG."""
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.lang = lang
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _SKIPPED.fullmatch(record.getMessage()):
+        if not _SKIPPED.fullmatch(record.getMessage()):
+            return True
+        if self.lang == "ko":
             record.msg, record.args = SKIPPED_KO, None
-        return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
 
 
 def scheduler_log_language(lang: Lang) -> None:
-    """Word APScheduler's scheduler warnings in `lang` from now on (set again by each daemon)."""
+    """Word APScheduler's skipped-run line in `lang`, at debug level, from now on (set by each daemon)."""
     logger = logging.getLogger("apscheduler.scheduler")
-    for installed in [f for f in logger.filters if isinstance(f, KoreanScheduler)]:
+    for installed in [f for f in logger.filters if isinstance(f, QuietSkips)]:
         logger.removeFilter(installed)
-    if lang == "ko":
-        logger.addFilter(KoreanScheduler())
+    logger.addFilter(QuietSkips(lang))

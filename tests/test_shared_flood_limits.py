@@ -6,6 +6,7 @@ shared kind on PostgreSQL only. (How each window waits is in test_flood_limits.p
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,18 +24,8 @@ from monitor.db.engine import make_engine
 from monitor.db.ha import FloodWindow
 from monitor.telegram.limits import MARGIN, Limits, Window
 from monitor.telegram.notifier import retry_seconds
-from monitor.telegram.shared_limits import (
-    Row,
-    Rule,
-    SharedLimits,
-    Tally,
-    Verdict,
-    decide,
-    flood_limits,
-    in_flight_ttl,
-    release,
-    reserve,
-)
+from monitor.telegram.shared_limits import SharedLimits, exchange, flood_limits, in_flight_ttl
+from monitor.telegram.shared_windows import Ask, Row, Rule, Tally, decide
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ON_POSTGRES = pytest.mark.parametrize(
@@ -119,9 +110,9 @@ def _state(engine: Engine, key: str) -> Tally:
 @ON_POSTGRES
 def test_a_crashed_users_reservation_stops_counting_after_its_expiry(engine: Engine) -> None:
     crashed, survivor = SharedLimits(engine, overall_per_second=1), SharedLimits(engine, overall_per_second=1)
-    assert reserve(engine, crashed.rows(1), "crashed", 1.0) == Verdict()  # and never released
-    blocked = reserve(engine, survivor.rows(2), "survivor", 1.0)
-    assert blocked.wait > 0 and not blocked.chat_full  # the overall window is full of it
+    [reserved] = exchange(engine, [], [Ask(crashed.rows(1), "crashed.1")], 1.0, "crashed")  # never ends
+    [blocked] = exchange(engine, [], [Ask(survivor.rows(2), "survivor.1")], 1.0, "survivor")
+    assert reserved.granted and not blocked.granted  # the overall window is full of it
 
     async def survive() -> None:
         async with asyncio.timeout(10), survivor.slot(2):  # never released, never expiring: waits forever
@@ -134,17 +125,17 @@ def test_a_crashed_users_reservation_stops_counting_after_its_expiry(engine: Eng
 @ON_POSTGRES
 def test_a_request_that_outlived_its_reservation_is_counted_once(engine: Engine) -> None:
     limits = SharedLimits(engine)
-    rows = limits.rows(1)
-    assert reserve(engine, rows, "slow", 0.05) == Verdict()
+    slow = Ask(limits.rows(1), "p.slow")
+    assert exchange(engine, [], [slow], 0.05, "p")[0].granted
     asyncio.run(asyncio.sleep(0.1))
-    assert reserve(engine, limits.rows(2), "next", 10) == Verdict()  # takes "slow" as ended at expiry
-    release(engine, rows, "slow")  # the slow request's answer comes at last
+    assert exchange(engine, [], [Ask(limits.rows(2), "p.next")], 10, "p")[0].granted  # "slow" ended at expiry
+    exchange(engine, [(slow, time.monotonic())], [], 10, "p")  # the slow request's answer comes at last
     bot = _state(engine, "bot")
-    assert len(bot.ends) == 1 and list(bot.flight) == ["next"]
+    assert len(bot.ends) == 1 and list(bot.flight) == ["p.next"]
 
 
 @ON_POSTGRES
-def test_a_request_cancelled_while_its_reservation_commits_gives_it_back(engine: Engine) -> None:
+def test_a_request_given_up_while_its_reservation_commits_gives_it_back(engine: Engine) -> None:
     limits = SharedLimits(engine)
 
     async def hold() -> None:
@@ -152,17 +143,21 @@ def test_a_request_cancelled_while_its_reservation_commits_gives_it_back(engine:
             await asyncio.sleep(60)
 
     async def scenario() -> None:
-        holder = asyncio.ensure_future(hold())
-        await asyncio.sleep(0)  # its first attempt has begun: the transaction is yet to run
-        holder.cancel()
-        for _ in range(100):  # the reservation commits in its thread, then is released
+        async with limits.slot(2):  # the rows exist
+            pass
+        with engine.connect() as blocker:
+            blocker.execute(select(FloodWindow.key).where(FloodWindow.key == "bot").with_for_update())
+            holder = asyncio.ensure_future(hold())
+            await asyncio.sleep(0.3)  # its exchange waits for the lock
+            holder.cancel()
+        for _ in range(100):  # the lock is free: the reservation commits, is found given up, goes back
             await asyncio.sleep(0.05)
-            if len(_state(engine, "bot").ends) == 1:
+            if len(_state(engine, "bot").ends) == 2:
                 break
 
     asyncio.run(scenario())
     bot = _state(engine, "bot")
-    assert bot.flight == {} and len(bot.ends) == 1
+    assert bot.flight == {} and len(bot.ends) == 2
 
 
 @ON_POSTGRES
@@ -204,8 +199,8 @@ def test_a_shared_row_has_room_exactly_when_the_in_process_windows_have(
     rules: list[tuple[int, float]], steps: list[tuple[float | None, bool]]
 ) -> None:
     """Requests to one chat whose row keeps one or two windows (a group's), tried and ended at generated
-    instants (on the windows' edges too); the row answers as the windows do, and a wait it names is never
-    too short nor, when ends alone fill the window, too long."""
+    instants (on the windows' edges too); the row grants a place now exactly when the windows have room,
+    and an instant it names is never early nor, when it grants a place then, late."""
     windows = [Window(limit, period) for limit, period in rules]
     shared = Row("chat:-1", tuple(Rule(limit, period * MARGIN) for limit, period in rules))
     tally, now, flying = Tally(), 0.0, list[str]()
@@ -216,30 +211,33 @@ def test_a_shared_row_has_room_exactly_when_the_in_process_windows_have(
             now = max(now, windows[0].ends[0] + windows[0].period)
         if starts or not flying:
             room = all(window.has_room(now) for window in windows)
-            verdict, writes = decide([shared], {shared.key: tally}, now, f"r{n}", expiry=1e12)
-            assert (verdict.wait == 0) == room
+            [answer], settled = decide(
+                [shared], [Ask((shared,), f"p.r{n}")], {shared.key: tally}, now, 1e12, "p"
+            )
+            assert (answer.granted and answer.at == now) == room
             if room:
-                tally = writes[shared.key]
-                flying.append(f"r{n}")
+                tally = settled[shared.key]
+                flying.append(f"p.r{n}")
                 for window in windows:
                     window.take()
             else:
-                _check_wait(windows, tally, now, verdict.wait)
+                _check_named_instant(windows, now, answer.at, exact=answer.granted)
         else:
-            token = flying.pop(0)
-            del tally.flight[token]
-            tally.ends.append(now)
+            tally.end(flying.pop(0), now)
             for window in windows:
                 window.release(now)
 
 
-def _check_wait(windows: list[Window], tally: Tally, now: float, wait: float) -> None:
-    def probe(window: Window, at: float) -> bool:
+def _check_named_instant(windows: list[Window], now: float, at: float, exact: bool) -> None:
+    """No room before `at`; room from `at` on when the row named it for certain (a place at a known
+    instant: only ends fill the window, and they leave then)."""
+
+    def probe(window: Window, instant: float) -> bool:
         copy = Window(window.limit, window.period / MARGIN)
         copy.ends.extend(window.ends)
         copy.in_flight = window.in_flight
-        return copy.has_room(at)
+        return copy.has_room(instant)
 
-    assert not all(probe(window, now + wait - 1e-6) for window in windows)
-    if not tally.flight:  # only ends are counted: the window opens when the named one leaves
-        assert all(probe(window, now + wait + 1e-9) for window in windows)
+    assert at > now and not all(probe(window, at - 1e-6) for window in windows)
+    if exact:
+        assert all(probe(window, at + 1e-9) for window in windows)

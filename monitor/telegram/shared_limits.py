@@ -3,134 +3,62 @@
 Telegram counts per bot (30/s), per chat (1/s) and per group (20/min), whatever process sends. Two daemons
 each keeping their own windows (`limits.Limits`) together sent twice the rate and drew 429s. Here the
 windows live in `flood_windows`, one row per count of requests ("bot", "chat:<id>"; a group's row serves
-both its windows), with the same meaning as the in-process ones: a sliding window counted from request
-*ends*, requests in flight count, every period widened by MARGIN.
+both its windows), with the same meaning as the in-process ones (`shared_windows` has the arithmetic).
 
-- Acquire is one short transaction: lock the rows (`FOR UPDATE`, keys sorted, so two processes never
-  deadlock; a missing row is created first), check every window, then reserve in all of them or learn how
-  long to wait. Release is one statement: the end stamp appended, the reservation dropped.
-- Every stamp is the database server's `clock_timestamp()`, so processes on several hosts agree.
-- A reservation carries an expiry: a process killed mid-request does not hold its places forever. An
-  expired reservation counts as a request that ended at its expiry (Telegram counted it when it arrived,
-  which was before), so it leaves the window one period later. The expiry must outlast the time a request
-  needs to reach Telegram (`in_flight_ttl`).
-- Waiting is `asyncio.sleep` for the computed time (the earliest instant a place can free up), never a
-  busy poll; database work runs in a thread. Within a process, waiters are served in arrival order:
-  per chat, and for the overall window.
+- One short transaction does all a process has to say: it locks the rows (`FOR UPDATE`, keys sorted, so
+  two processes never deadlock; a missing row is created first), records the ends of the requests that
+  finished, and answers the waiting requests in arrival order — a place now, a place at a known later
+  instant (the process sleeps until then and sends without asking again), or when to ask again. Each
+  process runs one such exchange at a time and puts what piled up meanwhile into the next: at most two
+  per message (its reservation, its end), fewer under load.
+- Every stamp is on the database server's clock, so processes on several hosts agree. The present is read
+  after the locks (`clock_timestamp()`); a place granted for a later instant is waited for from after
+  that reading, so it is never taken early. An end is stamped at the instant the transaction began
+  (`transaction_timestamp()`) less the time that had passed here since the request ended: that instant
+  was read after this process sent its BEGIN, so the stamp is never before the real end, yet an end does
+  not wait in the queue for the next exchange (that cost a window's places ~20 ms a second).
+- A reservation expires (`in_flight_ttl` after its start): a process killed mid-request holds its places
+  no longer. The expiry must outlast the time a request needs to reach Telegram.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
+import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Engine, Float, bindparam, cast, func, select, text, update
+from sqlalchemy import Connection, Engine, Float, bindparam, cast, create_engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db.ha import FloodWindow
+from monitor.korean import particles
 from monitor.telegram.limits import MARGIN, FloodLimits, Limits
+from monitor.telegram.shared_windows import BOT, Answer, Ask, Row, Rule, Tally, decide
+from monitor.vocab import Lang
 
-BOT = "bot"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """At most `limit` requests in any `period` seconds (MARGIN included)."""
-
-    limit: int
-    period: float
-
-
-@dataclass(frozen=True)
-class Row:
-    """One `flood_windows` row and the windows it keeps."""
-
-    key: str
-    rules: tuple[Rule, ...]
-
-    @property
-    def keep(self) -> float:
-        """How long an end matters to this row's windows."""
-        return max(rule.period for rule in self.rules)
+log = logging.getLogger(__name__)
+LINES = {
+    "failing": (
+        "텔레그램 전송 한도를 데이터베이스에서 읽거나 쓰지 못했습니다 ({reason}): 기다리던 전송은 실패로 "
+        "돌리고, 끝난 요청은 다음 전송 때 기록합니다",
+        "could not read or write Telegram's flood limits in the database ({reason}): waiting sends fail, "
+        "finished requests are recorded with the next send",
+    ),
+    "recovered": (
+        "텔레그램 전송 한도를 다시 데이터베이스에 기록합니다",
+        "Telegram's flood limits are recorded in the database again",
+    ),
+}
 
 
-@dataclass
-class Tally:
-    """A row's state: ends of requests (epoch seconds, server clock), reservations in flight → expiry."""
-
-    ends: list[float] = field(default_factory=list)
-    flight: dict[str, float] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, state: dict[str, Any]) -> Tally:
-        return cls(list(state.get("ends", [])), dict(state.get("flight", {})))
-
-    def json(self) -> dict[str, Any]:
-        return {"ends": self.ends, "flight": self.flight}
-
-    def settled(self, now: float, keep: float) -> Tally:
-        """Expired reservations become ends at their expiry; ends older than `keep` are dropped."""
-        ends = self.ends + [expiry for expiry in self.flight.values() if expiry <= now]
-        flight = {token: expiry for token, expiry in self.flight.items() if expiry > now}
-        return Tally(sorted(end for end in ends if end > now - keep), flight)
-
-    def wait(self, rule: Rule, now: float) -> float:
-        """0 when one more request fits in `rule`'s window (self settled at `now`), else the least time
-        until a place can free up: the oldest counted end leaves first; a request in flight ends at the
-        earliest now, so it leaves no sooner than one period from now."""
-        leaving = [end + rule.period for end in self.ends if end > now - rule.period]
-        leaving += [now + rule.period] * len(self.flight)
-        if len(leaving) < rule.limit:
-            return 0.0
-        return max(sorted(leaving)[len(leaving) - rule.limit] - now, 1e-6)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Reserved (wait 0), or how long to wait and whether a chat's own window is what is full."""
-
-    wait: float = 0.0
-    chat_full: bool = False
-
-
-def decide(
-    rows: Sequence[Row], tallies: dict[str, Tally], now: float, token: str, expiry: float
-) -> tuple[Verdict, dict[str, Tally]]:
-    """Reserve `token` until `expiry` in each row when all have room, or say how long to wait.
-    Returns the verdict and the rows to write (none when waiting)."""
-    settled = {row.key: tallies.get(row.key, Tally()).settled(now, row.keep) for row in rows}
-    waits = {row.key: max(settled[row.key].wait(rule, now) for rule in row.rules) for row in rows}
-    if any(waits.values()):
-        chat_full = any(wait for key, wait in waits.items() if key != BOT)
-        return Verdict(max(waits.values()), chat_full), {}
-    for tally in settled.values():
-        tally.flight[token] = expiry
-    return Verdict(), settled
-
-
-_RELEASE = text(
-    """
-    WITH locked AS (
-        SELECT key FROM flood_windows WHERE key IN :keys ORDER BY key FOR UPDATE
-    )
-    UPDATE flood_windows AS f SET state = json_build_object(
-        'ends', (f.state::jsonb -> 'ends') || to_jsonb(extract(epoch FROM clock_timestamp())::float8),
-        'flight', (f.state::jsonb -> 'flight') - CAST(:token AS text))
-    FROM locked
-    WHERE f.key = locked.key AND jsonb_exists(f.state::jsonb -> 'flight', :token)
-    """
-).bindparams(bindparam("keys", expanding=True))
-
-
-def _locked(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float]:
-    """The rows of `keys` locked in key order, and the server's clock read after the last lock."""
+def _locked(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float, float]:
+    """The rows of `keys` locked in key order; when the transaction began; the clock after the locks."""
     rows = (
         select(FloodWindow.key, FloodWindow.state)
         .where(FloodWindow.key.in_(keys))
@@ -138,34 +66,52 @@ def _locked(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float]
         .with_for_update()
         .subquery()
     )
-    now = cast(func.extract("epoch", func.clock_timestamp()), Float)
-    found = conn.execute(select(rows.c.key, rows.c.state, now)).all()
-    return {key: Tally.from_json(state) for key, state, _ in found}, max((at for *_, at in found), default=0)
+    began = cast(func.extract("epoch", func.transaction_timestamp()), Float)
+    now = cast(func.extract("epoch", func.clock_timestamp()), Float)  # per row, after its lock
+    found = conn.execute(select(rows.c.key, rows.c.state, began, now)).all()
+    tallies = {key: Tally.from_json(state) for key, state, *_ in found}
+    return tallies, min((row[2] for row in found), default=0), max((row[3] for row in found), default=0)
 
 
-def reserve(engine: Engine, rows: Sequence[Row], token: str, ttl: float) -> Verdict:
-    """Reserve `token` for `ttl` seconds in every row, or learn how long to wait (one transaction)."""
-    keys = sorted(row.key for row in rows)
+def exchange(
+    engine: Engine,
+    ended: Sequence[tuple[Ask, float]],
+    asks: Sequence[Ask],
+    ttl: float,
+    process: str,
+    backlog: int = 0,
+) -> list[Answer]:
+    """One transaction: the `ended` requests' ends recorded (when each ended, on `time.monotonic()`), then
+    each of `asks` of `process` answered (reserved for `ttl` seconds from its start; `backlog`: how many
+    of its requests wait, `asks` the first of them). The answers' instants are on `time.monotonic()`."""
+    rows = {row.key: row for ask in [*(ask for ask, _ in ended), *asks] for row in ask.rows}
+    keys = sorted(rows)
     with engine.begin() as conn:
-        tallies, now = _locked(conn, keys)
+        sent = time.monotonic()  # the transaction begins with the first statement, after this
+        tallies, began, now = _locked(conn, keys)
         if len(tallies) < len(keys):  # first use: create the rows (in key order too), then lock them all
             empty = [{"key": key, "state": Tally().json()} for key in keys]
             conn.execute(insert(FloodWindow).values(empty).on_conflict_do_nothing(index_elements=["key"]))
-            tallies, now = _locked(conn, keys)
-        verdict, writes = decide(rows, tallies, now, token, now + ttl)
-        if writes:
+            tallies, began, now = _locked(conn, keys)
+        read = time.monotonic()  # after the server read `now`: an instant mapped from here is not early
+        stamps = [(ask, min(began, began - (sent - at))) for ask, at in ended]
+        changed = {row.key for ask, at in stamps for row in ask.rows if tallies[row.key].end(ask.token, at)}
+        answers, settled = decide(list(rows.values()), asks, tallies, now, ttl, process, backlog)
+        granted = [ask for ask, answer in zip(asks, answers, strict=True) if answer.granted]
+        changed |= {row.key for ask in granted for row in ask.rows} | (rows.keys() & {BOT})  # who waits
+        if changed:
             conn.execute(
                 update(FloodWindow).where(FloodWindow.key == bindparam("k")).values(state=bindparam("s")),
-                [{"k": key, "s": tally.json()} for key, tally in sorted(writes.items())],
+                [{"k": key, "s": settled[key].json()} for key in sorted(changed)],
             )
-    return verdict
+    return [replace(answer, at=read + answer.at - now) for answer in answers]
 
 
-def release(engine: Engine, rows: Sequence[Row], token: str) -> None:
-    """The request of `token` ended now: its end stamp appended, its reservation dropped (one statement).
-    A reservation that expired meanwhile was already counted as ended at its expiry: nothing changes."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(_RELEASE, {"keys": sorted(row.key for row in rows), "token": token})
+@dataclass(eq=False)
+class _Waiter:
+    ask: Ask
+    granted: asyncio.Future[float]  # its start, on this process's clock
+    not_before: float = 0.0  # its own chat's windows are full until then
 
 
 class SharedLimits:
@@ -180,13 +126,19 @@ class SharedLimits:
         group_per_minute: int = 20,
         group_window: float = 60.0,
         in_flight_ttl: float = 25.0,
+        lang: Lang = "ko",
     ) -> None:
-        self.engine, self.ttl = engine, in_flight_ttl
+        self.engine, self.ttl, self.lang = engine, in_flight_ttl, lang
+        self.process = uuid.uuid4().hex[:12]  # names this process's reservations in the rows
         self.overall = Row(BOT, (Rule(overall_per_second, 1.0 * MARGIN),))
         self.chat_rule = Rule(1, chat_interval * MARGIN)
         self.group_rule = Rule(group_per_minute, group_window * MARGIN)
-        self._overall_turn = asyncio.Lock()  # waiters for the overall window, in arrival order
-        self._chat_turns: dict[int, asyncio.Lock] = {}
+        self._waiting: list[_Waiter] = []  # in arrival order
+        self._ended: list[tuple[Ask, float]] = []  # finished (when), not recorded yet
+        self._recorded: list[asyncio.Future[None]] = []  # slot exits waiting for the next exchange
+        self._kick = asyncio.Event()
+        self._worker: asyncio.Task[None] | None = None
+        self._failing = False
 
     def rows(self, chat_id: int) -> tuple[Row, Row]:
         # group and supergroup ids are negative: the per-minute limit too
@@ -196,39 +148,104 @@ class SharedLimits:
     @asynccontextmanager
     async def slot(self, chat_id: int) -> AsyncIterator[None]:
         """Hold a place for one request to `chat_id` in every window it counts in, until it ends."""
-        rows = self.rows(chat_id)
-        token = uuid.uuid4().hex
-        await self._acquire(chat_id, rows, token)
+        loop = asyncio.get_running_loop()
+        ask = Ask(self.rows(chat_id), f"{self.process}.{uuid.uuid4().hex[:12]}")
+        start = await self._reserve(ask)
         try:
+            await asyncio.sleep(max(0.0, start - time.monotonic()))
             yield
-        finally:  # in a thread that finishes even if this task is cancelled meanwhile
-            await asyncio.to_thread(release, self.engine, rows, token)
+        finally:
+            recorded = loop.create_future()
+            self._ended.append((ask, time.monotonic()))
+            self._recorded.append(recorded)
+            self._wake()
+            await asyncio.shield(recorded)  # its end is in the database (or will be, after a failure)
 
-    async def _acquire(self, chat_id: int, rows: Sequence[Row], token: str) -> None:
-        async with self._chat_turns.setdefault(chat_id, asyncio.Lock()):
-            while True:
-                async with self._overall_turn:
-                    verdict = await self._attempt(rows, token)
-                    while verdict.wait and not verdict.chat_full:  # the overall window: keep the turn
-                        await asyncio.sleep(verdict.wait)
-                        verdict = await self._attempt(rows, token)
-                if not verdict.wait:
-                    return
-                await asyncio.sleep(verdict.wait)  # the chat's own window: let other chats go first
-
-    async def _attempt(self, rows: Sequence[Row], token: str) -> Verdict:
-        running = asyncio.ensure_future(asyncio.to_thread(reserve, self.engine, rows, token, self.ttl))
+    async def _reserve(self, ask: Ask) -> float:
+        waiter = _Waiter(ask, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiter)
+        self._wake()
         try:
-            return await asyncio.shield(running)
-        except asyncio.CancelledError:  # the reservation may still commit: give it back when it does
-            running.add_done_callback(functools.partial(self._give_back, rows, token))
+            return await waiter.granted
+        except asyncio.CancelledError:
+            if waiter in self._waiting:
+                self._waiting.remove(waiter)
+            elif waiter.granted.done() and not waiter.granted.cancelled():  # reserved: give it back
+                self._ended.append((ask, time.monotonic()))
+                self._wake()
             raise
 
-    def _give_back(self, rows: Sequence[Row], token: str, done: asyncio.Future[Verdict]) -> None:
-        if done.cancelled() or done.exception() is not None or done.result().wait:
-            return
-        with suppress(RuntimeError):  # the loop is closing: the reservation expires instead
-            asyncio.get_running_loop().run_in_executor(None, release, self.engine, rows, token)
+    def _wake(self) -> None:
+        self._kick.set()
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        """Exchange until nothing waits or remains to record, sleeping until the earliest instant named or
+        until a request arrives or ends here."""
+        while self._waiting or self._ended:
+            self._kick.clear()
+            try:
+                retry = await self._exchange()
+            except Exception as error:  # the database failed; a later slot() starts over
+                self._fail(error)
+                return
+            if retry is not None and not self._kick.is_set():
+                with suppress(TimeoutError):
+                    async with asyncio.timeout(retry - time.monotonic()):
+                        await self._kick.wait()
+
+    async def _exchange(self) -> float | None:
+        """One exchange of everything pending; when to exchange again for the requests still waiting.
+        A request whose own chat is full waits out its instant; of the others, no more than the bot's
+        window can let through are asked about (the first, in arrival order)."""
+        now = time.monotonic()
+        eligible = [waiter for waiter in self._waiting if waiter.not_before <= now]
+        asking, ended, recorded = eligible[: self.overall.rules[0].limit], list(self._ended), self._recorded
+        self._recorded = []
+        try:
+            answers = await asyncio.to_thread(
+                exchange, self.engine, ended, [w.ask for w in asking], self.ttl, self.process, len(eligible)
+            )
+        finally:
+            for exited in recorded:
+                if not exited.done():
+                    exited.set_result(None)
+        del self._ended[: len(ended)]
+        if self._failing:
+            self._failing = False
+            log.info(self._say("recovered"))
+        retries = [self._answer(waiter, answer) for waiter, answer in zip(asking, answers, strict=True)]
+        if len(asking) < len(eligible) and any(answer.granted or answer.own for answer in answers):
+            return now  # more may fit: ask about the next ones at once
+        later = [waiter.not_before for waiter in self._waiting if waiter.not_before > now]
+        return min([at for at in retries if at is not None] + later, default=None)
+
+    def _answer(self, waiter: _Waiter, answer: Answer) -> float | None:
+        """Hand a granted place over; the instant to ask again for a request still waiting."""
+        if not answer.granted:
+            waiter.not_before = answer.at if answer.own else waiter.not_before
+            return answer.at
+        with suppress(ValueError):
+            self._waiting.remove(waiter)
+        if waiter.granted.done():  # given up meanwhile: the places go back with the next exchange
+            self._ended.append((waiter.ask, time.monotonic()))
+        else:
+            waiter.granted.set_result(answer.at)
+        return None
+
+    def _fail(self, error: Exception) -> None:
+        for waiter in self._waiting:
+            if not waiter.granted.done():
+                waiter.granted.set_exception(error)
+        self._waiting.clear()
+        if not self._failing:
+            self._failing = True
+            log.warning(self._say("failing", reason=type(error).__name__))
+
+    def _say(self, key: str, **values: object) -> str:
+        ko, en = LINES[key]
+        return particles(ko.format(**values)) if self.lang == "ko" else en.format(**values)
 
 
 def in_flight_ttl(request_timeout: timedelta) -> float:
@@ -237,10 +254,25 @@ def in_flight_ttl(request_timeout: timedelta) -> float:
     return 2 * request_timeout.total_seconds() + 1.0 + 5.0
 
 
-def flood_limits(sessions: sessionmaker[Session], request_timeout: timedelta) -> FloodLimits:
+def limiter_engine(engine: Engine) -> Engine:
+    """The limiter's own few connections to `engine`'s database, whose commits do not wait for the disk
+    (`synchronous_commit=off`): the windows hold seconds of bookkeeping, and a commit waiting for its
+    flush held the bot's row locked from every other process for milliseconds on each message. A crash
+    of the database server may lose its last fraction of a second of them — a few requests uncounted
+    for a second, at worst one 429 that the notifier waits out."""
+    given = engine.url.query.get("options")
+    options = [*([given] if isinstance(given, str) else given or ()), "-c synchronous_commit=off"]
+    url = engine.url.difference_update_query(["options"])
+    connect = {"options": " ".join(options)}
+    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4, connect_args=connect)
+
+
+def flood_limits(
+    sessions: sessionmaker[Session], request_timeout: timedelta, lang: Lang = "ko"
+) -> FloodLimits:
     """Windows shared through the database on PostgreSQL (any number of daemons); in-process windows on
     SQLite, which runs one daemon only."""
     engine: Engine = sessions.kw["bind"]
     if engine.dialect.name == "postgresql":
-        return SharedLimits(engine, in_flight_ttl=in_flight_ttl(request_timeout))
+        return SharedLimits(limiter_engine(engine), in_flight_ttl=in_flight_ttl(request_timeout), lang=lang)
     return Limits()

@@ -9,8 +9,15 @@
    is queued half-way), then recovery. Time is simulated for the sender's backoff (the virtual clock
    jumps to the next retry), the HTTP traffic and flood limits are real. Reported: everything delivered,
    duplicates, chats whose messages arrived out of order, and how long after recovery the last arrived.
+3. Shared windows (with `--postgres URL`, or MONITOR_TEST_POSTGRES_URL set): the same burst as (1) — as many
+   messages per chat as the daemon groups it into — sent by two users of the flood limits in two OS
+   processes on one PostgreSQL database, each its own chats (as per-destination delivery leases split
+   them), through the windows they share in `flood_windows`. Medians of `--shared-runs` runs: wall time
+   against the theoretical minimum, 429s at the server, and the database work per message (transactions,
+   statements, milliseconds). One process with the in-process windows, in the same harness, for reference.
 
 Run: .venv/bin/python bench/telegram_delivery.py [--alerts 1000] [--chats 100] [--groups 20] [--outage-minutes 10]
+     [--postgres URL] [--shared-runs 5] [--skip-throughput] [--skip-outage]
 Timings are figures for the closing notes, never test outcomes.
 """
 
@@ -19,27 +26,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
+import os
 import re
+import statistics
 import tempfile
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
+from telegram.error import RetryAfter
+from telegram.request import HTTPXRequest
 
 from monitor.db import migrate
 from monitor.db import models as m
 from monitor.db.alerting import pending_entry
 from monitor.db.engine import make_engine, make_session_factory
 from monitor.notify.sender import RetryPolicy, Sender, next_delivery
-from monitor.telegram.limits import Limits
-from monitor.telegram.notifier import TelegramNotifier
+from monitor.telegram.limits import FloodLimits, Limits
+from monitor.telegram.notifier import TelegramNotifier, retry_seconds
 from monitor.telegram.service import application
-from tests.fake_telegram import FakeTelegram
+from monitor.telegram.shared_limits import SharedLimits, exchange, limiter_engine
+from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_factories import alert_payload, telegram_settings
 
 PLACES = [("j1", "가나시"), ("j2", "다라군"), ("j3", "마바구")]
@@ -206,6 +224,147 @@ async def outage(
     }
 
 
+@dataclass
+class DbUse:
+    """One process's use of the database for its flood limits: connections taken from the pool (one per
+    exchange, each one transaction), statements, and the time they were held (waits for locks included)."""
+
+    calls: int = 0
+    statements: int = 0
+    seconds: float = 0.0
+
+    def watch(self, engine: Engine) -> None:
+        def checkout(_dbapi: object, record: Any, _proxy: object) -> None:
+            record.info["bench_out"] = time.perf_counter()
+            self.calls += 1
+
+        def checkin(_dbapi: object, record: Any) -> None:
+            self.seconds += time.perf_counter() - record.info.pop("bench_out", time.perf_counter())
+
+        def statement(*_args: object) -> None:
+            self.statements += 1
+
+        event.listen(engine.pool, "checkout", checkout)
+        event.listen(engine.pool, "checkin", checkin)
+        event.listen(engine, "before_cursor_execute", statement)
+
+
+async def burst(base_url: str, plan: list[tuple[int, int]], limits: FloodLimits, ready: Any) -> float:
+    """Send plan's (chat, messages) — chats at once, each chat's messages in order — once every user is
+    ready; the seconds from then until the last answer."""
+    request = HTTPXRequest(connection_pool_size=max(1, len(plan)), read_timeout=10, connect_timeout=10)
+
+    async def one_chat(bot: Bot, chat: int, count: int) -> None:
+        for k in range(count):
+            while True:
+                try:
+                    async with limits.slot(chat):
+                        await bot.send_message(chat, f"<b>경보 {k + 1}</b> · 대화 {chat}", parse_mode="HTML")
+                    break
+                except RetryAfter as exc:  # counted by the server; the bench waits it out like the notifier
+                    await asyncio.sleep(retry_seconds(exc))
+
+    async with Bot(TOKEN, base_url=base_url, request=request) as bot:
+        await asyncio.to_thread(ready.wait)
+        began = time.monotonic()
+        await asyncio.gather(*(one_chat(bot, chat, count) for chat, count in plan))
+        return time.monotonic() - began
+
+
+def limiter_user(
+    url: str, base_url: str, plan: list[tuple[int, int]], shared: bool, ready: Any, out: Any
+) -> None:
+    """One process: its own engine, event loop, bot and flood limits (shared, or its own)."""
+    engine = limiter_engine(make_engine(url))  # as flood_limits() builds it
+    limits: FloodLimits = SharedLimits(engine) if shared else Limits()
+    exchange(engine, [], [], 0, "")  # connected, its statement compiled: a running daemon's limiter would be
+    use = DbUse()
+    use.watch(engine)
+    wall = asyncio.run(burst(base_url, plan, limits, ready))
+    engine.dispose()
+    out.put((wall, use))
+
+
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A migrated throwaway schema of the database at `base`, dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        rendered = url.render_as_string(hide_password=False)
+        migrated = make_engine(rendered)
+        migrate.upgrade(migrated)
+        migrated.dispose()
+        yield rendered
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def users_run(base: str, chats: list[int], users: int, shared: bool) -> dict[str, float]:
+    """One burst (chat n gets n % 3 + 1 messages, as the delivery groups (1)'s alerts) by `users`
+    processes, chats dealt out in turn."""
+    plan = [(chat, n % 3 + 1) for n, chat in enumerate(chats)]
+    spawn = multiprocessing.get_context("spawn")
+    with postgres_schema(base) as url, FakeTelegram() as fake:
+        for chat in chats:
+            fake.add_chat(chat)
+        ready, out = spawn.Barrier(users), spawn.Queue()
+        processes = [
+            spawn.Process(target=limiter_user, args=(url, fake.base_url, plan[k::users], shared, ready, out))
+            for k in range(users)
+        ]
+        for process in processes:
+            process.start()
+        done: list[tuple[float, DbUse]] = [out.get(timeout=900) for _ in processes]
+        for process in processes:
+            process.join()
+        messages = sum(count for _, count in plan)
+        return {
+            "wall": max(wall for wall, _ in done),
+            "optimum": lower_bound(fake, chats),
+            "messages": messages,
+            "sent": sum(1 for msg in fake.sent if msg.kind == "message"),
+            "server_429": fake.rejected_429,
+            "db_calls": sum(use.calls for _, use in done) / messages,
+            "statements": sum(use.statements for _, use in done) / messages,
+            "db_ms": 1000 * sum(use.seconds for _, use in done) / messages,
+        }
+
+
+def users_report(title: str, runs: list[dict[str, float]]) -> None:
+    def median(key: str) -> float:
+        return statistics.median(run[key] for run in runs)
+
+    ratios = sorted(run["optimum"] / run["wall"] for run in runs)
+    print(f"{title}: {runs[0]['messages']:.0f} messages, {len(runs)} runs")
+    print(
+        f"  wall median {median('wall'):.2f} s, theoretical minimum {median('optimum'):.2f} s → "
+        f"{statistics.median(ratios):.1%} of optimum (runs {', '.join(f'{r:.1%}' for r in ratios)})"
+    )
+    print(
+        f"  sent {min(run['sent'] for run in runs):.0f}–{max(run['sent'] for run in runs):.0f}, "
+        f"server 429s {sum(run['server_429'] for run in runs):.0f} in all runs; per message: "
+        f"{median('db_calls'):.2f} database transactions, {median('statements'):.2f} statements, "
+        f"{median('db_ms'):.2f} ms holding a connection"
+    )
+
+
+def shared_windows(base: str, chats: list[int], runs: int) -> None:
+    users_report(
+        "two processes, windows shared on PostgreSQL",
+        [users_run(base, chats, 2, shared=True) for _ in range(runs)],
+    )
+    users_report(
+        "reference: one process, in-process windows",
+        [users_run(base, chats, 1, shared=False) for _ in range(runs)],
+    )
+
+
 def fresh_database(folder: str, name: str) -> sessionmaker[Session]:
     engine = make_engine(f"sqlite:///{Path(folder) / name}.sqlite3")
     migrate.upgrade(engine)
@@ -222,8 +381,20 @@ def main() -> None:
     parser.add_argument("--busy-group", type=int, default=0, metavar="N")
     parser.add_argument("--outage-minutes", type=float, default=10)
     parser.add_argument("--skip-outage", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--postgres", metavar="URL", default=os.environ.get("MONITOR_TEST_POSTGRES_URL"))
+    parser.add_argument("--shared-runs", type=int, default=5, metavar="N")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # the outage logs a warning per failed delivery
+    if args.postgres and args.shared_runs:
+        shared_windows(args.postgres, chat_ids(args.chats, args.groups), args.shared_runs)
+    if not args.skip_throughput:
+        throughput_mode(args)
+    if not args.skip_outage:
+        outage_mode(args)
+
+
+def throughput_mode(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder, FakeTelegram() as fake:
         load = Load(chat_ids(args.chats, args.groups))
         for chat in [*load.chats, -30_000]:
@@ -238,8 +409,9 @@ def main() -> None:
         print(f"throughput: {load.rows} alerts → {messages} messages to {len(load.chats)} chats")
         print(f"  wall {wall:.2f} s, theoretical minimum {optimum:.2f} s → {optimum / wall:.1%} of optimum")
         print(f"  {audit(sessions, fake, load)}")
-    if args.skip_outage:
-        return
+
+
+def outage_mode(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as folder, FakeTelegram() as fake:
         load = Load(chat_ids(args.chats, args.groups))
         for chat in load.chats:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.daemon_process import DaemonProcess, daemon_env
+from tests.daemon_process import DaemonProcess, daemon_env, monitor
 from tests.factories import SEEDS
 from tests.test_telegram_e2e import wait_until
 
@@ -34,17 +32,6 @@ def _samples(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     }
 
 
-def _monitor(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_a_running_daemon_serves_metrics_shows_in_status_and_refuses_a_once_run_beside_it(
     sqlite_url: str, tmp_path: Path
 ) -> None:
@@ -58,15 +45,15 @@ def test_a_running_daemon_serves_metrics_shows_in_status_and_refuses_a_once_run_
         samples = _samples(port)
         assert samples[("monitor_leader", ())] == 1.0
         assert samples[("monitor_alerts", (("state", "firing"),))] > 0
-        status = _monitor(env, tmp_path, "status", "--format", "json")
+        status = monitor(env, tmp_path, "status", "--format", "json")
         assert status.returncode == 0, status.stderr
         assert json.loads(status.stdout)["leader"]["pid"] == daemon.process.pid
-        once = _monitor(env, tmp_path, "run", "--once", "--no-seed")
+        once = monitor(env, tmp_path, "run", "--once", "--no-seed", ok=False)
         assert once.returncode == 1 and "Traceback" not in once.stderr
         assert "SQLite에서는 데몬을 하나만" in once.stderr
         assert daemon.terminate() == 0
     finally:
         daemon.kill()
-    stopped = _monitor(env, tmp_path, "status")
+    stopped = monitor(env, tmp_path, "status", ok=False)
     assert stopped.returncode == 1 and "Traceback" not in stopped.stderr
     assert "Traceback" not in daemon.log

@@ -6,8 +6,6 @@ is refused in one line."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from monitor.db import models as m
 from monitor.db.ha import DaemonRecord
 from tests.conftest import _postgres_schema_url
-from tests.daemon_process import DaemonProcess, daemon_env
+from tests.daemon_process import DaemonProcess, daemon_env, monitor
 from tests.factories import SEEDS, load_shipped_seeds, migrated_engine, sessions_for
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_factories import subscribe
@@ -100,6 +98,24 @@ def _at_most_the_batch_in_flight_twice(
         assert len(twice) <= 1, f"chat {chat}: more than the batch in flight was sent twice: {twice}"
 
 
+def _busy_leader_and_follower(
+    pg_url: str, tmp_path: Path, fake: FakeTelegram
+) -> tuple[DaemonProcess, DaemonProcess]:
+    """A leader mid-way through long queues (each send takes 3 s) and a follower standing by."""
+    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES, telegram_timeout="10s")
+    fake.set_delay(3, "sendMessage")  # each chat's queue takes the leader 15 s or more
+    leader = DaemonProcess(env, tmp_path)
+    wait_until(lambda: len(fake.sent) >= 5, "deliveries under way", leader, 60)
+    follower = DaemonProcess(env, tmp_path, "--no-seed")
+    try:
+        wait_until(lambda: "다른 데몬이 주도합니다" in follower.log, "the follower standing by", follower, 30)
+    except AssertionError:
+        leader.kill()
+        follower.kill()
+        raise
+    return leader, follower
+
+
 def _id_of(sessions: sessionmaker[Session], daemon: DaemonProcess) -> str:
     with sessions() as session:
         found = session.scalar(select(DaemonRecord.id).where(DaemonRecord.pid == daemon.process.pid))
@@ -159,13 +175,8 @@ def test_the_follower_takes_over_when_the_leader_is_killed_mid_delivery(
     pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram, record_property: Any
 ) -> None:
     chats = _long_queues(pg)
-    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES, telegram_timeout="10s")
-    fake.set_delay(3, "sendMessage")  # each chat's queue takes the leader 15 s or more
-    leader = DaemonProcess(env, tmp_path)
-    wait_until(lambda: len(fake.sent) >= 5, "deliveries under way", leader, 60)
-    follower = DaemonProcess(env, tmp_path, "--no-seed")
+    leader, follower = _busy_leader_and_follower(pg_url, tmp_path, fake)
     try:
-        wait_until(lambda: "다른 데몬이 주도합니다" in follower.log, "the follower standing by", follower, 30)
         leader.kill()  # SIGKILL mid-delivery: leases left behind
         killed = time.monotonic()
         wait_until(lambda: "이 데몬이 주도합니다" in follower.log, "the follower leading", follower, 30)
@@ -187,13 +198,8 @@ def test_a_leader_stopped_past_its_lease_sends_nothing_more_when_it_resumes(
     pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:
     chats = _long_queues(pg)
-    env = telegram_env(pg_url, tmp_path, fake, seeds_dir=str(SEEDS), **LEASES, telegram_timeout="10s")
-    fake.set_delay(3, "sendMessage")  # each chat's queue takes the leader 15 s or more
-    leader = DaemonProcess(env, tmp_path)
-    wait_until(lambda: len(fake.sent) >= 5, "deliveries under way", leader, 60)
-    follower = DaemonProcess(env, tmp_path, "--no-seed")
+    leader, follower = _busy_leader_and_follower(pg_url, tmp_path, fake)
     try:
-        wait_until(lambda: "다른 데몬이 주도합니다" in follower.log, "the follower standing by", follower, 30)
         leader.process.send_signal(signal.SIGSTOP)
         wait_until(lambda: "이 데몬이 주도합니다" in follower.log, "the follower leading", follower, 30)
         wait_until(lambda: _all_sent(pg, chats), "every chat's alert sent", follower, 120)
@@ -214,15 +220,7 @@ def test_a_second_daemon_on_sqlite_is_refused_in_one_line(sqlite_url: str, tmp_p
     first = DaemonProcess(env, tmp_path)
     try:
         first.wait_for("[공약 이행 모니터]", 60)
-        second = subprocess.run(
-            [sys.executable, "-m", "monitor", "run", "--no-seed"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        second = monitor(env, tmp_path, "run", "--no-seed", ok=False)
         assert first.terminate() == 0
     finally:
         first.kill()

@@ -28,6 +28,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import queue
 import re
 import statistics
 import tempfile
@@ -35,7 +36,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,7 +46,7 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from monitor.db import migrate
@@ -249,12 +250,17 @@ class DbUse:
         event.listen(engine, "before_cursor_execute", statement)
 
 
-async def burst(base_url: str, plan: list[tuple[int, int]], limits: FloodLimits, ready: Any) -> float:
+async def burst(
+    base_url: str, plan: list[tuple[int, int]], limits: FloodLimits, ready: Any
+) -> tuple[float, int]:
     """Send plan's (chat, messages) — chats at once, each chat's messages in order — once every user is
-    ready; the seconds from then until the last answer."""
+    ready; the seconds from then until the last answer, and how many sends failed on the network (sent
+    again: a local HTTP server answering a hundred connections at once resets one now and then)."""
     request = HTTPXRequest(connection_pool_size=max(1, len(plan)), read_timeout=10, connect_timeout=10)
+    failed = 0
 
     async def one_chat(bot: Bot, chat: int, count: int) -> None:
+        nonlocal failed
         for k in range(count):
             while True:
                 try:
@@ -263,12 +269,14 @@ async def burst(base_url: str, plan: list[tuple[int, int]], limits: FloodLimits,
                     break
                 except RetryAfter as exc:  # counted by the server; the bench waits it out like the notifier
                     await asyncio.sleep(retry_seconds(exc))
+                except NetworkError:
+                    failed += 1
 
     async with Bot(TOKEN, base_url=base_url, request=request) as bot:
         await asyncio.to_thread(ready.wait)
         began = time.monotonic()
         await asyncio.gather(*(one_chat(bot, chat, count) for chat, count in plan))
-        return time.monotonic() - began
+        return time.monotonic() - began, failed
 
 
 def limiter_user(
@@ -280,9 +288,9 @@ def limiter_user(
     exchange(engine, [], [], 0, "")  # connected, its statement compiled: a running daemon's limiter would be
     use = DbUse()
     use.watch(engine)
-    wall = asyncio.run(burst(base_url, plan, limits, ready))
+    wall, failed = asyncio.run(burst(base_url, plan, limits, ready))
     engine.dispose()
-    out.put((wall, use))
+    out.put((wall, failed, use))
 
 
 @contextmanager
@@ -320,20 +328,31 @@ def users_run(base: str, chats: list[int], users: int, shared: bool) -> dict[str
         ]
         for process in processes:
             process.start()
-        done: list[tuple[float, DbUse]] = [out.get(timeout=900) for _ in processes]
+        done = [collect(out, processes) for _ in processes]
         for process in processes:
             process.join()
         messages = sum(count for _, count in plan)
         return {
-            "wall": max(wall for wall, _ in done),
+            "wall": max(wall for wall, _, _ in done),
             "optimum": lower_bound(fake, chats),
             "messages": messages,
             "sent": sum(1 for msg in fake.sent if msg.kind == "message"),
             "server_429": fake.rejected_429,
-            "db_calls": sum(use.calls for _, use in done) / messages,
-            "statements": sum(use.statements for _, use in done) / messages,
-            "db_ms": 1000 * sum(use.seconds for _, use in done) / messages,
+            "network_errors": sum(failed for _, failed, _ in done),
+            "db_calls": sum(use.calls for _, _, use in done) / messages,
+            "statements": sum(use.statements for _, _, use in done) / messages,
+            "db_ms": 1000 * sum(use.seconds for _, _, use in done) / messages,
         }
+
+
+def collect(out: Any, processes: list[Any]) -> tuple[float, int, DbUse]:
+    """The next user's figures; a user that died without them stops the bench at once."""
+    while True:
+        with suppress(queue.Empty):
+            figures: tuple[float, int, DbUse] = out.get(timeout=1)
+            return figures
+        if any(process.exitcode not in (None, 0) for process in processes):
+            raise RuntimeError("a limiter user died: see its traceback above")
 
 
 def users_report(title: str, runs: list[dict[str, float]]) -> None:
@@ -348,7 +367,8 @@ def users_report(title: str, runs: list[dict[str, float]]) -> None:
     )
     print(
         f"  sent {min(run['sent'] for run in runs):.0f}–{max(run['sent'] for run in runs):.0f}, "
-        f"server 429s {sum(run['server_429'] for run in runs):.0f} in all runs; per message: "
+        f"server 429s {sum(run['server_429'] for run in runs):.0f} in all runs (network errors, sent again: "
+        f"{sum(run['network_errors'] for run in runs):.0f}); per message: "
         f"{median('db_calls'):.2f} database transactions, {median('statements'):.2f} statements, "
         f"{median('db_ms'):.2f} ms holding a connection"
     )

@@ -25,7 +25,7 @@ from monitor.db.ha import FloodWindow
 from monitor.telegram.limits import MARGIN, Limits, Window
 from monitor.telegram.notifier import retry_seconds
 from monitor.telegram.shared_limits import SharedLimits, exchange, flood_limits, in_flight_ttl
-from monitor.telegram.shared_windows import Ask, Row, Rule, Tally, decide
+from monitor.telegram.shared_windows import BOT, Ask, Row, Rule, Tally, decide
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ON_POSTGRES = pytest.mark.parametrize(
@@ -110,8 +110,11 @@ def _state(engine: Engine, key: str) -> Tally:
 @ON_POSTGRES
 def test_a_crashed_users_reservation_stops_counting_after_its_expiry(engine: Engine) -> None:
     crashed, survivor = SharedLimits(engine, overall_per_second=1), SharedLimits(engine, overall_per_second=1)
-    [reserved] = exchange(engine, [], [Ask(crashed.rows(1), "crashed.1")], 1.0, "crashed")  # never ends
-    [blocked] = exchange(engine, [], [Ask(survivor.rows(2), "survivor.1")], 1.0, "survivor")
+    now = time.monotonic()
+    [reserved] = exchange(
+        engine, [], [(Ask(crashed.rows(1), "crashed.1"), now)], 1.0, "crashed"
+    )  # never ends
+    [blocked] = exchange(engine, [], [(Ask(survivor.rows(2), "survivor.1"), now)], 1.0, "survivor")
     assert reserved.granted and not blocked.granted  # the overall window is full of it
 
     async def survive() -> None:
@@ -126,9 +129,10 @@ def test_a_crashed_users_reservation_stops_counting_after_its_expiry(engine: Eng
 def test_a_request_that_outlived_its_reservation_is_counted_once(engine: Engine) -> None:
     limits = SharedLimits(engine)
     slow = Ask(limits.rows(1), "p.slow")
-    assert exchange(engine, [], [slow], 0.05, "p")[0].granted
+    assert exchange(engine, [], [(slow, time.monotonic())], 0.05, "p")[0].granted
     asyncio.run(asyncio.sleep(0.1))
-    assert exchange(engine, [], [Ask(limits.rows(2), "p.next")], 10, "p")[0].granted  # "slow" ended at expiry
+    [following] = exchange(engine, [], [(Ask(limits.rows(2), "p.next"), time.monotonic())], 10, "p")
+    assert following.granted  # "slow" counted as ended at its expiry
     exchange(engine, [(slow, time.monotonic())], [], 10, "p")  # the slow request's answer comes at last
     bot = _state(engine, "bot")
     assert len(bot.ends) == 1 and list(bot.flight) == ["p.next"]
@@ -182,6 +186,28 @@ def test_the_daemon_shares_the_windows_on_postgresql_and_keeps_its_own_on_sqlite
     assert type(limits) is expected
     if isinstance(limits, SharedLimits):  # the requests' connect and write phases fit in a reservation
         assert limits.ttl == in_flight_ttl(timedelta(seconds=10)) > 2 * 10
+
+
+def test_the_bots_next_place_goes_to_the_older_request_whatever_process_holds_it() -> None:
+    """As one queue for every process would serve them: a process leaves the bot's next place to an
+    older request another process has waiting (listed in the bot's row), and takes it before a newer
+    one."""
+    bot, mine, theirs = (
+        Row(BOT, (Rule(1, 1.0),)),
+        Row("chat:1", (Rule(1, 1.0),)),
+        Row("chat:2", (Rule(1, 1.0),)),
+    )
+    busy = {BOT: Tally(flight={"x.1": [0.0, 100.0]})}  # the bot's one place is held by a request in flight
+    [waits], listed = decide([bot, theirs], [Ask((theirs, bot), "q.1")], busy, 10.0, 30, "q", [1.0])
+    assert not waits.granted and listed[BOT].waiting["q"][1] == [1.0]
+    listed[BOT].end("x.1", 10.0)  # its place frees at 11.0
+
+    def mine_came_at(came: float) -> bool:
+        state = {key: Tally.from_json(tally.json()) for key, tally in listed.items()}
+        [answer], _ = decide([bot, mine], [Ask((mine, bot), "p.1")], state, 10.1, 30, "p", [came])
+        return answer.granted
+
+    assert not mine_came_at(5.0) and mine_came_at(0.5)
 
 
 # ── The arithmetic: the shared rows decide as the in-process windows do ─────────────────────────────────

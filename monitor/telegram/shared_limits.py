@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import Connection, Engine, Float, bindparam, cast, create_engine, func, select, update
@@ -43,6 +43,7 @@ from monitor.telegram.shared_windows import BOT, Answer, Ask, Row, Rule, Tally, 
 from monitor.vocab import Lang
 
 log = logging.getLogger(__name__)
+AHEAD = 0.05  # seconds: a request waiting for the bot asks again this much before a place may free up
 LINES = {
     "failing": (
         "텔레그램 전송 한도를 데이터베이스에서 읽거나 쓰지 못했습니다 ({reason}): 기다리던 전송은 실패로 "
@@ -76,15 +77,14 @@ def _locked(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float,
 def exchange(
     engine: Engine,
     ended: Sequence[tuple[Ask, float]],
-    asks: Sequence[Ask],
+    asks: Sequence[tuple[Ask, float]],
     ttl: float,
     process: str,
-    backlog: int = 0,
 ) -> list[Answer]:
-    """One transaction: the `ended` requests' ends recorded (when each ended, on `time.monotonic()`), then
-    each of `asks` of `process` answered (reserved for `ttl` seconds from its start; `backlog`: how many
-    of its requests wait, `asks` the first of them). The answers' instants are on `time.monotonic()`."""
-    rows = {row.key: row for ask in [*(ask for ask, _ in ended), *asks] for row in ask.rows}
+    """One transaction: the `ended` requests' ends recorded, then the `asks` of `process` answered in
+    order (reserved for `ttl` seconds from its start). Each comes with when it ended or came, and the
+    answers' instants are, on this process's `time.monotonic()`."""
+    rows = {row.key: row for ask, _ in [*ended, *asks] for row in ask.rows}
     keys = sorted(rows)
     with engine.begin() as conn:
         sent = time.monotonic()  # the transaction begins with the first statement, after this
@@ -94,10 +94,18 @@ def exchange(
             conn.execute(insert(FloodWindow).values(empty).on_conflict_do_nothing(index_elements=["key"]))
             tallies, began, now = _locked(conn, keys)
         read = time.monotonic()  # after the server read `now`: an instant mapped from here is not early
-        stamps = [(ask, min(began, began - (sent - at))) for ask, at in ended]
-        changed = {row.key for ask, at in stamps for row in ask.rows if tallies[row.key].end(ask.token, at)}
-        answers, settled = decide(list(rows.values()), asks, tallies, now, ttl, process, backlog)
-        granted = [ask for ask, answer in zip(asks, answers, strict=True) if answer.granted]
+
+        def stamp(at: float) -> float:  # an instant here, on the server's clock (never before it)
+            return min(began, began - (sent - at))
+
+        changed = {
+            row.key for ask, at in ended for row in ask.rows if tallies[row.key].end(ask.token, stamp(at))
+        }
+        came = [stamp(at) for _, at in asks]
+        answers, settled = decide(
+            list(rows.values()), [ask for ask, _ in asks], tallies, now, ttl, process, came
+        )
+        granted = [ask for (ask, _), answer in zip(asks, answers, strict=True) if answer.granted]
         changed |= {row.key for ask in granted for row in ask.rows} | (rows.keys() & {BOT})  # who waits
         if changed:
             conn.execute(
@@ -111,6 +119,7 @@ def exchange(
 class _Waiter:
     ask: Ask
     granted: asyncio.Future[float]  # its start, on this process's clock
+    came: float = field(default_factory=time.monotonic)
     not_before: float = 0.0  # its own chat's windows are full until then
 
 
@@ -205,7 +214,7 @@ class SharedLimits:
         self._recorded = []
         try:
             answers = await asyncio.to_thread(
-                exchange, self.engine, ended, [w.ask for w in asking], self.ttl, self.process, len(eligible)
+                exchange, self.engine, ended, [(w.ask, w.came) for w in asking], self.ttl, self.process
             )
         finally:
             for exited in recorded:
@@ -223,9 +232,11 @@ class SharedLimits:
 
     def _answer(self, waiter: _Waiter, answer: Answer) -> float | None:
         """Hand a granted place over; the instant to ask again for a request still waiting."""
-        if not answer.granted:
-            waiter.not_before = answer.at if answer.own else waiter.not_before
+        if answer.own:
+            waiter.not_before = answer.at
             return answer.at
+        if not answer.granted:  # the bot's: ask a little before, to be granted the place ahead of time
+            return answer.at - AHEAD
         with suppress(ValueError):
             self._waiting.remove(waiter)
         if waiter.granted.done():  # given up meanwhile: the places go back with the next exchange

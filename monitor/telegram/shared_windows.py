@@ -10,10 +10,11 @@ ended, requests in flight counted — with two additions a shared table needs:
 - A reservation expires (its start + a time to live): a process killed mid-request does not hold its
   place forever. An expired reservation counts as a request that ended at its expiry — Telegram counted
   it when it arrived, before — so it leaves the window one period later.
-- Processes share the bot's window fairly: one that has requests waiting for it says so in the bot's row,
-  and while others wait, each holds no more than its share of the window's places. Without it, the
-  process whose requests ended first took every place freed a period later, the other's chats started
-  late, and their later messages (a second per chat apart) trailed behind.
+- The bot's places go to the oldest waiting request of any process, as one queue for all of them would
+  serve them: a process that has requests waiting for the bot lists when they came in the bot's row, and
+  another leaves the next places to those older than its own. Without it, the process whose requests
+  ended first took every place freed a period later, the other's chats started late, and their later
+  messages (a second per chat apart) trailed behind.
 """
 
 from __future__ import annotations
@@ -69,12 +70,12 @@ class Answer:
 @dataclass
 class Tally:
     """A row's state: ends of requests (epoch seconds, server clock), reservations → [start, expiry]
-    (tokens "<process>.<request>"), and on the bot's row the processes waiting for it → [until when, how
-    many requests]."""
+    (tokens "<process>.<request>"), and on the bot's row the processes with requests waiting for it →
+    [until when this holds, [when each came]]."""
 
     ends: list[float] = field(default_factory=list)
     flight: dict[str, list[float]] = field(default_factory=dict)
-    waiting: dict[str, list[float]] = field(default_factory=dict)
+    waiting: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, state: dict[str, Any]) -> Tally:
@@ -138,20 +139,22 @@ def _earliest(places: Sequence[Places], now: float) -> tuple[float, bool]:
 
 
 @dataclass
-class Share:
-    """The bot's places one process may hold while others wait too: in proportion to the requests each
-    has waiting, so that the one behind catches up, as one queue for every process would serve them."""
+class Elders:
+    """The requests other processes have waiting for the bot's places, when each came, oldest first."""
 
-    most: int
-    held: int
+    arrivals: list[float]
 
     @classmethod
-    def of(cls, bot: Tally | None, limit: int, process: str, backlog: int) -> Share:
-        if bot is None:
-            return cls(limit, 0)
-        others = sum(int(wants[1]) for other, wants in bot.waiting.items() if other != process)
-        most = math.ceil(limit * backlog / (backlog + others)) if others else limit
-        return cls(most, sum(1 for token in bot.flight if token.startswith(f"{process}.")))
+    def of(cls, bot: Tally | None, process: str) -> Elders:
+        waiting = [] if bot is None else [wants for other, wants in bot.waiting.items() if other != process]
+        return cls(sorted(arrival for _, arrivals in waiting for arrival in arrivals))
+
+    def first(self, arrival: float) -> bool:
+        """Whether a request of another process came before `arrival` (it is given the next place)."""
+        if self.arrivals and self.arrivals[0] < arrival:
+            del self.arrivals[0]
+            return True
+        return False
 
 
 def decide(
@@ -161,32 +164,35 @@ def decide(
     now: float,
     ttl: float,
     process: str,
-    backlog: int = 0,
+    arrivals: Sequence[float] = (),
 ) -> tuple[list[Answer], dict[str, Tally]]:
-    """Answer each ask of `process` in arrival order, as the in-process windows serve their waiters: a
-    request waits for its chat's windows first, then takes the next place of the overall window, within
-    the process's share of it (`backlog`: how many of its requests wait, `asks` the first of them).
-    Reserved requests are added to the rows (their start, their expiry `ttl` later); returns the
-    answers and every row's state, settled at `now`."""
+    """Answer each ask of `process` in arrival order (`arrivals`: when each came, on the same clock), as
+    the in-process windows serve their waiters: a request waits for its chat's windows first, then takes
+    the next place of the overall window not left to an older request of another process. Reserved
+    requests are added to the rows (their start, their expiry `ttl` later); returns the answers and
+    every row's state, settled at `now`."""
     settled = {row.key: tallies.get(row.key, Tally()).settled(now, row.keep) for row in rows}
     places = {(row.key, rule): Places.of(settled[row.key], rule, now) for row in rows for rule in row.rules}
+    elders = Elders.of(settled.get(BOT), process)
+    came = list(arrivals) or [now] * len(asks)
+    answers = [
+        _answer(ask, at, places, settled, elders, now, ttl) for ask, at in zip(asks, came, strict=True)
+    ]
     bot = next((row for row in rows if row.key == BOT), None)
-    backlog = max(backlog, len(asks))
-    share = Share.of(settled.get(BOT), bot.rules[0].limit if bot else 0, process, backlog)
-    answers = [_answer(ask, places, settled, share, now, ttl) for ask in asks]
-    if bot is not None:  # say how many of this process's requests wait for the bot's places
-        waiting = backlog - sum(1 for answer in answers if answer.granted or answer.own)
+    if bot is not None:  # list when this process's requests waiting for the bot's places came
+        waiting = [at for at, answer in zip(came, answers, strict=True) if not (answer.granted or answer.own)]
         settled[BOT].waiting[process] = [now + 2 * bot.keep, waiting]
-        if waiting <= 0:
+        if not waiting:
             del settled[BOT].waiting[process]
     return answers, settled
 
 
 def _answer(
     ask: Ask,
+    arrival: float,
     places: dict[tuple[str, Rule], Places],
     settled: dict[str, Tally],
-    share: Share,
+    elders: Elders,
     now: float,
     ttl: float,
 ) -> Answer:
@@ -195,11 +201,14 @@ def _answer(
     (chat_at, chat_sure), (bot_at, bot_sure) = _earliest(own, now), _earliest(shared, now)
     if not chat_sure or chat_at > bot_at:  # its own windows first, then its turn for the bot's
         return Answer(False, chat_at, own=True)
-    if not bot_sure or (shared and share.held >= share.most):
+    while bot_sure and shared and elders.first(arrival):  # that place is left to an older request
+        for window in shared:
+            window.take(bot_at)
+        bot_at, bot_sure = _earliest(shared, now)
+    if not bot_sure:
         return Answer(False, bot_at)
     for window in own + shared:
         window.take(bot_at)
     for row in ask.rows:
         settled[row.key].flight[ask.token] = [bot_at, bot_at + ttl]
-    share.held += bool(shared)
     return Answer(True, bot_at)

@@ -9,8 +9,9 @@ both its windows), with the same meaning as the in-process ones (`shared_windows
   two processes never deadlock; a missing row is created first), records the ends of the requests that
   finished, and answers the waiting requests in arrival order — a place now, a place at a known later
   instant (the process sleeps until then and sends without asking again), or when to ask again. Each
-  process runs one such exchange at a time and puts what piled up meanwhile into the next: at most two
-  per message (its reservation, its end), fewer under load.
+  process runs one such exchange at a time and puts what piled up meanwhile into the next: fewer than
+  one per message under load (0.7 measured with two processes), not the two a reservation and an end
+  would take one by one.
 - Every stamp is on the database server's clock, so processes on several hosts agree. The present is read
   after the locks (`clock_timestamp()`); a place granted for a later instant is waited for from after
   that reading, so it is never taken early. An end is stamped at the instant the transaction began
@@ -74,6 +75,15 @@ def _locked(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float,
     return tallies, min((row[2] for row in found), default=0), max((row[3] for row in found), default=0)
 
 
+def _locked_or_created(conn: Connection, keys: list[str]) -> tuple[dict[str, Tally], float, float]:
+    tallies, began, now = _locked(conn, keys)
+    if len(tallies) < len(keys):  # first use: create the rows (in key order too), then lock them all
+        empty = [{"key": key, "state": Tally().json()} for key in keys]
+        conn.execute(insert(FloodWindow).values(empty).on_conflict_do_nothing(index_elements=["key"]))
+        tallies, began, now = _locked(conn, keys)
+    return tallies, began, now
+
+
 def exchange(
     engine: Engine,
     ended: Sequence[tuple[Ask, float]],
@@ -82,17 +92,13 @@ def exchange(
     process: str,
 ) -> list[Answer]:
     """One transaction: the `ended` requests' ends recorded, then the `asks` of `process` answered in
-    order (reserved for `ttl` seconds from its start). Each comes with when it ended or came, and the
-    answers' instants are, on this process's `time.monotonic()`."""
+    order (reserved for `ttl` seconds from their start). Each comes with the instant it ended or came on
+    this process's `time.monotonic()`, the clock of the answers' instants too."""
     rows = {row.key: row for ask, _ in [*ended, *asks] for row in ask.rows}
     keys = sorted(rows)
     with engine.begin() as conn:
         sent = time.monotonic()  # the transaction begins with the first statement, after this
-        tallies, began, now = _locked(conn, keys)
-        if len(tallies) < len(keys):  # first use: create the rows (in key order too), then lock them all
-            empty = [{"key": key, "state": Tally().json()} for key in keys]
-            conn.execute(insert(FloodWindow).values(empty).on_conflict_do_nothing(index_elements=["key"]))
-            tallies, began, now = _locked(conn, keys)
+        tallies, began, now = _locked_or_created(conn, keys)
         read = time.monotonic()  # after the server read `now`: an instant mapped from here is not early
 
         def stamp(at: float) -> float:  # an instant here, on the server's clock (never before it)
@@ -260,7 +266,7 @@ class SharedLimits:
 
 
 def in_flight_ttl(request_timeout: timedelta) -> float:
-    """How long a reservation outlives its process: a request reaches Telegram within its connect and
+    """How long a reservation lasts from its start: a request reaches Telegram within its connect and
     write timeouts and PTB's 1 s wait for a pooled connection; 5 s more for margin."""
     return 2 * request_timeout.total_seconds() + 1.0 + 5.0
 

@@ -2,7 +2,7 @@
 pure functions over one transaction's rows, so that they can be checked against the in-process `Window`.
 
 A window is the in-process one — at most `limit` requests in any `period`, counted from when requests
-ended, requests in flight counted — with two additions a shared table needs:
+ended, requests in flight counted — with what a table shared by several processes needs:
 
 - A reservation may start later than it is made: when the window is full of ends whose leaving instants
   are known, the next requests are given those instants at once, so a process sleeps until its start

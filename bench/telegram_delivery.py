@@ -5,10 +5,12 @@
    with the theoretical minimum under the server's limits (30/s overall, 1/s per chat, 20/min per group,
    strict sliding windows); lost, duplicated and server-rejected (429) counts should be 0.
    `--busy-group N` adds one group that gets N messages, to exercise the per-minute window.
-2. Outage: the same load while the server answers every send with 502 for OUTAGE minutes (a second wave
-   is queued half-way), then recovery. Time is simulated for the sender's backoff (the virtual clock
-   jumps to the next retry), the HTTP traffic and flood limits are real. Reported: everything delivered,
-   duplicates, chats whose messages arrived out of order, and how long after recovery the last arrived.
+2. Outage (opt-in, `--outage`; at full size — 100 chats, 10 minutes — it runs about 2½ minutes): the same
+   load while the server answers every send with 502 for OUTAGE minutes (a second wave is queued
+   half-way), then recovery; with `--postgres`, on a PostgreSQL schema with the shared flood limits.
+   Time is simulated for the sender's backoff (the virtual clock jumps to the next retry), the HTTP
+   traffic and flood limits are real. Reported: everything delivered, duplicates, chats whose messages
+   arrived out of order, and how long after recovery the last arrived.
 3. Shared windows (with `--postgres URL`, or MONITOR_TEST_POSTGRES_URL set): the same burst as (1) — as many
    messages per chat as the daemon groups it into — sent by two users of the flood limits in two OS
    processes on one PostgreSQL database, each its own chats (as per-destination delivery leases split
@@ -17,7 +19,7 @@
    statements, milliseconds). One process with the in-process windows, in the same harness, for reference.
 
 Run: .venv/bin/python bench/telegram_delivery.py [--alerts 1000] [--chats 100] [--groups 20] [--outage-minutes 10]
-     [--postgres URL] [--shared-runs 5] [--skip-throughput] [--skip-outage]
+     [--postgres URL] [--shared-runs 5] [--skip-throughput] [--outage]
 Timings are figures for the closing notes, never test outcomes.
 """
 
@@ -36,7 +38,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,7 +59,7 @@ from monitor.notify.sender import RetryPolicy, Sender, next_delivery
 from monitor.telegram.limits import FloodLimits, Limits
 from monitor.telegram.notifier import TelegramNotifier, retry_seconds
 from monitor.telegram.service import application
-from monitor.telegram.shared_limits import SharedLimits, exchange, limiter_engine
+from monitor.telegram.shared_limits import SharedLimits, exchange, flood_limits, limiter_engine
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_factories import alert_payload, telegram_settings
 
@@ -158,7 +160,7 @@ class Clock:
         return self.now
 
 
-def telegram_sender(sessions: sessionmaker[Session], bot: Bot, clock: Clock, limits: Limits) -> Sender:
+def telegram_sender(sessions: sessionmaker[Session], bot: Bot, clock: Clock, limits: FloodLimits) -> Sender:
     notifier = TelegramNotifier(bot, limits, lambda chat: "ko")
     return Sender(sessions, {"telegram:": notifier}, clock, RetryPolicy())
 
@@ -191,8 +193,9 @@ async def outage(
     clock = Clock(start)
     app = application(telegram_settings(fake))
     # While time is simulated, a chat's real one-second spacing would make every retry wait a real
-    # second: failing attempts go through loose limits; from the recovery on, the real limits apply.
-    sender = telegram_sender(sessions, app.bot, clock, Limits())
+    # second: failing attempts go through loose limits; from the recovery on, the real limits apply —
+    # those the daemon would use on this database (shared through it on PostgreSQL).
+    sender = telegram_sender(sessions, app.bot, clock, flood_limits(sessions, timedelta(seconds=10)))
     failing = telegram_sender(sessions, app.bot, clock, loose())
     wave_at, recover_at = start + timedelta(minutes=minutes / 2), start + timedelta(minutes=minutes)
     wave_two, recovered, attempts_during, last_sent = False, False, 0, start
@@ -400,7 +403,7 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=20)
     parser.add_argument("--busy-group", type=int, default=0, metavar="N")
     parser.add_argument("--outage-minutes", type=float, default=10)
-    parser.add_argument("--skip-outage", action="store_true")
+    parser.add_argument("--outage", action="store_true", help="run (2): minutes of wall time at full size")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--postgres", metavar="URL", default=os.environ.get("MONITOR_TEST_POSTGRES_URL"))
     parser.add_argument("--shared-runs", type=int, default=5, metavar="N")
@@ -410,7 +413,7 @@ def main() -> None:
         shared_windows(args.postgres, chat_ids(args.chats, args.groups), args.shared_runs)
     if not args.skip_throughput:
         throughput_mode(args)
-    if not args.skip_outage:
+    if args.outage:
         outage_mode(args)
 
 
@@ -432,18 +435,24 @@ def throughput_mode(args: argparse.Namespace) -> None:
 
 
 def outage_mode(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as folder, FakeTelegram() as fake:
+    with tempfile.TemporaryDirectory() as folder, FakeTelegram() as fake, ExitStack() as stack:
         load = Load(chat_ids(args.chats, args.groups))
         for chat in load.chats:
             fake.add_chat(chat)
-        sessions = fresh_database(folder, "outage")
+        if args.postgres:
+            sessions = make_session_factory(make_engine(stack.enter_context(postgres_schema(args.postgres))))
+        else:
+            sessions = fresh_database(folder, "outage")
         enqueue(sessions, load, 1, args.alerts, datetime.now(UTC))
         figures = asyncio.run(outage(sessions, fake, load, args.alerts, args.outage_minutes))
+        where = "PostgreSQL, shared flood limits" if args.postgres else "SQLite"
         print(
-            f"outage of {args.outage_minutes:g} simulated minutes (502 on every send), second wave half-way:"
+            f"outage of {args.outage_minutes:g} simulated minutes (502 on every send), second wave half-way,"
+            f" {where}:"
         )
         print(f"  {audit(sessions, fake, load)}")
         print("  " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
+        sessions.kw["bind"].dispose()
 
 
 if __name__ == "__main__":

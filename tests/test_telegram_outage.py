@@ -35,6 +35,11 @@ REJECTED = "텔레그램 토큰이 거부되었습니다 (401 Unauthorized): tel
 RETRIED = "monitor.telegram.connection: Telegram still unreachable"  # DEBUG: one per further failure
 
 
+# How the daemon meets Telegram does not depend on its database: the first test runs on both, the rest on
+# SQLite (delivery on PostgreSQL is tested by tests/test_two_daemons.py), which keeps CI within its time.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeTelegram]:
     with FakeTelegram() as server:
@@ -121,6 +126,7 @@ def test_telegram_down_at_start_up_the_daemon_detects_and_delivers_everything_on
         daemon.kill()
 
 
+@SQLITE_ONLY
 def test_a_refused_token_is_said_once_and_detection_goes_on(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:
@@ -142,6 +148,7 @@ def test_a_refused_token_is_said_once_and_detection_goes_on(
     assert len(lines(daemon, REJECTED)) == 1 and "InvalidToken" not in daemon.log
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("failure", ["refused", "unresolvable", "hanging"])
 def test_unreachable_telegram_at_start_up_is_one_line_however_many_attempts(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram, failure: str
@@ -171,6 +178,7 @@ def test_unreachable_telegram_at_start_up_is_one_line_however_many_attempts(
     assert len(lines(daemon, UNREACHABLE)) == 1
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("failure", ["502", "refused"])
 def test_run_once_without_telegram_exits_0_with_file_alerts_and_telegram_rows_pending(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram, failure: str
@@ -195,6 +203,7 @@ def test_run_once_without_telegram_exits_0_with_file_alerts_and_telegram_rows_pe
     assert fake.sent == []
 
 
+@SQLITE_ONLY
 def test_losing_telegram_while_polling_is_one_line_each_way_and_commands_are_answered_again(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:
@@ -224,6 +233,7 @@ def test_losing_telegram_while_polling_is_one_line_each_way_and_commands_are_ans
         daemon.kill()
 
 
+@SQLITE_ONLY
 def test_a_token_revoked_while_polling_is_said_once_without_a_traceback(
     db_url: str, sessions: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
 ) -> None:

@@ -134,8 +134,12 @@ async def _deliver(
             lambda: now,
             RetryPolicy(),
             on_failure=chats.failure_hook(admin_chat, lambda: now),
+            holder=HOLDER,
         )
         return await sender.deliver_due(), notifier.stats
+
+
+HOLDER = "test-daemon"  # the delivering daemon's id, as sent rows record it (`delivery.by`)
 
 
 def deliver_telegram(

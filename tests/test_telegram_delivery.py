@@ -27,6 +27,7 @@ from monitor.telegram.service import application
 from tests.factories import NOW, detect_at, lifecycle, rule_config
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_factories import (
+    HOLDER,
     deliver_telegram,
     loose_limits,
     subscribe,
@@ -77,7 +78,8 @@ def test_each_chat_gets_one_message_per_jurisdiction_and_the_ids_are_recorded(
     ]
     for row in outbox(seeded, WATCH_GROUP):
         assert row.state == "sent" and row.attempts == 1
-        assert row.delivery == {"chat_id": WATCH_GROUP, "message_ids": [group_message.message_id], "parts": 1}
+        message_ids = [group_message.message_id]
+        assert row.delivery == {"chat_id": WATCH_GROUP, "message_ids": message_ids, "parts": 1, "by": HOLDER}
     assert fake.rejected_429 == 0 and telegram.waited_429 == 0 and telegram.plain_fallbacks == 0
 
 

@@ -50,7 +50,8 @@ class FloodWindow(Base):
     __tablename__ = "flood_windows"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)  # "bot", "chat:-100123"
-    # {"ends": [epoch seconds of requests that ended, oldest first], "flight": {token: expiry}}
+    # {"ends": [...], "flight": {"<process>.<request>": [start, expiry]}, and on the bot's row "waiting":
+    # {process: [until, [when each waiting request came]]}} (monitor.telegram.shared_limits)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

@@ -1,11 +1,10 @@
 """Two daemons on one PostgreSQL database, as real processes against the fake Bot API: a burst to 100 chats
 arrives once each with no 429; the leader killed with SIGKILL mid-delivery is replaced by the follower;
-a leader stopped (SIGSTOP) past its lease sends nothing more when it resumes. On SQLite a second daemon
+(a leader stopped with SIGSTOP is covered in-process by tests/test_delivery_leases.py). On SQLite a second daemon
 is refused in one line."""
 
 from __future__ import annotations
 
-import signal
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -116,20 +115,6 @@ def _busy_leader_and_follower(
     return leader, follower
 
 
-def _id_of(sessions: sessionmaker[Session], daemon: DaemonProcess) -> str:
-    with sessions() as session:
-        found = session.scalar(select(DaemonRecord.id).where(DaemonRecord.pid == daemon.process.pid))
-        assert found is not None
-        return found
-
-
-def _later_batches(sessions: sessionmaker[Session], chats: list[int]) -> list[m.OutboxEntry]:
-    """The rows of each chat's last jurisdiction (sent long after the stop: by the follower)."""
-    rows = [row for row in _telegram_rows(sessions) if row.destination in {f"telegram:{c}" for c in chats}]
-    last = max(row.group_key for row in rows)
-    return [row for row in rows if row.group_key == last]
-
-
 def _repeated(fake: FakeTelegram, chats: list[int]) -> dict[int, int]:
     """Per chat, how many messages arrived more than once (same text)."""
     repeats: dict[int, int] = {}
@@ -191,28 +176,6 @@ def test_the_follower_takes_over_when_the_leader_is_killed_mid_delivery(
     assert all(fake.messages_to(chat, "message") for chat in chats)  # none lost
     _at_most_the_batch_in_flight_twice(fake, chats, pg)
     assert "Traceback" not in follower.log, follower.log
-
-
-@pytest.mark.postgres
-def test_a_leader_stopped_past_its_lease_sends_nothing_more_when_it_resumes(
-    pg_url: str, pg: sessionmaker[Session], tmp_path: Path, fake: FakeTelegram
-) -> None:
-    chats = _long_queues(pg)
-    leader, follower = _busy_leader_and_follower(pg_url, tmp_path, fake)
-    try:
-        leader.process.send_signal(signal.SIGSTOP)
-        wait_until(lambda: "이 데몬이 주도합니다" in follower.log, "the follower leading", follower, 30)
-        wait_until(lambda: _all_sent(pg, chats), "every chat's alert sent", follower, 120)
-        leader.process.send_signal(signal.SIGCONT)
-        wait_until(lambda: "다른 데몬이 주도합니다" in leader.log, "the old leader standing down", leader, 30)
-        time.sleep(4)  # what the resumed process would still send (its queues' rest) has time to arrive
-        for daemon in (leader, follower):
-            assert daemon.terminate() == 0
-    finally:
-        leader.kill()
-        follower.kill()
-    _at_most_the_batch_in_flight_twice(fake, chats, pg)  # the follower resent it; the leader nothing
-    assert all(row.delivery["by"] != _id_of(pg, leader) for row in _later_batches(pg, chats))
 
 
 def test_a_second_daemon_on_sqlite_is_refused_in_one_line(sqlite_url: str, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ closing brackets and quotes are looked through.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # fallback → (after a final consonant, after a vowel); 으로/로 also depends on ㄹ (see `_choose`)
 FALLBACKS = {
@@ -92,3 +93,10 @@ def _choose(before: str, fallback: str) -> str:
     if fallback == "(으)로":
         return "로" if sound in (None, "ㄹ") else "으로"
     return vowel if sound is None else consonant
+
+
+def say_in(table: Mapping[str, tuple[str, str]], key: str, lang: str, **values: object) -> str:
+    """`table[key]` (Korean, English) in `lang`, its values filled in; Korean with its particles chosen.
+    The one body of every module's `say` (log lines, operator texts, import messages)."""
+    ko, en = table[key]
+    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)

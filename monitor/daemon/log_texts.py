@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import Collection
 
-from monitor.korean import particles
+from monitor.korean import say_in
 from monitor.vocab import Lang
 
 LINES: dict[str, tuple[str, str]] = {
@@ -57,8 +57,7 @@ TOPICS_KO = {"version.progress": "진행 보고", "version.seed": "시드", "ver
 
 def say(key: str, lang: Lang, **values: object) -> str:
     """The log line `key` in `lang`, its values filled in (Korean particles chosen)."""
-    ko, en = LINES[key]
-    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+    return say_in(LINES, key, lang, **values)
 
 
 def changed_line(topics: Collection[str], lang: Lang) -> str:

@@ -13,7 +13,7 @@ from monitor.i18n import amount
 from monitor.imports.apply import Written
 from monitor.imports.columns import BY_FIELD, Field
 from monitor.imports.validate import AMOUNT_UNIT
-from monitor.korean import particles
+from monitor.korean import say_in
 from monitor.vocab import Lang, MilestoneStatus, Status
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -52,8 +52,7 @@ CORRECTS_KO = "정정 대상"
 
 def say(key: str, lang: Lang, **values: object) -> str:
     """The message `key` in `lang` (Korean with its particles chosen)."""
-    ko, en = MESSAGES[key]
-    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+    return say_in(MESSAGES, key, lang, **values)
 
 
 def would_write(report: Written, lang: Lang) -> str:

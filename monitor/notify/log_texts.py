@@ -4,7 +4,7 @@ watches the daemon reads why a chat was not sent to in their language, as the da
 
 from __future__ import annotations
 
-from monitor.korean import particles
+from monitor.korean import say_in
 from monitor.vocab import Lang
 
 LINES: dict[str, tuple[str, str]] = {
@@ -59,5 +59,4 @@ LINES: dict[str, tuple[str, str]] = {
 
 def say(key: str, lang: Lang, **values: object) -> str:
     """The log line `key` in `lang`, its values filled in (Korean particles chosen)."""
-    ko, en = LINES[key]
-    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+    return say_in(LINES, key, lang, **values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from monitor.korean import particles
+from monitor.korean import say_in
 from monitor.ops.status import FRESH_FOR, NoDaemonAlive, Status
 from monitor.vocab import Lang
 
@@ -84,8 +84,7 @@ HASH_SHOWN = 12  # hex digits of the chain head shown in the table (JSON has all
 
 def say(key: str, lang: Lang, **values: object) -> str:
     """The text `key` in `lang`, its values filled in (Korean particles chosen)."""
-    ko, en = TEXTS[key]
-    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+    return say_in(TEXTS, key, lang, **values)
 
 
 def age(delta: timedelta, lang: Lang) -> str:

@@ -15,7 +15,7 @@ from http import HTTPStatus
 
 from telegram.error import InvalidToken, TelegramError, TimedOut
 
-from monitor.korean import particles
+from monitor.korean import say_in
 from monitor.logs import redact
 from monitor.vocab import Lang
 
@@ -61,8 +61,7 @@ MAX_CAUSES = 8  # how deep the chain of causes is searched for the system's reas
 
 def say(key: str, lang: Lang, **values: object) -> str:
     """The log line `key` in `lang`, its values filled in (Korean particles chosen)."""
-    ko, en = LINES[key]
-    return particles(ko.format(**values)) if lang == "ko" else en.format(**values)
+    return say_in(LINES, key, lang, **values)
 
 
 def status_reason(code: int) -> str:
